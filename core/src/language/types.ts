@@ -1,0 +1,54 @@
+import type {
+  CodeAction,
+  CompletionList,
+  Diagnostic,
+  DocumentSymbol,
+  FoldingRange,
+  FormattingOptions,
+  Hover,
+  Location,
+  Position,
+  Range,
+  TextEdit,
+  WorkspaceEdit,
+} from 'vscode-languageserver-types';
+import type { TextDocument } from 'vscode-languageserver-textdocument';
+import type { Block } from '../script/types';
+
+/** What the language features need to know beyond the text. */
+export interface LanguageSettings {
+  /** Target Asterisk branch (`ami.asteriskVersion`); defaults to the catalogue's newest. */
+  asteriskVersion?: string;
+  /**
+   * Actions the connected user may run (from ListCommands), lower-cased. Undefined when not connected:
+   * then nothing is flagged for permission.
+   */
+  allowedActions?: ReadonlySet<string>;
+  /** Variables of the active connection profile (resolve `{{name}}`). */
+  profileVariables?: Readonly<Record<string, string>>;
+}
+
+/** The block under a position, as the client will run it. */
+export interface BlockAtPosition {
+  block: Block;
+  /** Title for display: the block's comment title, its `@name`, or its action. */
+  label: string;
+}
+
+/**
+ * The `.ami` language features as plain functions over a TextDocument: LSP types in and out,
+ * no transport, no editor (the vscode-css-languageservice shape).
+ */
+export interface LanguageService {
+  doValidation(document: TextDocument, settings?: LanguageSettings): Diagnostic[];
+  doComplete(document: TextDocument, position: Position, settings?: LanguageSettings): CompletionList;
+  doHover(document: TextDocument, position: Position, settings?: LanguageSettings): Hover | null;
+  getCodeActions(document: TextDocument, range: Range, diagnostics: Diagnostic[], settings?: LanguageSettings): CodeAction[];
+  findDocumentSymbols(document: TextDocument): DocumentSymbol[];
+  getFoldingRanges(document: TextDocument): FoldingRange[];
+  format(document: TextDocument, range: Range | undefined, options: FormattingOptions): TextEdit[];
+  findDefinition(document: TextDocument, position: Position): Location[];
+  prepareRename(document: TextDocument, position: Position): Range | null;
+  doRename(document: TextDocument, position: Position, newName: string): WorkspaceEdit | null;
+  getBlockAt(document: TextDocument, position: Position): BlockAtPosition | null;
+}

@@ -1,0 +1,120 @@
+/**
+ * Syntax tree of an `.ami` script (../shared/docs/AMI-SCRIPT-FORMAT.md). Produced by `parseScript`,
+ * which never throws. Positions are LSP-style: zero-based line and UTF-16 character offsets.
+ */
+
+export interface Position {
+  line: number;
+  character: number;
+}
+
+export interface Range {
+  start: Position;
+  end: Position;
+}
+
+/** `Name: value`. `value` is trimmed; ranges let features point at the name or the value alone. */
+export interface HeaderLine {
+  kind: 'header';
+  name: string;
+  value: string;
+  range: Range;
+  nameRange: Range;
+  valueRange: Range;
+  /** `{{...}}` references inside the value. */
+  variables: VariableRef[];
+}
+
+/** `# text` or `; text` (not a directive). */
+export interface CommentLine {
+  kind: 'comment';
+  text: string;
+  range: Range;
+}
+
+/** `# @name value` (or any `# @word rest`). */
+export interface DirectiveLine {
+  kind: 'directive';
+  name: string;
+  value: string;
+  range: Range;
+  nameRange: Range;
+  valueRange: Range;
+}
+
+/** `@expect Response: Success`, `@expect Event: Name K=V within 5s`, `@expect List: >=N`. Never sent. */
+export interface ExpectLine {
+  kind: 'expect';
+  /** Text after `@expect`, trimmed. */
+  text: string;
+  range: Range;
+  textRange: Range;
+  variables: VariableRef[];
+}
+
+/** A line inside a block that is none of the above (no colon, bad name...): kept so it can be reported. */
+export interface InvalidLine {
+  kind: 'invalid';
+  text: string;
+  range: Range;
+}
+
+export type BlockLine = HeaderLine | CommentLine | DirectiveLine | ExpectLine | InvalidLine;
+
+/** `{{name}}` or `{{$builtin args}}`. */
+export interface VariableRef {
+  /** Text between the braces, trimmed (e.g. `call.Channel`, `$uuid`, `$env HOME`). */
+  name: string;
+  /** Range of the whole `{{...}}`. */
+  range: Range;
+  /** Range of the name only. */
+  nameRange: Range;
+  /** False when the closing `}}` is missing. */
+  closed: boolean;
+}
+
+/** A run of non-blank lines: one AMI action. */
+export interface Block {
+  /** Zero-based index among the file's blocks. */
+  index: number;
+  /** From the first line (including leading comments/directives) to the last non-blank line. */
+  range: Range;
+  /** Comment lines directly above the first header, joined: the block's title (may be empty). */
+  title: string;
+  /** Value of `# @name`, if any. */
+  name?: string;
+  /** The `Action:` header value when the first header is `Action`, else undefined. */
+  action?: string;
+  /** The `Action:` header line, if present (first header). */
+  actionHeader?: HeaderLine;
+  lines: BlockLine[];
+  /** Headers in file order (what would be sent, before variable substitution). */
+  headers: HeaderLine[];
+  directives: DirectiveLine[];
+  expectations: ExpectLine[];
+}
+
+/** `@name = value` outside any block. */
+export interface FileVariable {
+  name: string;
+  value: string;
+  range: Range;
+  nameRange: Range;
+  valueRange: Range;
+}
+
+/** `###` separator lines (optionally with a title). */
+export interface Separator {
+  title: string;
+  range: Range;
+}
+
+export interface Script {
+  blocks: Block[];
+  fileVariables: FileVariable[];
+  separators: Separator[];
+  /** Comments outside any block. */
+  comments: CommentLine[];
+  /** Number of lines in the text. */
+  lineCount: number;
+}

@@ -1,0 +1,41 @@
+/**
+ * Messages decoded from the AMI wire (../shared/docs/PROTOCOL.md). Decoding is lazy where it can be:
+ * header values are read from the raw bytes on demand, so a consumer that reads three headers of an
+ * event pays for three.
+ */
+
+export type AmiMessageKind = 'banner' | 'response' | 'event' | 'follows';
+
+/** One decoded message. Header names are compared case-insensitively. */
+export interface AmiMessage {
+  readonly kind: AmiMessageKind;
+  /** The exact bytes of the message as received (terminator excluded). */
+  readonly raw: Buffer;
+  /** First value of the header, or undefined. Case-insensitive name. */
+  get(name: string): string | undefined;
+  /** Every value of the header, in order (repeats kept). */
+  getAll(name: string): string[];
+  /** Every header in order, repeats kept, as [name, value] pairs. */
+  headers(): Array<[string, string]>;
+  /** For `Response: Follows` (legacy Command): the raw output lines before `--END COMMAND--`. */
+  readonly output?: string[];
+}
+
+/** Caps that end the session with a clear error instead of growing without bound. */
+export interface DecoderLimits {
+  /** Bytes in one message (default 1 MiB). */
+  maxMessageBytes: number;
+  /** Header lines in one message (default 4096). */
+  maxHeaders: number;
+}
+
+/** Thrown/emitted when a cap is exceeded or the stream is unusable. */
+export class AmiProtocolError extends Error {
+  constructor(
+    message: string,
+    readonly code: 'message-too-large' | 'too-many-headers' | 'bad-banner' | 'encode',
+  ) {
+    super(message);
+    this.name = 'AmiProtocolError';
+  }
+}

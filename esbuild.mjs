@@ -1,0 +1,53 @@
+// Bundles every runnable part into dist/. `--production` minifies; `--watch` rebuilds on change.
+import * as esbuild from 'esbuild';
+import { existsSync } from 'node:fs';
+
+const production = process.argv.includes('--production');
+const watch = process.argv.includes('--watch');
+
+const common = {
+  bundle: true,
+  sourcemap: !production,
+  minify: production,
+  logLevel: 'warning',
+  legalComments: 'none',
+};
+
+/** Node bundles: extension host client, language server, command line. */
+const nodeEntries = [
+  { in: 'client/src/extension.ts', out: 'extension' },
+  { in: 'server/src/server.ts', out: 'server' },
+  { in: 'cli/src/cli.ts', out: 'cli', banner: '#!/usr/bin/env node' },
+  { in: 'test/session/fakeAmiServer.ts', out: 'simulator' },
+].filter((entry) => existsSync(entry.in));
+
+/** Browser bundles: the panel webview. */
+const browserEntries = [{ in: 'client/webview/main.ts', out: 'webview' }].filter((entry) => existsSync(entry.in));
+
+const builds = [
+  ...nodeEntries.map((entry) => ({
+    ...common,
+    entryPoints: { [entry.out]: entry.in },
+    outdir: 'dist',
+    platform: 'node',
+    target: 'node20',
+    format: 'cjs',
+    external: ['vscode'],
+    banner: entry.banner ? { js: entry.banner } : undefined,
+  })),
+  ...browserEntries.map((entry) => ({
+    ...common,
+    entryPoints: { [entry.out]: entry.in },
+    outdir: 'dist',
+    platform: 'browser',
+    target: 'es2022',
+    format: 'iife',
+  })),
+];
+
+if (watch) {
+  const contexts = await Promise.all(builds.map((options) => esbuild.context(options)));
+  await Promise.all(contexts.map((context) => context.watch()));
+} else {
+  await Promise.all(builds.map((options) => esbuild.build(options)));
+}
