@@ -4,12 +4,17 @@
  * event pays for three.
  */
 
-export type AmiMessageKind = 'banner' | 'response' | 'event' | 'follows';
+/**
+ * How a message is classified, by its first line: `banner` (first line of the stream), `response`
+ * (`Response:`), `event` (`Event:`, OriginateResponse included), `follows` (legacy `Response: Follows`
+ * command output), `action` (`Action:`, what a server reads from a client), `unknown` (anything else).
+ */
+export type AmiMessageKind = 'banner' | 'response' | 'event' | 'follows' | 'action' | 'unknown';
 
 /** One decoded message. Header names are compared case-insensitively. */
 export interface AmiMessage {
   readonly kind: AmiMessageKind;
-  /** The exact bytes of the message as received (terminator excluded). */
+  /** The exact bytes of the message as received: its lines with their line ends; the closing blank line excluded. */
   readonly raw: Buffer;
   /** First value of the header, or undefined. Case-insensitive name. */
   get(name: string): string | undefined;
@@ -25,15 +30,30 @@ export interface AmiMessage {
 export interface DecoderLimits {
   /** Bytes in one message (default 1 MiB). */
   maxMessageBytes: number;
-  /** Header lines in one message (default 4096). */
+  /** Header lines in one message (default 4096; legacy command output lines count too). */
   maxHeaders: number;
 }
+
+/** Default caps: 1 MiB per message, 4096 lines per message. */
+export const DEFAULT_DECODER_LIMITS: Readonly<DecoderLimits> = Object.freeze({
+  maxMessageBytes: 1024 * 1024,
+  maxHeaders: 4096,
+});
+
+/** What an AmiProtocolError is about. */
+export type AmiProtocolErrorCode =
+  | 'message-too-large'
+  | 'too-many-headers'
+  | 'bad-banner'
+  | 'encode'
+  /** The stream ended (end()) in the middle of a message. */
+  | 'truncated';
 
 /** Thrown/emitted when a cap is exceeded or the stream is unusable. */
 export class AmiProtocolError extends Error {
   constructor(
     message: string,
-    readonly code: 'message-too-large' | 'too-many-headers' | 'bad-banner' | 'encode',
+    readonly code: AmiProtocolErrorCode,
   ) {
     super(message);
     this.name = 'AmiProtocolError';

@@ -1,0 +1,505 @@
+/**
+ * Streaming AMI decoder (../shared/docs/PROTOCOL.md): Buffers in, split anywhere; messages out through a
+ * callback, in order. Framing works on bytes: each message stays a range of the received chunk plus the
+ * start offsets of its lines; header values are decoded (UTF-8, invalid bytes → U+FFFD) only when asked.
+ */
+import {
+  AmiProtocolError,
+  DEFAULT_DECODER_LIMITS,
+  type AmiMessage,
+  type AmiMessageKind,
+  type DecoderLimits,
+} from './types';
+
+/** Node's Buffer has fast, unchecked slice decoders that @types/node does not declare. */
+interface FastSliceBuffer extends Buffer {
+  utf8Slice(start: number, end: number): string;
+}
+
+/** Options beyond the size caps. */
+export interface DecoderOptions {
+  /**
+   * True (default) when decoding what a server sends: the first line of the stream is the
+   * `Asterisk Call Manager/x.y.z` banner. False when decoding what a client sends (a fake server).
+   */
+  expectBanner?: boolean;
+}
+
+const LF = 10;
+const CR = 13;
+const COLON = 58;
+const SPACE = 32;
+
+/** Line starts are stored in shared Int32Array slabs so a message costs one small object. */
+const SLAB_ENTRIES = 16384;
+/** A fresh carry buffer for a message that straddles reads is at least this big. */
+const MIN_CARRY_BYTES = 4096;
+
+const BANNER_PREFIX = asciiCodes('asterisk call manager');
+const EVENT_PREFIX = asciiCodes('event:');
+const RESPONSE_PREFIX = asciiCodes('response:');
+const ACTION_PREFIX = asciiCodes('action:');
+const FOLLOWS = asciiCodes('follows');
+const END_COMMAND = asciiCodes('--END COMMAND--');
+/** Headers of a legacy `Response: Follows` message; every other line is command output. */
+const FOLLOWS_HEADER_NAMES = new Set(['response', 'privilege', 'actionid']);
+
+const KIND_EVENT = 0;
+const KIND_RESPONSE = 1;
+const KIND_FOLLOWS = 2;
+const KIND_ACTION = 3;
+const KIND_UNKNOWN = 4;
+const KIND_NAMES: readonly AmiMessageKind[] = ['event', 'response', 'follows', 'action', 'unknown'];
+
+function asciiCodes(text: string): Uint8Array {
+  const codes = new Uint8Array(text.length);
+  for (let k = 0; k < text.length; k++) codes[k] = text.charCodeAt(k);
+  return codes;
+}
+
+/** Case-insensitive (ASCII) match of `lowerPrefix` at `start`, within `end`. */
+function startsWithIgnoreCase(bytes: Buffer, start: number, end: number, lowerPrefix: Uint8Array): boolean {
+  const count = lowerPrefix.length;
+  if (end - start < count) return false;
+  for (let k = 0; k < count; k++) {
+    let c = bytes[start + k];
+    if (c >= 65 && c <= 90) c |= 32;
+    if (c !== lowerPrefix[k]) return false;
+  }
+  return true;
+}
+
+/** The line [start, end) without its trailing CR. */
+function contentEnd(bytes: Buffer, start: number, end: number): number {
+  return end > start && bytes[end - 1] === CR ? end - 1 : end;
+}
+
+/** Classifies a message by its first line [start, end) (line end excluded). */
+function classify(bytes: Buffer, start: number, end: number): number {
+  if (startsWithIgnoreCase(bytes, start, end, EVENT_PREFIX)) return KIND_EVENT;
+  if (startsWithIgnoreCase(bytes, start, end, RESPONSE_PREFIX)) {
+    let v = start + RESPONSE_PREFIX.length;
+    while (v < end && (bytes[v] === SPACE || bytes[v] === 9)) v++;
+    let e = contentEnd(bytes, v, end);
+    while (e > v && (bytes[e - 1] === SPACE || bytes[e - 1] === 9)) e--;
+    return e - v === FOLLOWS.length && startsWithIgnoreCase(bytes, v, e, FOLLOWS) ? KIND_FOLLOWS : KIND_RESPONSE;
+  }
+  if (startsWithIgnoreCase(bytes, start, end, ACTION_PREFIX)) return KIND_ACTION;
+  return KIND_UNKNOWN;
+}
+
+/** True when the line [start, end) (line end excluded) ends with `--END COMMAND--`. */
+function endsWithEndCommand(bytes: Buffer, start: number, end: number): boolean {
+  const e = contentEnd(bytes, start, end);
+  const count = END_COMMAND.length;
+  if (e - start < count) return false;
+  for (let k = 0; k < count; k++) if (bytes[e - count + k] !== END_COMMAND[k]) return false;
+  return true;
+}
+
+function printable(text: string): string {
+  // eslint-disable-next-line no-control-regex
+  return JSON.stringify(text.length > 60 ? `${text.slice(0, 60)}…` : text).replace(/[\u0000-\u001f\u007f-\u009f]/g, '?');
+}
+
+/** Decodes [start, end) of `bytes` as UTF-8 (invalid bytes → U+FFFD). */
+function decodeUtf8(bytes: Buffer, start: number, end: number): string {
+  return start >= end ? '' : (bytes as FastSliceBuffer).utf8Slice(start, end);
+}
+
+/**
+ * One framed message: `bytes[start ..]` with line k starting at `start + slab[base + k]`; the entry after the
+ * last line is where the closing blank line starts (= raw length).
+ */
+class FramedMessage implements AmiMessage {
+  constructor(
+    readonly kind: AmiMessageKind,
+    private readonly bytes: Buffer,
+    private readonly start: number,
+    private readonly slab: Int32Array,
+    private readonly base: number,
+    private readonly lineCount: number,
+  ) {}
+
+  get raw(): Buffer {
+    return this.bytes.subarray(this.start, this.start + this.slab[this.base + this.lineCount]);
+  }
+
+  get(name: string): string | undefined {
+    const index = this.findLine(name, 0);
+    return index < 0 ? undefined : this.valueOfLine(index, name.length);
+  }
+
+  getAll(name: string): string[] {
+    const values: string[] = [];
+    for (let index = this.findLine(name, 0); index >= 0; index = this.findLine(name, index + 1)) {
+      values.push(this.valueOfLine(index, name.length));
+    }
+    return values;
+  }
+
+  /**
+   * Every header in order as [name, value]. A line without a colon (garbage from a broken peer) is kept
+   * as ['', line] so nothing is silently dropped.
+   */
+  headers(): Array<[string, string]> {
+    const pairs: Array<[string, string]> = [];
+    const { bytes, start, slab, base } = this;
+    for (let k = 0; k < this.lineCount; k++) {
+      const lineStart = start + slab[base + k];
+      const lineEnd = contentEnd(bytes, lineStart, start + slab[base + k + 1] - 1);
+      let colon = lineStart;
+      while (colon < lineEnd && bytes[colon] !== COLON) colon++;
+      if (colon === lineEnd) {
+        pairs.push(['', decodeUtf8(bytes, lineStart, lineEnd)]);
+      } else {
+        const valueStart = colon + 1 < lineEnd && bytes[colon + 1] === SPACE ? colon + 2 : colon + 1;
+        pairs.push([decodeUtf8(bytes, lineStart, colon), decodeUtf8(bytes, valueStart, lineEnd)]);
+      }
+    }
+    return pairs;
+  }
+
+  /** Index of the first line at or after `from` whose name is `name` (ASCII case-insensitive), or -1. */
+  private findLine(name: string, from: number): number {
+    const nameLength = name.length;
+    const { bytes, start, slab, base, lineCount } = this;
+    for (let k = from; k < lineCount; k++) {
+      const lineStart = start + slab[base + k];
+      // The colon right after the name is the cheapest filter; then compare the name bytes.
+      if (start + slab[base + k + 1] - lineStart <= nameLength || bytes[lineStart + nameLength] !== COLON) continue;
+      let m = 0;
+      for (; m < nameLength; m++) {
+        let c = bytes[lineStart + m];
+        let d = name.charCodeAt(m);
+        if (c === d) continue;
+        if (c >= 65 && c <= 90) c |= 32;
+        if (d >= 65 && d <= 90) d |= 32;
+        if (c !== d) break;
+      }
+      if (m === nameLength) return k;
+    }
+    return -1;
+  }
+
+  private valueOfLine(index: number, nameLength: number): string {
+    const { bytes, start, slab, base } = this;
+    const lineStart = start + slab[base + index];
+    const lineEnd = contentEnd(bytes, lineStart, start + slab[base + index + 1] - 1);
+    let valueStart = lineStart + nameLength + 1;
+    if (valueStart < lineEnd && bytes[valueStart] === SPACE) valueStart++;
+    return decodeUtf8(bytes, valueStart, lineEnd);
+  }
+}
+
+/** The `Asterisk Call Manager/x.y.z` greeting. It has no headers. */
+class BannerMessage implements AmiMessage {
+  readonly kind = 'banner' as const;
+  constructor(readonly raw: Buffer) {}
+  get(): string | undefined {
+    return undefined;
+  }
+  getAll(): string[] {
+    return [];
+  }
+  headers(): Array<[string, string]> {
+    return [];
+  }
+  /** The banner line as text, line end excluded. */
+  toString(): string {
+    return this.raw.toString('utf8').replace(/\r?\n$/, '');
+  }
+}
+
+/**
+ * Legacy `Response: Follows` command output (before Asterisk 14): `Response`, `Privilege` and `ActionID`
+ * headers, then raw output lines until `--END COMMAND--`. The output lines are also served as `Output`
+ * headers so consumers read both framings the same way.
+ */
+class FollowsMessage implements AmiMessage {
+  readonly kind = 'follows' as const;
+  readonly output: string[] = [];
+  private readonly pairs: Array<[string, string]> = [];
+
+  constructor(readonly raw: Buffer) {
+    const lines = raw.toString('utf8').split('\n');
+    if (lines[lines.length - 1] === '') lines.pop();
+    let inHeaders = true;
+    for (let line of lines) {
+      if (line.endsWith('\r')) line = line.slice(0, -1);
+      const colon = line.indexOf(':');
+      if (inHeaders && colon > 0 && FOLLOWS_HEADER_NAMES.has(line.slice(0, colon).toLowerCase())) {
+        this.pairs.push([line.slice(0, colon), line.slice(colon + 1).replace(/^ /, '')]);
+        continue;
+      }
+      inHeaders = false;
+      if (line.endsWith('--END COMMAND--')) {
+        const rest = line.slice(0, -'--END COMMAND--'.length);
+        if (rest !== '') this.output.push(rest);
+        break;
+      }
+      this.output.push(line);
+    }
+  }
+
+  get(name: string): string | undefined {
+    return this.getAll(name)[0];
+  }
+
+  getAll(name: string): string[] {
+    const lower = name.toLowerCase();
+    if (lower === 'output') return this.output.slice();
+    return this.pairs.filter(([key]) => key.toLowerCase() === lower).map(([, value]) => value);
+  }
+
+  headers(): Array<[string, string]> {
+    return [...this.pairs.map(([key, value]): [string, string] => [key, value]), ...this.output.map((line): [string, string] => ['Output', line])];
+  }
+}
+
+/**
+ * Streaming AMI decoder. `push(chunk)` frames every complete message in the bytes received so far and
+ * calls `onMessage` for each, synchronously and in order; a message split across reads is kept (bounded by
+ * the limits) until its end arrives. `end()` reports a message cut off by the end of the stream.
+ *
+ * Errors: `push` throws AmiProtocolError when a cap is exceeded or the banner is wrong; the decoder then
+ * stays failed (every later call throws the same error) because the stream can no longer be framed.
+ * Messages delivered before the error in the same push are valid. An exception thrown by `onMessage`
+ * propagates out of `push`; the bytes after that message are kept and decoded on the next push.
+ */
+export class AmiDecoder {
+  private readonly maxMessageBytes: number;
+  private readonly maxHeaders: number;
+  private bannerPending: boolean;
+  private failure: AmiProtocolError | undefined;
+
+  /** Bytes being framed: the caller's chunk, or our carry buffer when a message straddles reads. */
+  private bytes: Buffer | undefined;
+  private byteLength = 0;
+  private ownsBytes = false;
+  /** Where scanning resumes, where the current (incomplete) line starts, where the message starts (-1: none). */
+  private scanPos = 0;
+  private lineStart = 0;
+  private messageStart = -1;
+  private messageKind = KIND_UNKNOWN;
+  private messageLines = 0;
+  private sawEndCommand = false;
+
+  private slab = new Int32Array(SLAB_ENTRIES);
+  private slabUsed = 0;
+  /** Slab index of the message in progress' first line. */
+  private slabBase = 0;
+
+  /**
+   * @param onMessage called for every decoded message, in order.
+   * @param limits caps on one message (defaults: DEFAULT_DECODER_LIMITS).
+   * @param options expectBanner (default true).
+   */
+  constructor(
+    private readonly onMessage: (message: AmiMessage) => void,
+    limits: Partial<DecoderLimits> = {},
+    options: DecoderOptions = {},
+  ) {
+    this.maxMessageBytes = limits.maxMessageBytes ?? DEFAULT_DECODER_LIMITS.maxMessageBytes;
+    this.maxHeaders = limits.maxHeaders ?? DEFAULT_DECODER_LIMITS.maxHeaders;
+    if (!(this.maxMessageBytes > 0) || !(this.maxHeaders > 0)) {
+      throw new RangeError('AmiDecoder limits must be positive numbers');
+    }
+    this.bannerPending = options.expectBanner ?? true;
+  }
+
+  /** Decodes `chunk` (any split of the stream). Throws AmiProtocolError; see the class comment. */
+  push(chunk: Uint8Array): void {
+    if (this.failure) throw this.failure;
+    if (chunk.length === 0) return;
+    const input = Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk.buffer, chunk.byteOffset, chunk.length);
+    if (this.bytes === undefined) {
+      this.bytes = input;
+      this.byteLength = input.length;
+      this.ownsBytes = false;
+      this.scanPos = 0;
+      this.lineStart = 0;
+    } else {
+      this.append(input);
+    }
+    try {
+      this.scan();
+    } catch (error) {
+      if (error instanceof AmiProtocolError) this.fail(error);
+      throw error;
+    } finally {
+      if (!this.failure) this.keepTail();
+    }
+  }
+
+  /**
+   * Signals the end of the stream. Throws AmiProtocolError ('truncated') when bytes of an unfinished
+   * message are left; blank lines and nothing at all are fine.
+   */
+  end(): void {
+    if (this.failure) throw this.failure;
+    const bytes = this.bytes;
+    if (bytes === undefined) return;
+    const from = this.messageStart >= 0 ? this.messageStart : this.lineStart;
+    let k = from;
+    while (k < this.byteLength && (bytes[k] === CR || bytes[k] === LF)) k++;
+    this.bytes = undefined;
+    if (k < this.byteLength || this.messageStart >= 0) {
+      const text = bytes.toString('utf8', from, Math.min(this.byteLength, from + 60));
+      this.fail(
+        new AmiProtocolError(
+          `The AMI stream ended in the middle of a message (${this.byteLength - from} bytes after the last complete message, starting ${printable(text)}).`,
+          'truncated',
+        ),
+      );
+      throw this.failure;
+    }
+  }
+
+  private fail(error: AmiProtocolError): void {
+    this.failure = error;
+    this.bytes = undefined;
+  }
+
+  /** Appends `input` to the carried tail, growing the carry buffer geometrically. */
+  private append(input: Buffer): void {
+    const current = this.bytes as Buffer;
+    const needed = this.byteLength + input.length;
+    if (this.ownsBytes && needed <= current.length) {
+      input.copy(current, this.byteLength);
+    } else {
+      const grown = Buffer.allocUnsafe(Math.max(needed, MIN_CARRY_BYTES, this.ownsBytes ? current.length * 2 : 0));
+      current.copy(grown, 0, 0, this.byteLength);
+      input.copy(grown, this.byteLength);
+      this.bytes = grown;
+      this.ownsBytes = true;
+    }
+    this.byteLength = needed;
+  }
+
+  /** After a push: drop what was delivered and keep the unfinished message in a buffer we own. */
+  private keepTail(): void {
+    const bytes = this.bytes;
+    if (bytes === undefined) return;
+    const from = this.messageStart >= 0 ? this.messageStart : this.lineStart;
+    const tail = this.byteLength - from;
+    if (tail <= 0) {
+      this.bytes = undefined;
+      return;
+    }
+    if (tail > this.maxMessageBytes) this.fail(this.tooLarge(tail));
+    if (this.failure) throw this.failure;
+    if (this.ownsBytes && from === 0) return;
+    // Delivered messages may still reference `bytes`, so the tail moves to a fresh buffer.
+    const carry = Buffer.allocUnsafe(Math.max(MIN_CARRY_BYTES, tail * 2));
+    bytes.copy(carry, 0, from, this.byteLength);
+    this.bytes = carry;
+    this.ownsBytes = true;
+    this.byteLength = tail;
+    this.scanPos -= from;
+    this.lineStart -= from;
+    if (this.messageStart >= 0) this.messageStart -= from;
+  }
+
+  private tooLarge(size: number): AmiProtocolError {
+    return new AmiProtocolError(
+      `An AMI message exceeded ${this.maxMessageBytes} bytes (at least ${size} received); closing the session. Raise maxMessageBytes if the server really sends messages this large.`,
+      'message-too-large',
+    );
+  }
+
+  private recordLine(relativeStart: number): void {
+    if (this.slabUsed === this.slab.length) {
+      // Move the message in progress to a fresh slab; earlier messages keep the old one.
+      const inProgress = this.slabUsed - this.slabBase;
+      const fresh = new Int32Array(Math.max(SLAB_ENTRIES, inProgress * 2));
+      fresh.set(this.slab.subarray(this.slabBase, this.slabUsed));
+      this.slab = fresh;
+      this.slabBase = 0;
+      this.slabUsed = inProgress;
+    }
+    this.slab[this.slabUsed++] = relativeStart;
+  }
+
+  /** Frames every complete line in bytes[scanPos, byteLength). State lives in fields between lines. */
+  private scan(): void {
+    const bytes = this.bytes as Buffer;
+    const length = this.byteLength;
+    let pos = this.scanPos;
+    while (pos < length) {
+      // Find the end of the current line.
+      while (pos < length && bytes[pos] !== LF) pos++;
+      if (pos === length) break;
+      const lineStart = this.lineStart;
+      const lineEnd = pos; // index of LF
+      pos++;
+      this.lineStart = pos;
+      this.scanPos = pos;
+      const blank = lineEnd === lineStart || (lineEnd === lineStart + 1 && bytes[lineStart] === CR);
+      if (this.messageStart < 0) {
+        if (blank) continue; // extra blank lines between messages
+        if (this.bannerPending) {
+          this.bannerPending = false;
+          this.deliverBanner(bytes, lineStart, pos);
+          continue;
+        }
+        this.messageStart = lineStart;
+        this.messageKind = classify(bytes, lineStart, lineEnd);
+        this.messageLines = 1;
+        this.sawEndCommand = false;
+        this.slabBase = this.slabUsed;
+        this.recordLine(0);
+      } else if (blank && (this.messageKind !== KIND_FOLLOWS || this.sawEndCommand)) {
+        this.recordLine(lineStart - this.messageStart);
+        this.deliver(bytes);
+        continue;
+      } else {
+        if (++this.messageLines > this.maxHeaders) {
+          throw new AmiProtocolError(
+            `An AMI message has more than ${this.maxHeaders} header lines; closing the session. Raise maxHeaders if the server really sends messages this long.`,
+            'too-many-headers',
+          );
+        }
+        this.recordLine(lineStart - this.messageStart);
+        if (this.messageKind === KIND_FOLLOWS && !blank) this.sawEndCommand = endsWithEndCommand(bytes, lineStart, lineEnd);
+      }
+      if (pos - this.messageStart > this.maxMessageBytes) throw this.tooLarge(pos - this.messageStart);
+    }
+    this.scanPos = pos;
+  }
+
+  private deliverBanner(bytes: Buffer, start: number, end: number): void {
+    if (end - start > this.maxMessageBytes) throw this.tooLarge(end - start);
+    if (!startsWithIgnoreCase(bytes, start, end, BANNER_PREFIX)) {
+      throw new AmiProtocolError(
+        `This is not an AMI server: expected the greeting "Asterisk Call Manager/<version>" but the first line was ${printable(
+          bytes.toString('utf8', start, contentEnd(bytes, start, end - 1)),
+        )}. Check the host and port (AMI usually listens on 5038, or 5039 with TLS).`,
+        'bad-banner',
+      );
+    }
+    this.onMessage(new BannerMessage(bytes.subarray(start, end)));
+  }
+
+  private deliver(bytes: Buffer): void {
+    const start = this.messageStart;
+    const kind = this.messageKind;
+    this.messageStart = -1;
+    const size = this.slab[this.slabUsed - 1];
+    if (size > this.maxMessageBytes) throw this.tooLarge(size);
+    const message =
+      kind === KIND_FOLLOWS
+        ? new FollowsMessage(bytes.subarray(start, start + size))
+        : new FramedMessage(KIND_NAMES[kind], bytes, start, this.slab, this.slabBase, this.messageLines);
+    this.onMessage(message);
+  }
+}
+
+/**
+ * The AMI version in a banner (`Asterisk Call Manager/12.0.0` → `12.0.0`), or undefined when `banner` is
+ * not an AMI greeting. Accepts the banner message or its text.
+ */
+export function amiVersionFromBanner(banner: string | AmiMessage): string | undefined {
+  const text = typeof banner === 'string' ? banner : banner.raw.toString('utf8');
+  return /^Asterisk Call Manager\/(\d+(?:\.\d+)*)\s*$/.exec(text)?.[1];
+}
