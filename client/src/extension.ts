@@ -1,0 +1,36 @@
+/** Extension entry point: activation on `.ami` documents starts the language client. */
+import type * as vscode from 'vscode';
+import type { LanguageClient } from 'vscode-languageclient/node';
+import type { LiveServerInfoParams, RunnableBlock } from '../../protocol/src/lspExtensions';
+import { createLanguageClient, requestBlockAtPosition, sendLiveServerInfo } from './languageClient';
+
+/** What activate() returns: used by other parts of the extension and awaited by end-to-end tests. */
+export interface AmiExtensionApi {
+  /** The running language client (already started). */
+  readonly languageClient: LanguageClient;
+  /** The block under a position of an open `.ami` document, or null outside any block. */
+  blockAtPosition(uri: vscode.Uri, position: vscode.Position): Promise<RunnableBlock | null>;
+  /** Pushes the connected server's permissions, branch and profile variables to the language server. */
+  setLiveServerInfo(info: LiveServerInfoParams): Promise<void>;
+}
+
+let client: LanguageClient | undefined;
+
+/** Starts the language server; resolves once it has answered `initialize`. */
+export async function activate(context: vscode.ExtensionContext): Promise<AmiExtensionApi> {
+  const languageClient = createLanguageClient(context);
+  client = languageClient;
+  await languageClient.start();
+  return {
+    languageClient,
+    blockAtPosition: (uri, position) => requestBlockAtPosition(languageClient, uri, position),
+    setLiveServerInfo: (info) => sendLiveServerInfo(languageClient, info),
+  };
+}
+
+/** Stops the server (VS Code waits for the returned promise). */
+export async function deactivate(): Promise<void> {
+  const stopping = client;
+  client = undefined;
+  if (stopping) await stopping.stop();
+}
