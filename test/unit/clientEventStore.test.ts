@@ -1,0 +1,84 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { EventStore, itemColumns, sortItems } from '../../client/webview/eventStore';
+import {
+  parseFilterText,
+  parseFromWebview,
+  parseSavedSession,
+  parseToWebview,
+  type StreamEvent,
+} from '../../protocol/src/webviewMessages';
+
+function event(seq: number, name: string, channel = `PJSIP/${seq}`): StreamEvent {
+  return { seq, time: seq, name, headers: [['Event', name], ['Channel', channel]] };
+}
+
+test('store: filter, pause keeps arrivals, resume shows them', () => {
+  const store = new EventStore(1000);
+  store.append([event(1, 'Hangup'), event(2, 'Newchannel'), event(3, 'Hangup')]);
+  store.setFilter({ eventNames: ['hangup'], headers: [] });
+  assert.equal(store.visibleCount, 2);
+  store.pause();
+  store.append([event(4, 'Hangup'), event(5, 'VarSet')]);
+  assert.equal(store.visibleCount, 2);
+  assert.equal(store.pendingCount, 1);
+  store.resume();
+  assert.equal(store.visibleCount, 3);
+  assert.equal(store.visibleAt(2)?.seq, 4);
+  assert.deepEqual(store.counters(), { received: 5, shown: 3, dropped: 0, droppedBySession: 0, evicted: 0 });
+});
+
+test('store: bounded, evictions and session drops are counted, clear resets the baseline', () => {
+  const store = new EventStore(100);
+  for (let seq = 1; seq <= 250; seq++) store.append([event(seq, seq % 2 ? 'A' : 'B')]);
+  store.setDroppedBySession(7);
+  const counters = store.counters();
+  assert.ok(store.all.length <= 100);
+  assert.equal(counters.received, 250);
+  assert.equal(counters.evicted + store.all.length, 250, 'every event is either kept or counted as evicted');
+  assert.equal(counters.dropped, counters.evicted + 7);
+  assert.equal(store.bySeq(250)?.name, 'B');
+  assert.equal(store.bySeq(1), undefined);
+  store.clear();
+  store.setDroppedBySession(9);
+  assert.deepEqual(store.counters(), { received: 0, shown: 0, dropped: 2, droppedBySession: 2, evicted: 0 });
+});
+
+test('sortItems: numeric and text, missing last; itemColumns skips Event/ActionID', () => {
+  const items: Array<Array<[string, string]>> = [
+    [['Event', 'X'], ['ActionID', '1'], ['Duration', '10'], ['Name', 'bob']],
+    [['Event', 'X'], ['Duration', '9'], ['Name', 'Alice']],
+    [['Event', 'X'], ['Name', 'carol']],
+  ];
+  assert.deepEqual(itemColumns(items), ['Duration', 'Name']);
+  assert.deepEqual(sortItems(items, 'duration', 'asc').map((i) => i.find(([n]) => n === 'Name')?.[1]), ['Alice', 'bob', 'carol']);
+  assert.deepEqual(sortItems(items, 'Name', 'desc').map((i) => i.find(([n]) => n === 'Name')?.[1]), ['carol', 'bob', 'Alice']);
+});
+
+test('parseFilterText: names, header=value, errors name the term', () => {
+  assert.deepEqual(parseFilterText(' Hangup  Channel=PJSIP/1 '), { ok: true, value: { eventNames: ['Hangup'], headers: [['Channel', 'PJSIP/1']] } });
+  assert.deepEqual(parseFilterText('=x'), { ok: false, error: '"=x": a header name is missing before "="' });
+  const bad = parseFilterText('a<b');
+  assert.equal(bad.ok, false);
+});
+
+test('messages from the webview are validated', () => {
+  assert.deepEqual(parseFromWebview({ type: 'ready' }), { ok: true, value: { type: 'ready' } });
+  assert.equal(parseFromWebview({ type: 'copy', text: 5 }).ok, false);
+  assert.equal(parseFromWebview({ type: 'pushFilter', filter: { eventNames: ['x'], headers: [['a']] } }).ok, false);
+  assert.equal(parseFromWebview({ type: 'runCommand', command: 'rm -rf' }).ok, false);
+  assert.equal(parseFromWebview(null).ok, false);
+  assert.equal(parseFromWebview('ready').ok, false);
+  assert.equal(parseToWebview({ type: 'events', events: [event(1, 'A')], counters: { droppedBySession: 0 } }).ok, true);
+  assert.equal(parseToWebview({ type: 'events', events: [{ seq: 1 }], counters: { droppedBySession: 0 } }).ok, false);
+});
+
+test('saved sessions: a valid file parses, a wrong one says what is wrong', () => {
+  const session = { format: 'ami-workbench-session', version: 1, savedAt: 1, connection: 'local', runs: [], events: [event(1, 'A')] };
+  assert.equal(parseSavedSession(session).ok, true);
+  assert.deepEqual(parseSavedSession({ ...session, format: 'x' }), {
+    ok: false,
+    error: '"format" is not "ami-workbench-session": not a saved AMI Workbench session',
+  });
+  assert.deepEqual(parseSavedSession({ ...session, events: [{}] }), { ok: false, error: 'events[0] is malformed' });
+});
