@@ -1,0 +1,266 @@
+import type { TextDocument } from 'vscode-languageserver-textdocument';
+import type { Catalogue, ParamDoc } from '../catalogue/index';
+import { parseBlockAt, parseScript } from '../script/parser';
+import type { Block, FileVariable, Position, Range, Script } from '../script/types';
+import type { LanguageSettings } from './types';
+
+/**
+ * Shared document helpers for the language features. Whole-document features (symbols, folding, rename,
+ * formatting) use a parse cached per document version; per-keystroke features (completion, hover) only parse
+ * the block around the cursor and scan the text cheaply for file variables and named blocks.
+ */
+
+interface CachedScript {
+  version: number;
+  script: Script;
+}
+
+const scriptCache = new WeakMap<TextDocument, CachedScript>();
+
+/** The whole document parsed, cached per document version. */
+export function getScript(document: TextDocument): Script {
+  const cached = scriptCache.get(document);
+  if (cached && cached.version === document.version) return cached.script;
+  const script = parseScript(document.getText());
+  scriptCache.set(document, { version: document.version, script });
+  return script;
+}
+
+/** The cached parse when it is for the current version, without parsing. */
+export function peekScript(document: TextDocument): Script | undefined {
+  const cached = scriptCache.get(document);
+  return cached && cached.version === document.version ? cached.script : undefined;
+}
+
+/** Text of one line without its line ending ('' past the end). */
+export function lineText(document: TextDocument, line: number): string {
+  if (line < 0 || line >= document.lineCount) return '';
+  const text = document.getText({ start: { line, character: 0 }, end: { line: line + 1, character: 0 } });
+  return text.replace(/\r?\n$/, '').replace(/\r$/, '');
+}
+
+/** A line that ends a block: blank, or a `###` separator. */
+function endsBlock(text: string): boolean {
+  const trimmed = text.trim();
+  return trimmed === '' || trimmed.startsWith('###');
+}
+
+/**
+ * The block containing `line`, parsed on its own (the cost is the block's size: the line's offset comes from
+ * the document's line index). Undefined on a blank or separator line. Its `index` is -1.
+ */
+export function blockAround(document: TextDocument, line: number): Block | undefined {
+  if (line < 0 || line >= document.lineCount) return undefined;
+  return parseBlockAt(document.getText(), line, document.offsetAt({ line, character: 0 }));
+}
+
+/** A block named with `# @name`, as found by a cheap scan. */
+export interface NamedBlockInfo {
+  name: string;
+  /** The block's action, when its `Action:` line was found. */
+  action?: string;
+  /** Range of the name in the `# @name` line. */
+  nameRange: Range;
+}
+
+/** File variables and named blocks of a document. */
+export interface Definitions {
+  fileVariables: FileVariable[];
+  namedBlocks: NamedBlockInfo[];
+}
+
+const definitionsCache = new WeakMap<TextDocument, { version: number; definitions: Definitions }>();
+
+/**
+ * File variables and named blocks. Uses the cached parse when it is current; otherwise scans the text with
+ * two regular expressions (much cheaper than parsing a large file on every keystroke).
+ */
+export function getDefinitions(document: TextDocument): Definitions {
+  const cached = definitionsCache.get(document);
+  if (cached && cached.version === document.version) return cached.definitions;
+  const script = peekScript(document);
+  const definitions = script ? definitionsFromScript(script) : scanDefinitions(document.getText());
+  definitionsCache.set(document, { version: document.version, definitions });
+  return definitions;
+}
+
+/** Definitions from a full parse. */
+export function definitionsFromScript(script: Script): Definitions {
+  const namedBlocks: NamedBlockInfo[] = [];
+  for (const block of script.blocks) {
+    const directive = block.directives.find((d) => d.name.toLowerCase() === 'name' && d.value !== '');
+    if (directive) namedBlocks.push({ name: directive.value, action: block.action, nameRange: directive.valueRange });
+  }
+  return { fileVariables: script.fileVariables, namedBlocks };
+}
+
+const fileVariablePattern = /^([ \t]*)@([A-Za-z_][\w.-]*)([ \t]*=[ \t]*)(.*?)[ \t]*\r?$/gm;
+const namePattern = /^([ \t]*[#;][ \t]*@name[ \t]+)(\S+)/gm;
+const actionPattern = /^[ \t]*action[ \t]*:[ \t]*(\S+)/i;
+
+/** Positions of increasing offsets, counting lines incrementally. */
+class LineCounter {
+  private line = 0;
+  private lineStart = 0;
+  constructor(private readonly text: string) {}
+  positionAt(target: number): Position {
+    let next = this.text.indexOf('\n', this.lineStart);
+    while (next !== -1 && next < target) {
+      this.line++;
+      this.lineStart = next + 1;
+      next = this.text.indexOf('\n', this.lineStart);
+    }
+    return { line: this.line, character: target - this.lineStart };
+  }
+}
+
+/** Cheap scan for `@name = value` lines and `# @name x` directives (with the following `Action:`). */
+export function scanDefinitions(text: string): Definitions {
+  const fileVariables: FileVariable[] = [];
+  let counter = new LineCounter(text);
+  for (const match of text.matchAll(fileVariablePattern)) {
+    const start = match.index ?? 0;
+    const nameStart = start + match[1].length + 1;
+    const nameEnd = nameStart + match[2].length;
+    const valueStart = nameEnd + match[3].length;
+    const line = counter.positionAt(start).line;
+    const lineLength = match[0].replace(/\r$/, '').length;
+    fileVariables.push({
+      name: match[2],
+      value: match[4],
+      range: { start: { line, character: 0 }, end: { line, character: lineLength } },
+      nameRange: { start: { line, character: nameStart - start }, end: { line, character: nameEnd - start } },
+      valueRange: {
+        start: { line, character: valueStart - start },
+        end: { line, character: valueStart - start + match[4].length },
+      },
+    });
+  }
+  const namedBlocks: NamedBlockInfo[] = [];
+  counter = new LineCounter(text);
+  for (const match of text.matchAll(namePattern)) {
+    const start = (match.index ?? 0) + match[1].length;
+    const position = counter.positionAt(start);
+    namedBlocks.push({
+      name: match[2],
+      action: findActionBelow(text, start),
+      nameRange: { start: position, end: { line: position.line, character: position.character + match[2].length } },
+    });
+  }
+  return { fileVariables, namedBlocks };
+}
+
+/** The `Action:` value in the lines after `offset`, up to the end of the block. */
+function findActionBelow(text: string, offset: number): string | undefined {
+  let lineStart = text.indexOf('\n', offset) + 1;
+  while (lineStart > 0 && lineStart < text.length) {
+    const lineEnd = text.indexOf('\n', lineStart);
+    const line = text.slice(lineStart, lineEnd === -1 ? text.length : lineEnd);
+    if (endsBlock(line)) return undefined;
+    const action = actionPattern.exec(line);
+    if (action) return action[1];
+    if (lineEnd === -1) return undefined;
+    lineStart = lineEnd + 1;
+  }
+  return undefined;
+}
+
+/** The branch the user targets: the setting when the catalogue knows it, else the newest branch. */
+export function targetBranch(catalogue: Catalogue, settings?: LanguageSettings): string {
+  const wanted = settings?.asteriskVersion?.trim();
+  if (wanted) {
+    const major = wanted.split('.')[0];
+    if (catalogue.branches.includes(major)) return major;
+  }
+  return catalogue.newestBranch;
+}
+
+/** True when `item` exists in `branch` (items without branch data exist everywhere). */
+export function existsIn(item: { branches?: readonly string[] }, branch: string): boolean {
+  return !item.branches || item.branches.length === 0 || item.branches.includes(branch);
+}
+
+/** True when `position` lies within `range` (end inclusive, as a cursor right after a word is on it). */
+export function contains(range: Range, position: Position): boolean {
+  if (position.line < range.start.line || position.line > range.end.line) return false;
+  if (position.line === range.start.line && position.character < range.start.character) return false;
+  if (position.line === range.end.line && position.character > range.end.character) return false;
+  return true;
+}
+
+/** Header names as the catalogue knows them outside any action's parameter list. */
+export const universalHeaders = ['Action', 'ActionID'] as const;
+
+/** What a header's value names, for completion and hover. */
+export type HeaderValueKind =
+  | { kind: 'action' }
+  | { kind: 'application' }
+  | { kind: 'function' }
+  | { kind: 'eventFilter' }
+  | { kind: 'enum'; param: ParamDoc }
+  | { kind: 'boolean'; param: ParamDoc };
+
+/**
+ * What the value of `headerName` in a block of `actionName` is: an action name (`Action:`), a dialplan
+ * application (Originate's `Application:`), a dialplan function or variable (Getvar/Setvar `Variable:`), an
+ * event filter (Filter's `Filter: Event: X`), an enumerated value, or a boolean the docs ask for as `true`.
+ */
+export function headerValueKind(
+  catalogue: Catalogue,
+  actionName: string | undefined,
+  headerName: string,
+): HeaderValueKind | undefined {
+  const header = headerName.toLowerCase();
+  if (header === 'action') return { kind: 'action' };
+  if (!actionName) return undefined;
+  const actionLower = actionName.toLowerCase();
+  const param = catalogue.action(actionName)?.params.find((p) => p.name.toLowerCase() === header);
+  if (header === 'application' && param) return { kind: 'application' };
+  if (header === 'variable' && (actionLower === 'getvar' || actionLower === 'setvar')) return { kind: 'function' };
+  if (header === 'filter' && actionLower === 'filter') return { kind: 'eventFilter' };
+  if (param?.enum?.length) return { kind: 'enum', param };
+  if (param?.description && /\btrue\b/i.test(param.description)) {
+    return { kind: 'boolean', param };
+  }
+  return undefined;
+}
+
+/** A value a named block makes available as `{{name.path}}`. */
+export interface ResultField {
+  path: string;
+  /** Where it comes from, for display. */
+  source: string;
+  description?: string;
+  /** Sort rank: response headers first, then event fields, then `events.X.Y` paths. */
+  rank: number;
+}
+
+/**
+ * The results of a block of `actionName`: its response's Response, ActionID and Message, and the fields of
+ * the events it documents (as `Field` and as `events.<Event>.<Field>`).
+ */
+export function resultFieldsOf(catalogue: Catalogue, actionName: string | undefined): ResultField[] {
+  const fields: ResultField[] = [
+    { path: 'Response', source: 'Response header', description: '`Success`, `Error` or `Goodbye`.', rank: 0 },
+    { path: 'ActionID', source: 'Response header', description: 'The ActionID that was sent.', rank: 0 },
+    { path: 'Message', source: 'Response header', description: 'The message Asterisk returned.', rank: 0 },
+  ];
+  const action = actionName ? catalogue.action(actionName) : undefined;
+  if (!action) return fields;
+  const eventNames = new Set<string>(action.responseEvents ?? []);
+  for (const ref of action.seeAlso ?? []) if (ref.type === 'managerEvent') eventNames.add(ref.name);
+  const seen = new Set(fields.map((f) => f.path.toLowerCase()));
+  const nested: ResultField[] = [];
+  for (const eventName of eventNames) {
+    const event = catalogue.event(eventName);
+    if (!event) continue;
+    for (const field of event.fields) {
+      const source = `${event.name} event`;
+      nested.push({ path: `events.${event.name}.${field.name}`, source, description: field.description, rank: 2 });
+      if (seen.has(field.name.toLowerCase())) continue;
+      seen.add(field.name.toLowerCase());
+      fields.push({ path: field.name, source, description: field.description, rank: 1 });
+    }
+  }
+  return [...fields, ...nested];
+}
