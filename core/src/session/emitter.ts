@@ -1,0 +1,43 @@
+/** A minimal typed event emitter (core/ cannot use node:events or vscode's EventEmitter). */
+
+/** Returned by every subscription. */
+export interface Disposable {
+  dispose(): void;
+}
+
+/** Subscribe with `emitter.event(listener)`; fire with `emitter.fire(value)`. */
+export class Emitter<T> {
+  private listeners: Array<(value: T) => void> = [];
+
+  /** Adds a listener; dispose the result to remove it. */
+  readonly event = (listener: (value: T) => void): Disposable => {
+    this.listeners = [...this.listeners, listener];
+    return {
+      dispose: () => {
+        this.listeners = this.listeners.filter((l) => l !== listener);
+      },
+    };
+  };
+
+  get hasListeners(): boolean {
+    return this.listeners.length > 0;
+  }
+
+  /** Calls every listener in order; a throwing listener does not stop the others (its error is reported). */
+  fire(value: T): void {
+    for (const listener of this.listeners) {
+      try {
+        listener(value);
+      } catch (error) {
+        this.onListenerError?.(error);
+      }
+    }
+  }
+
+  /** Where listener exceptions go (default: dropped after being handed here, if set). */
+  onListenerError?: (error: unknown) => void;
+
+  dispose(): void {
+    this.listeners = [];
+  }
+}

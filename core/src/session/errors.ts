@@ -1,0 +1,84 @@
+/** Errors of the session, each saying what to check. */
+
+/** Why a connection could not be made or was lost. */
+export type AmiConnectErrorCode =
+  | 'refused'
+  | 'timeout'
+  | 'dns'
+  | 'unreachable'
+  | 'reset'
+  | 'tls'
+  | 'auth-failed'
+  | 'protocol'
+  | 'dead-link'
+  | 'closed'
+  | 'shutdown';
+
+/** A connection/login failure or loss. `retryable` is false when reconnecting cannot help. */
+export class AmiConnectError extends Error {
+  constructor(
+    message: string,
+    readonly code: AmiConnectErrorCode,
+  ) {
+    super(message);
+    this.name = 'AmiConnectError';
+  }
+
+  /** Auth failures, certificate problems and non-AMI peers do not fix themselves: never retried. */
+  get retryable(): boolean {
+    return this.code !== 'auth-failed' && this.code !== 'tls' && this.code !== 'protocol';
+  }
+}
+
+/** Why an action did not complete. */
+export type AmiActionErrorCode = 'timeout' | 'disconnected' | 'not-connected' | 'encode' | 'closed';
+
+/** An action that got no (complete) answer. Never retried by the session. */
+export class AmiActionError extends Error {
+  constructor(
+    message: string,
+    readonly code: AmiActionErrorCode,
+    readonly action: string,
+    readonly actionId: string | undefined,
+  ) {
+    super(message);
+    this.name = 'AmiActionError';
+  }
+}
+
+/**
+ * Turns a socket error code (ECONNREFUSED, ETIMEDOUT, ENOTFOUND, CERT_HAS_EXPIRED...) into an AmiConnectError whose
+ * message names what to check. `where` is `host:port`.
+ */
+export function describeSocketError(code: string | undefined, detail: string, where: string, tls: boolean): AmiConnectError {
+  switch (code) {
+    case 'ECONNREFUSED':
+      return new AmiConnectError(
+        `Connection refused by ${where}: check that Asterisk is running, that manager.conf [general] has enabled = yes, and the port${tls ? ' (TLS: tlsbindport, usually 5039)' : ' (bindport, usually 5038)'}.`,
+        'refused',
+      );
+    case 'ETIMEDOUT':
+    case 'ESOCKETTIMEDOUT':
+      return new AmiConnectError(`Timed out connecting to ${where}: check the host, the port and any firewall between.`, 'timeout');
+    case 'ENOTFOUND':
+    case 'EAI_AGAIN':
+      return new AmiConnectError(`Host of ${where} not found: check the host name.`, 'dns');
+    case 'EHOSTUNREACH':
+    case 'ENETUNREACH':
+      return new AmiConnectError(`${where} is unreachable: check the host address and the network.`, 'unreachable');
+    case 'ECONNRESET':
+    case 'EPIPE':
+      return new AmiConnectError(
+        `Connection to ${where} was reset: the server closed it (check manager.conf permit/deny for this address${tls ? ', and that the port speaks TLS' : ''}).`,
+        'reset',
+      );
+    default:
+      if (tls && code !== undefined && /CERT|SELF_SIGNED|UNABLE_TO|HOSTNAME|ALTNAME|SSL|TLS|ERR_SSL/i.test(code)) {
+        return new AmiConnectError(
+          `TLS failure with ${where} (${code}: ${detail}): check the certificate, its host name, or give the CA file that signed it.`,
+          'tls',
+        );
+      }
+      return new AmiConnectError(`Connection to ${where} failed${code ? ` (${code})` : ''}: ${detail}`, 'closed');
+  }
+}
