@@ -1,0 +1,150 @@
+/**
+ * The block runner against the fake Asterisk (real captures, real TCP on 127.0.0.1) through the real AmiSession.
+ */
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import * as net from 'node:net';
+import { AmiSession, type AmiCredentials } from '../../core/src/session/session';
+import { namedResultOf, runBlock } from '../../core/src/run/runner';
+import { FakeAmiServer } from '../session/fakeAmiServer';
+
+let server: FakeAmiServer;
+let port: number;
+const sockets: net.Socket[] = [];
+
+before(async () => {
+  server = new FakeAmiServer({ timeScale: 0 });
+  port = await server.start();
+});
+
+after(async () => {
+  for (const socket of sockets) socket.destroy();
+  await (server as unknown as { stop(): Promise<void> }).stop();
+});
+
+/** Plugs an AmiSession into a loopback socket (what client/src/transport does, minus reconnects). */
+async function login(credentials: AmiCredentials): Promise<AmiSession> {
+  const socket = net.connect(port, '127.0.0.1');
+  sockets.push(socket);
+  const session = new AmiSession(credentials, { write: (data) => socket.write(data), close: () => socket.end() }, { keepaliveIntervalMs: 0 });
+  socket.on('data', (chunk) => session.receive(chunk));
+  socket.on('close', () => session.transportClosed());
+  await session.ready;
+  return session;
+}
+
+test('a plain action: success with the response headers and the wire ActionID in what was sent', async () => {
+  const session = await login({ username: 'dev', secret: 'devsecret', events: 'off' });
+  const result = await runBlock([['Action', 'CoreSettings']], {}, session);
+  assert.equal(result.status, 'success');
+  assert.equal(result.action, 'CoreSettings');
+  assert.ok(result.actionId.length > 0);
+  assert.deepEqual(result.sent, [['Action', 'CoreSettings'], ['ActionID', result.actionId]]);
+  assert.ok(result.response?.some(([name, value]) => name === 'AsteriskVersion' && value === '23.4.1'));
+  assert.equal(typeof result.durationMs, 'number');
+  session.close();
+});
+
+test('an unresolved variable refuses to send and names it; nothing reaches the server', async () => {
+  const session = await login({ username: 'dev', secret: 'devsecret', events: 'off' });
+  const before = server.requestsHandled;
+  const result = await runBlock(
+    [
+      ['Action', 'Originate'],
+      ['Channel', 'PJSIP/{{phone}}'],
+    ],
+    { fileVariables: {} },
+    session,
+  );
+  assert.equal(result.status, 'refused');
+  assert.match(result.error ?? '', /Channel: \{\{phone\}\} is not defined/);
+  assert.equal(server.requestsHandled, before);
+  session.close();
+});
+
+test('a list action collects its items; an error response is an error with the server message', async () => {
+  const session = await login({ username: 'dev', secret: 'devsecret', events: 'off' });
+  const list = await runBlock([['Action', 'CoreShowChannels']], {}, session);
+  assert.equal(list.status, 'success');
+  assert.equal(list.listIncomplete, undefined);
+  assert.ok(list.response?.some(([n, v]) => n === 'EventList' && v === 'start'));
+  const unknown = await runBlock([['Action', 'NoSuchAction']], {}, session);
+  assert.equal(unknown.status, 'error');
+  assert.match(unknown.error ?? '', /Invalid\/unknown command/i);
+  session.close();
+});
+
+test('permission denied is reported as such', async () => {
+  const session = await login({ username: 'ro', secret: 'rosecret', events: 'off' });
+  const result = await runBlock(
+    [
+      ['Action', 'Originate'],
+      ['Channel', 'Local/100@test'],
+      ['Application', 'Wait'],
+      ['Data', '1'],
+    ],
+    {},
+    session,
+  );
+  assert.equal(result.status, 'error');
+  assert.equal(result.permissionDenied, true);
+  assert.match(result.error ?? '', /Permission denied: .*Originate/);
+  session.close();
+});
+
+test('a named Originate feeds a later block: {{call.ActionID}} and events tied by ActionID', async () => {
+  const session = await login({ username: 'dev', secret: 'devsecret', events: 'on' });
+  // Events may arrive before the response resolves the run (same TCP read): keep them all, match afterwards.
+  const seen: Array<{ actionId?: string; name: string; headers: Array<[string, string]> }> = [];
+  const subscription = session.onEvent((event) => {
+    seen.push({ actionId: event.get('ActionID'), name: event.get('Event') ?? '', headers: event.headers() });
+  });
+  const tied = (): typeof seen => seen.filter((event) => event.actionId === call.actionId);
+  const call = await runBlock(
+    [
+      ['Action', 'Originate'],
+      ['Channel', 'Local/100@test'],
+      ['Context', 'test'],
+      ['Exten', '200'],
+      ['Priority', '1'],
+      ['Async', 'true'],
+      ['ActionID', 'my-own-id'],
+    ],
+    {},
+    session,
+    {},
+  );
+  assert.equal(call.status, 'success');
+  assert.equal(call.userActionId, 'my-own-id');
+  assert.ok(!call.sent.some(([, value]) => value === 'my-own-id'), 'the user ActionID is replaced on the wire');
+  const deadline = Date.now() + 5000;
+  while (!tied().some((event) => event.name === 'OriginateResponse') && Date.now() < deadline) {
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+  subscription.dispose();
+  const originateResponse = tied().find((event) => event.name === 'OriginateResponse');
+  assert.ok(originateResponse, 'the OriginateResponse carries the Originate ActionID');
+  const named = new Map([['call', namedResultOf(call, tied())]]);
+  const followUp = await runBlock(
+    [
+      ['Action', 'Ping'],
+      ['ActionID', '{{call.ActionID}}-ping'],
+    ],
+    { named },
+    session,
+  );
+  assert.equal(followUp.status, 'success');
+  assert.equal(followUp.userActionId, `${call.actionId}-ping`);
+  const uniqueid = originateResponse.headers.find(([n]) => n === 'Uniqueid')?.[1];
+  const variables = await runBlock([['Action', 'Ping'], ['X', '{{call.events.OriginateResponse.Uniqueid}}']], { named }, { send: async () => { throw new Error('offline'); } });
+  assert.deepEqual(variables.sent.find(([n]) => n === 'X'), ['X', uniqueid]);
+  session.close();
+});
+
+test('a closed session fails the run with the reason, never throws', async () => {
+  const session = await login({ username: 'dev', secret: 'devsecret', events: 'off' });
+  session.close();
+  const result = await runBlock([['Action', 'Ping']], {}, session);
+  assert.equal(result.status, 'failed');
+  assert.match(result.error ?? '', /Not sent: the session is closed/);
+});
