@@ -375,7 +375,10 @@ function paramOf(p: Element, short: boolean): ParamDoc {
   if (isTrue(attr(p, 'required'))) param.required = true;
   const def = attr(p, 'default');
   if (def !== undefined && def !== '') param.default = def;
-  const parts = blocks(p, (child) => child.nodeName === 'enumlist' || (short && child.nodeName === 'optionlist'));
+  let parts = blocks(p, (child) => child.nodeName === 'enumlist' || (short && child.nodeName === 'optionlist'));
+  // Applications often document a compound parameter only on its first <argument>.
+  const firstArgument = firstChild(p, 'argument');
+  if (parts.length === 0 && firstArgument) parts = blocks(firstArgument);
   const description = short ? shorten(parts.slice(0, 1), APP_PARAM_DESCRIPTION_MAX) : parts.join('\n\n');
   if (description) param.description = description;
   const values = enumsOf(p, short);
@@ -391,8 +394,8 @@ function paramsOf(el: Element, short: boolean): ParamDoc[] {
   const seen = new Set<string>();
   for (const p of childElements(syntax, 'parameter')) {
     const param = paramOf(p, short);
-    if (param.name === '' || seen.has(param.name)) continue;
-    seen.add(param.name);
+    if (param.name === '' || seen.has(param.name.toLowerCase())) continue;
+    seen.add(param.name.toLowerCase());
     out.push(param);
   }
   return out;
@@ -432,6 +435,7 @@ function argumentText(p: Element): string {
   return text;
 }
 
+/** One branch's items, keyed by lower-cased name. */
 interface BranchDocs {
   actions: Map<string, ActionDoc>;
   events: Map<string, EventDoc>;
@@ -440,10 +444,10 @@ interface BranchDocs {
 }
 
 function mergeParams(into: ParamDoc[], extra: ParamDoc[]): void {
-  const names = new Set(into.map((p) => p.name));
+  const names = new Set(into.map((p) => p.name.toLowerCase()));
   for (const p of extra) {
-    if (!names.has(p.name)) {
-      names.add(p.name);
+    if (!names.has(p.name.toLowerCase())) {
+      names.add(p.name.toLowerCase());
       into.push(p);
     }
   }
@@ -483,11 +487,11 @@ function classesOf(instance: Element): string[] {
 function addEvent(events: Map<string, EventDoc>, el: Element, branch: Branch): void {
   const name = attr(el, 'name') ?? '';
   if (name === '') return;
-  let event = events.get(name);
+  let event = events.get(name.toLowerCase());
   for (const instance of childElements(el, 'managerEventInstance')) {
     if (!event) {
       event = { name, synopsis: '', branches: [branch], fields: [] };
-      events.set(name, event);
+      events.set(name.toLowerCase(), event);
     }
     if (!event.synopsis) event.synopsis = synopsisOf(instance);
     if (!event.description) {
@@ -547,7 +551,8 @@ function parseBranch(xml: string, branch: Branch, file: string): BranchDocs {
   }
   const out: BranchDocs = { actions: new Map(), events: new Map(), applications: new Map(), functions: new Map() };
   for (const el of childElements(root)) {
-    const name = attr(el, 'name') ?? '';
+    // Asterisk matches names case-insensitively, so branches that differ only in case share one item.
+    const name = (attr(el, 'name') ?? '').toLowerCase();
     if (el.nodeName === 'manager') {
       const action = actionOf(el, branch);
       const existing = out.actions.get(name);
@@ -596,9 +601,10 @@ function mergeKind<T extends { name: string; branches: Branch[] }>(
       const seen = new Set<string>();
       for (const [, params] of [...lists].reverse()) {
         for (const p of params) {
-          if (seen.has(p.name)) continue;
-          seen.add(p.name);
-          const inBranches = lists.filter(([, ps]) => ps.some((q) => q.name === p.name)).map(([b]) => b);
+          const key = p.name.toLowerCase();
+          if (seen.has(key)) continue;
+          seen.add(key);
+          const inBranches = lists.filter(([, ps]) => ps.some((q) => q.name.toLowerCase() === key)).map(([b]) => b);
           merged.push(inBranches.length === branches.length ? { ...p } : { ...p, branches: inBranches });
         }
       }
@@ -670,9 +676,9 @@ export function readLiveEvents(sharedDir: string): Map<string, string[]> {
 
 /** Adds live-help field names missing from the XML of the newest branch (see the header comment). */
 function mergeLiveFields(events: EventDoc[], live: Map<string, string[]>, liveBranch: Branch): void {
-  const byName = new Map(events.map((e) => [e.name, e]));
+  const byName = new Map(events.map((e) => [e.name.toLowerCase(), e]));
   for (const [name, fields] of live) {
-    const event = byName.get(name);
+    const event = byName.get(name.toLowerCase());
     if (!event || !event.branches.includes(liveBranch)) continue;
     const known = new Set(event.fields.filter((f) => !f.branches || f.branches.includes(liveBranch)).map((f) => f.name));
     for (const field of fields) {

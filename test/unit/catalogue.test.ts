@@ -178,6 +178,10 @@ test('parameters added in later branches carry their branches', () => {
     a.params.filter((p) => p.branches).map((p) => ({ action: a, param: p })),
   );
   assert.ok(withBranches.length > 0);
+  assert.deepEqual(catalogue.action('QueueAdd')?.params.find((p) => p.name === 'Reason')?.branches, ['20', '21', '22', '23']);
+  // 18 spells it `options`, later branches `Options`: Asterisk ignores case, so it is one parameter in every branch.
+  const mixOptions = catalogue.action('MixMonitor')?.params.filter((p) => p.name.toLowerCase() === 'options');
+  assert.deepEqual(mixOptions?.map((p) => [p.name, p.branches]), [['Options', undefined]]);
   for (const { action, param } of withBranches) {
     assert.ok(param.branches!.length < action.branches.length, `${action.name}.${param.name}`);
     for (const b of param.branches!) assert.ok(action.branches.includes(b), `${action.name}.${param.name} in ${b}`);
