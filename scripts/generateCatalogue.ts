@@ -540,11 +540,16 @@ function appOf(el: Element, branch: Branch): ApplicationDoc & FunctionDoc {
 
 function parseBranch(xml: string, branch: Branch, file: string): BranchDocs {
   const errors: string[] = [];
-  const doc = new DOMParser({
-    onError: (level, message) => {
-      if (level !== 'warning') errors.push(message);
-    },
-  }).parseFromString(xml, 'text/xml');
+  let doc;
+  try {
+    doc = new DOMParser({
+      onError: (level, message) => {
+        if (level !== 'warning') errors.push(message);
+      },
+    }).parseFromString(xml, 'text/xml');
+  } catch (error) {
+    throw new Error(`${file}: invalid XML: ${(error as Error).message}`);
+  }
   const root = doc.documentElement;
   if (!root || root.nodeName !== 'docs' || errors.length > 0) {
     throw new Error(`${file}: not an Asterisk documentation dump (<docs> root expected): ${errors.join('; ') || 'no <docs> root'}`);
@@ -713,7 +718,7 @@ export function generateCatalogue(sharedDir: string, options: GenerateOptions = 
     .filter((m): m is RegExpExecArray => m !== null)
     .sort((a, b) => Number(a[1]) - Number(b[1]));
   if (files.length === 0) throw new Error(`${asteriskDir} holds no asterisk-docs-<branch>.xml file`);
-  const parsed = files.map((m) => [m[1], parseBranch(readFileSync(join(asteriskDir, m[0]), 'utf8'), m[1], m[0])] as const);
+  const parsed = files.map((m) => [m[1], parseBranch(readFileSync(join(asteriskDir, m[0]), 'utf8'), m[1], join(asteriskDir, m[0]))] as const);
   const branches = parsed.map(([b]) => b);
 
   const actions = mergeKind(parsed.map(([b, d]) => [b, d.actions] as const), 'params');

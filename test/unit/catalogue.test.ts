@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, readFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
   CATALOGUE_PATH,
@@ -246,6 +247,19 @@ test('Markdown: literal, replaceable, lists, notes, examples; no XML left', () =
 });
 
 test('the generator says what is wrong with a bad shared directory', () => {
-  assert.throws(() => generateCatalogue('/nonexistent-shared'), /asterisk is missing/);
-  assert.ok(existsSync(SHARED));
+  assert.throws(() => generateCatalogue(join(tmpdir(), 'no-such-shared-dir')), /asterisk is missing/);
+  const dir = mkdtempSync(join(tmpdir(), 'catalogue-'));
+  try {
+    mkdirSync(join(dir, 'asterisk'));
+    assert.throws(() => generateCatalogue(dir), /holds no asterisk-docs-<branch>\.xml/);
+    writeFileSync(join(dir, 'asterisk', 'asterisk-docs-23.xml'), '<docs><manager name="X"></docs>');
+    assert.throws(() => generateCatalogue(dir), /asterisk-docs-23\.xml: invalid XML/);
+    writeFileSync(join(dir, 'asterisk', 'asterisk-docs-23.xml'), '<html/>');
+    assert.throws(() => generateCatalogue(dir), /asterisk-docs-23\.xml: not an Asterisk documentation dump/);
+    writeFileSync(join(dir, 'asterisk', 'asterisk-docs-23.xml'), '<docs/>');
+    assert.throws(() => generateCatalogue(dir), /manager-show-event is missing/);
+    assert.equal(generateCatalogue(dir, { mergeLiveEventFields: false }).actions.length, 0);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 });
