@@ -152,6 +152,7 @@ function inline(node: Node): string {
     case 'directory':
     case 'astcli':
     case 'ref':
+    case 'variable':
       return codeSpan(rawText(node));
     case 'replaceable':
     case 'emphasis':
@@ -268,9 +269,9 @@ function blocks(el: Element, skip?: (child: Element) => boolean): string[] {
         out.push(...blockOf(n));
         continue;
       }
-      if (n.nodeName === 'enum' || n.nodeName === 'variable' || n.nodeName === 'option' || n.nodeName === 'value') {
-        continue; // only meaningful inside their lists
-      }
+      const listItem = n.nodeName === 'enum' || n.nodeName === 'variable' || n.nodeName === 'option' || n.nodeName === 'value';
+      if (listItem && n.hasAttribute('name')) continue; // rendered by their lists; a bare <variable>X</variable> is inline
+
     }
     run += inline(n);
   }
