@@ -244,6 +244,8 @@ test('Markdown: literal, replaceable, lists, notes, examples; no XML left', () =
   assert.match(all, /^> \*\*Note:\*\* /m, 'notes become quoted blocks');
   assert.match(all, /^```\n/m, 'examples become fenced code');
   assert.match(all, /^- `[^`]+`: /m, 'lists become bullets');
+  const mixMonitorText = catalogue.action('MixMonitor')?.params.map((p) => p.description ?? '').join('\n') ?? '';
+  assert.match(mixMonitorText, /matching `\^\{X\}` will be unescaped to `X`/, 'inline <literal> and <variable> become code');
 });
 
 test('the generator says what is wrong with a bad shared directory', () => {
