@@ -1,0 +1,343 @@
+/**
+ * The LSP adapter: wires a connection to core's LanguageService. Holds documents, settings and the live-server
+ * info, schedules diagnostics, and keeps every handler from taking the process down on a bad document or request.
+ */
+import {
+  CodeActionKind,
+  DidChangeConfigurationNotification,
+  ErrorCodes,
+  ResponseError,
+  TextDocumentSyncKind,
+  TextDocuments,
+  type CancellationToken,
+  type CompletionItem,
+  type Connection,
+  type InitializeParams,
+  type InitializeResult,
+  type WorkspaceEdit,
+} from 'vscode-languageserver/node';
+import { TextDocument } from 'vscode-languageserver-textdocument';
+import type { Block } from '../../core/src/script/types';
+import type { LanguageService, LanguageSettings } from '../../core/src/language/types';
+import { RenameError } from '../../core/src/language/navigation';
+import {
+  BlockAtPositionRequest,
+  LiveServerInfoNotification,
+  type BlockAtPositionParams,
+  type LiveServerInfoParams,
+  type RunnableBlock,
+} from '../../protocol/src/lspExtensions';
+import { DiagnosticsScheduler } from './diagnosticsScheduler';
+import { LazyCompletionDocumentation } from './lazyCompletionDocumentation';
+import { SettingsStore } from './settingsStore';
+
+/** Characters after which the client should ask for completions. */
+export const completionTriggerCharacters = [':', ' ', '{', '@', '=', '('];
+
+/** Options for {@link startLanguageServer}. */
+export interface LanguageServerOptions {
+  /** Delay between the last change and the diagnostics run, in ms (opening a document validates at once). */
+  diagnosticsDelayMs?: number;
+  /** Reported in `serverInfo`. */
+  version?: string;
+}
+
+/**
+ * Registers every handler on `connection` and starts listening.
+ * The connection may come from `createConnection(ProposedFeatures.all)` (IPC or `--stdio`) or from a test.
+ */
+export function startLanguageServer(
+  connection: Connection,
+  service: LanguageService,
+  options: LanguageServerOptions = {},
+): void {
+  const documents = new TextDocuments(TextDocument);
+  const settings = new SettingsStore(connection);
+  let live: LiveServerInfoParams = {};
+  let liveAllowedActions: ReadonlySet<string> | undefined;
+  let lazyDocumentation: LazyCompletionDocumentation | undefined;
+
+  const logError = (feature: string, error: unknown): void => {
+    const detail = error instanceof Error ? (error.stack ?? error.message) : String(error);
+    connection.console.error(`${feature} failed: ${detail}`);
+  };
+
+  /** Runs a handler; on an exception logs it and answers `fallback`, so a bad input never kills the server. */
+  const guard =
+    <P, R>(feature: string, fallback: R, run: (params: P, token: CancellationToken) => R | Promise<R>) =>
+    async (params: P, token: CancellationToken): Promise<R> => {
+      try {
+        return await run(params, token);
+      } catch (error) {
+        if (error instanceof ResponseError) throw error;
+        logError(feature, error);
+        return fallback;
+      }
+    };
+
+  /** Effective language settings of a document: its `ami.*` settings, overridden by the live server. */
+  const languageSettings = async (uri: string): Promise<LanguageSettings> => {
+    const documentSettings = await settings.forDocument(uri);
+    return {
+      asteriskVersion: settings.checkBranch(live.branch ?? undefined, 'the connected server') ?? documentSettings.asteriskVersion,
+      allowedActions: liveAllowedActions,
+      profileVariables: live.profileVariables ?? undefined,
+    };
+  };
+
+  const validate = async (document: TextDocument): Promise<void> => {
+    const current = documents.get(document.uri);
+    if (!current || current.version !== document.version) return; // a newer version is scheduled
+    const documentSettings = await languageSettings(document.uri);
+    const latest = documents.get(document.uri);
+    if (!latest || latest.version !== document.version) return;
+    const diagnostics = service.doValidation(latest, documentSettings);
+    scheduler.markValidated(latest.uri, latest.version);
+    await connection.sendDiagnostics({ uri: latest.uri, version: latest.version, diagnostics });
+  };
+
+  const scheduler = new DiagnosticsScheduler(options.diagnosticsDelayMs ?? 150, (uri) => {
+    const document = documents.get(uri);
+    if (!document) return;
+    validate(document).catch((error: unknown) => logError(`Diagnostics of ${uri}`, error));
+  });
+
+  const revalidateAll = (): void => {
+    for (const document of documents.all()) scheduler.runNow(document.uri);
+  };
+
+  /** The open document `uri`, or undefined; requests for unknown documents answer their empty result. */
+  const documentOf = (uri: string): TextDocument | undefined => documents.get(uri);
+
+  connection.onInitialize((params: InitializeParams): InitializeResult => {
+    settings.initialize(params);
+    const resolvable = params.capabilities.textDocument?.completion?.completionItem?.resolveSupport?.properties ?? [];
+    if (resolvable.includes('documentation')) lazyDocumentation = new LazyCompletionDocumentation();
+    const prepareSupport = params.capabilities.textDocument?.rename?.prepareSupport === true;
+    return {
+      capabilities: {
+        textDocumentSync: { openClose: true, change: TextDocumentSyncKind.Incremental },
+        completionProvider: { triggerCharacters: completionTriggerCharacters, resolveProvider: lazyDocumentation !== undefined },
+        hoverProvider: true,
+        codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix] },
+        documentSymbolProvider: { label: 'AMI' },
+        foldingRangeProvider: true,
+        documentFormattingProvider: true,
+        documentRangeFormattingProvider: true,
+        definitionProvider: true,
+        renameProvider: prepareSupport ? { prepareProvider: true } : true,
+      },
+      serverInfo: { name: 'ami-language-server', version: options.version },
+    };
+  });
+
+  connection.onInitialized(() => {
+    if (settings.canRegisterConfigurationChange) {
+      // Lets clients that only send didChangeConfiguration on registration (Neovim, Helix) tell us about edits.
+      void connection.client.register(DidChangeConfigurationNotification.type, { section: 'ami' });
+    }
+  });
+
+  connection.onDidChangeConfiguration((params) => {
+    try {
+      settings.configurationChanged(params.settings);
+      revalidateAll();
+    } catch (error) {
+      logError('Configuration change', error);
+    }
+  });
+
+  // By method name: the server's vscode-languageserver carries its own copy of the protocol package.
+  connection.onNotification(LiveServerInfoNotification.method, (params: LiveServerInfoParams | null) => {
+    try {
+      live = params ?? {};
+      liveAllowedActions = Array.isArray(live.allowedActions)
+        ? new Set(live.allowedActions.filter((name) => typeof name === 'string').map((name) => name.toLowerCase()))
+        : undefined;
+      revalidateAll();
+    } catch (error) {
+      logError('Live server info', error);
+    }
+  });
+
+  documents.onDidOpen((event) => {
+    scheduler.markValidated(event.document.uri, event.document.version);
+    scheduler.runNow(event.document.uri);
+  });
+  documents.onDidChangeContent((event) => {
+    // Opening fires this too; the open is validated by onDidOpen.
+    if (!scheduler.isValidated(event.document.uri, event.document.version)) scheduler.schedule(event.document.uri);
+  });
+  documents.onDidClose((event) => {
+    scheduler.forget(event.document.uri);
+    settings.forget(event.document.uri);
+    void connection.sendDiagnostics({ uri: event.document.uri, diagnostics: [] });
+  });
+
+  connection.onCompletion(
+    guard('Completion', null, async (params) => {
+      const document = documentOf(params.textDocument.uri);
+      if (!document) return null;
+      const list = service.doComplete(document, params.position, await languageSettings(document.uri));
+      return lazyDocumentation ? lazyDocumentation.defer(list) : list;
+    }),
+  );
+
+  connection.onCompletionResolve((item: CompletionItem) => {
+    try {
+      return lazyDocumentation?.resolve(item) ?? item;
+    } catch (error) {
+      logError('Completion resolve', error);
+      return item;
+    }
+  });
+
+  connection.onHover(
+    guard('Hover', null, async (params) => {
+      const document = documentOf(params.textDocument.uri);
+      if (!document) return null;
+      return service.doHover(document, params.position, await languageSettings(document.uri));
+    }),
+  );
+
+  connection.onCodeAction(
+    guard('Code actions', [], async (params) => {
+      const document = documentOf(params.textDocument.uri);
+      if (!document) return [];
+      const only = params.context.only;
+      if (only && !only.some((kind) => CodeActionKind.QuickFix === kind || CodeActionKind.QuickFix.startsWith(`${kind}.`))) {
+        return [];
+      }
+      const diagnostics = params.context.diagnostics.map((diagnostic) => ({
+        ...diagnostic,
+        // LSP 3.18 allows Markdown messages; the language service works with plain text.
+        message: typeof diagnostic.message === 'string' ? diagnostic.message : diagnostic.message.value,
+      }));
+      return service.getCodeActions(document, params.range, diagnostics, await languageSettings(document.uri));
+    }),
+  );
+
+  connection.onDocumentSymbol(
+    guard('Document symbols', [], (params) => {
+      const document = documentOf(params.textDocument.uri);
+      return document ? service.findDocumentSymbols(document) : [];
+    }),
+  );
+
+  connection.onFoldingRanges(
+    guard('Folding ranges', [], (params) => {
+      const document = documentOf(params.textDocument.uri);
+      return document ? service.getFoldingRanges(document) : [];
+    }),
+  );
+
+  connection.onDocumentFormatting(
+    guard('Formatting', [], (params) => {
+      const document = documentOf(params.textDocument.uri);
+      return document ? service.format(document, undefined, params.options) : [];
+    }),
+  );
+
+  connection.onDocumentRangeFormatting(
+    guard('Range formatting', [], (params) => {
+      const document = documentOf(params.textDocument.uri);
+      return document ? service.format(document, params.range, params.options) : [];
+    }),
+  );
+
+  connection.onDefinition(
+    guard('Definition', [], (params) => {
+      const document = documentOf(params.textDocument.uri);
+      return document ? service.findDefinition(document, params.position) : [];
+    }),
+  );
+
+  connection.onPrepareRename(
+    guard('Prepare rename', null, (params) => {
+      const document = documentOf(params.textDocument.uri);
+      if (!document) return null;
+      const range = service.prepareRename(document, params.position);
+      if (!range) {
+        throw new ResponseError(
+          ErrorCodes.InvalidRequest,
+          'Only file variables (`@name = value`, `{{name}}`) and named blocks (`# @name x`, `{{x.Header}}`) can be renamed: put the cursor on one.',
+        );
+      }
+      return range;
+    }),
+  );
+
+  connection.onRenameRequest(
+    guard('Rename', null, (params) => {
+      const document = documentOf(params.textDocument.uri);
+      if (!document) return null;
+      let edit: WorkspaceEdit | null;
+      try {
+        edit = service.doRename(document, params.position, params.newName);
+      } catch (error) {
+        // The message of a RenameError says what name to type instead: show it to the user.
+        if (error instanceof RenameError) throw new ResponseError(ErrorCodes.InvalidParams, error.message);
+        throw error;
+      }
+      if (!edit) {
+        throw new ResponseError(
+          ErrorCodes.InvalidRequest,
+          `Cannot rename to "${params.newName}" here: put the cursor on a file variable or a named block, and use a name of letters, digits, "_" or "-".`,
+        );
+      }
+      return edit;
+    }),
+  );
+
+  connection.onRequest(
+    BlockAtPositionRequest.method,
+    guard('Block at position', null, (params: BlockAtPositionParams): RunnableBlock | null => {
+      const document = documentOf(params.textDocument.uri);
+      if (!document) {
+        throw new ResponseError(
+          ErrorCodes.InvalidParams,
+          `${params.textDocument.uri} is not open in the AMI language server: open it in the editor first.`,
+        );
+      }
+      const found = service.getBlockAt(document, params.position);
+      return found ? toRunnableBlock(found.block, found.label) : null;
+    }),
+  );
+
+  documents.listen(connection);
+  connection.listen();
+}
+
+/** The wire shape of a block for `ami/blockAtPosition` (plain JSON, no parser internals). */
+export function toRunnableBlock(block: Block, label: string): RunnableBlock {
+  const variables: string[] = [];
+  const seen = new Set<string>();
+  const addVariables = (refs: ReadonlyArray<{ name: string }>): void => {
+    for (const ref of refs) {
+      if (!seen.has(ref.name)) {
+        seen.add(ref.name);
+        variables.push(ref.name);
+      }
+    }
+  };
+  for (const header of block.headers) addVariables(header.variables);
+  for (const expectation of block.expectations) addVariables(expectation.variables);
+  return {
+    index: block.index,
+    action: block.action,
+    headers: block.headers.map((header): [string, string] => [header.name, header.value]),
+    headerDetails: block.headers.map((header) => ({
+      name: header.name,
+      value: header.value,
+      range: header.range,
+      valueRange: header.valueRange,
+    })),
+    expectations: block.expectations.map((expectation) => ({ text: expectation.text, range: expectation.range })),
+    range: block.range,
+    actionRange: block.actionHeader?.range,
+    title: block.title,
+    name: block.name,
+    label,
+    variables,
+  };
+}

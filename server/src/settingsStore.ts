@@ -1,0 +1,92 @@
+/**
+ * `ami.*` settings for each document: pulled with workspace/configuration when the client supports it (VS Code,
+ * Neovim, Helix), else taken from didChangeConfiguration's payload. Cached until the configuration changes.
+ */
+import type { Connection, InitializeParams } from 'vscode-languageserver/node';
+import { getCatalogue } from '../../core/src/catalogue/index';
+
+/** The `ami` settings section, as the server understands it. */
+export interface AmiSettings {
+  /** A branch present in the catalogue, or undefined for the newest. */
+  asteriskVersion?: string;
+}
+
+/** Per-document settings with workspace/configuration, or the pushed global settings as the fallback. */
+export class SettingsStore {
+  private supportsConfigurationPull = false;
+  private supportsDynamicRegistration = false;
+  private globalSettings: AmiSettings = {};
+  private readonly perDocument = new Map<string, Promise<AmiSettings>>();
+  private readonly warned = new Set<string>();
+
+  constructor(private readonly connection: Connection) {}
+
+  /** Reads the client's capabilities (and `initializationOptions.ami`, for clients that configure that way). */
+  initialize(params: InitializeParams): void {
+    const workspace = params.capabilities.workspace;
+    this.supportsConfigurationPull = workspace?.configuration === true;
+    this.supportsDynamicRegistration = workspace?.didChangeConfiguration?.dynamicRegistration === true;
+    const options: unknown = params.initializationOptions;
+    if (isRecord(options) && isRecord(options.ami)) this.globalSettings = this.parse(options.ami);
+  }
+
+  /** True when the server should register for didChangeConfiguration itself. */
+  get canRegisterConfigurationChange(): boolean {
+    return this.supportsConfigurationPull && this.supportsDynamicRegistration;
+  }
+
+  /** Settings of one document (a resolved promise once cached, so requests stay fast). */
+  forDocument(uri: string): Promise<AmiSettings> {
+    if (!this.supportsConfigurationPull) return Promise.resolve(this.globalSettings);
+    let pending = this.perDocument.get(uri);
+    if (!pending) {
+      pending = this.connection.workspace.getConfiguration({ scopeUri: uri, section: 'ami' }).then(
+        (value: unknown) => this.parse(value),
+        (error: unknown) => {
+          this.connection.console.warn(`Could not read the "ami" settings for ${uri} (${String(error)}); using defaults.`);
+          return this.globalSettings;
+        },
+      );
+      this.perDocument.set(uri, pending);
+    }
+    return pending;
+  }
+
+  /** didChangeConfiguration: drop the cache; take pushed settings when the client does not support pulling. */
+  configurationChanged(payload: unknown): void {
+    this.perDocument.clear();
+    if (isRecord(payload) && isRecord(payload.ami)) this.globalSettings = this.parse(payload.ami);
+  }
+
+  forget(uri: string): void {
+    this.perDocument.delete(uri);
+  }
+
+  /**
+   * Normalises a branch ("20", "20.5.1", 20) to one the catalogue covers; otherwise warns once, naming the
+   * branches that are available, and returns undefined (the newest branch is used).
+   */
+  checkBranch(value: unknown, source: string): string | undefined {
+    if (value === undefined || value === null || value === '') return undefined;
+    const major = /^\s*(\d+)/.exec(String(value))?.[1];
+    const branches = getCatalogue().branches;
+    if (major !== undefined && branches.includes(major)) return major;
+    const key = `${source}\u0000${String(value)}`;
+    if (!this.warned.has(key)) {
+      this.warned.add(key);
+      const message = `AMI: Asterisk version "${String(value)}" from ${source} is not one the catalogue knows (${branches.join(', ')}); checking against ${branches[branches.length - 1]} instead.`;
+      this.connection.console.warn(message);
+      void this.connection.window.showWarningMessage(message);
+    }
+    return undefined;
+  }
+
+  private parse(value: unknown): AmiSettings {
+    if (!isRecord(value)) return {};
+    return { asteriskVersion: this.checkBranch(value.asteriskVersion, 'the setting ami.asteriskVersion') };
+  }
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}

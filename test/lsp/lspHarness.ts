@@ -1,0 +1,215 @@
+/**
+ * Drives the real language server (`node dist/server.js --stdio`) as an editor would: a child process spoken to
+ * with vscode-languageserver-protocol's client side. Used by test/lsp/*.test.ts and bench/lsp.ts.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import {
+  ConfigurationRequest,
+  DidChangeConfigurationNotification,
+  DidChangeTextDocumentNotification,
+  DidCloseTextDocumentNotification,
+  DidOpenTextDocumentNotification,
+  ExitNotification,
+  InitializeRequest,
+  InitializedNotification,
+  LogMessageNotification,
+  PublishDiagnosticsNotification,
+  RegistrationRequest,
+  ShowMessageNotification,
+  ShutdownRequest,
+  StreamMessageReader,
+  StreamMessageWriter,
+  createProtocolConnection,
+  type Diagnostic,
+  type InitializeResult,
+  type ProtocolConnection,
+  type PublishDiagnosticsParams,
+  type Range,
+} from 'vscode-languageserver-protocol/node';
+
+/** The bundled server; AMI_LSP_SERVER points elsewhere (e.g. a server built from a branch) for the bench. */
+export const serverPath = process.env.AMI_LSP_SERVER ?? join(__dirname, '..', '..', 'dist', 'server.js');
+
+/** Deadline for one awaited server event; generous because CI machines are shared and slow. */
+const waitLimitMs = 20_000;
+
+interface DiagnosticsWaiter {
+  uri: string;
+  accept: (params: PublishDiagnosticsParams) => boolean;
+  resolve: (params: PublishDiagnosticsParams) => void;
+}
+
+/** One server process and the client end of its connection. */
+export class LspSession {
+  readonly connection: ProtocolConnection;
+  /** `ami` settings answered to workspace/configuration; change them, then call changeConfiguration(). */
+  settings: Record<string, unknown> = {};
+  /** Every window/logMessage and showMessage text, in order. */
+  readonly logs: Array<{ type: number; message: string }> = [];
+  readonly registrations: string[] = [];
+  private readonly latestDiagnostics = new Map<string, PublishDiagnosticsParams>();
+  private waiters: DiagnosticsWaiter[] = [];
+  private readonly versions = new Map<string, number>();
+  private exited: Promise<number | null>;
+  stderr = '';
+
+  private constructor(readonly child: ChildProcess) {
+    this.exited = new Promise((resolve) => child.once('exit', (code) => resolve(code)));
+    child.stderr!.setEncoding('utf8').on('data', (chunk: string) => (this.stderr += chunk));
+    this.connection = createProtocolConnection(new StreamMessageReader(child.stdout!), new StreamMessageWriter(child.stdin!));
+    this.connection.onRequest(ConfigurationRequest.type, (params) =>
+      params.items.map((item) => (item.section === 'ami' || item.section === undefined ? this.settings : null)),
+    );
+    this.connection.onRequest(RegistrationRequest.type, (params) => {
+      this.registrations.push(...params.registrations.map((registration) => registration.method));
+    });
+    this.connection.onNotification(LogMessageNotification.type, (params) => {
+      this.logs.push(params);
+    });
+    this.connection.onNotification(ShowMessageNotification.type, (params) => {
+      this.logs.push(params);
+    });
+    this.connection.onNotification(PublishDiagnosticsNotification.type, (params) => {
+      this.latestDiagnostics.set(params.uri, params);
+      const ready = this.waiters.filter((waiter) => waiter.uri === params.uri && waiter.accept(params));
+      this.waiters = this.waiters.filter((waiter) => !ready.includes(waiter));
+      for (const waiter of ready) waiter.resolve(params);
+    });
+    this.connection.listen();
+  }
+
+  /** Spawns the server over stdio; call initialize() next. */
+  static start(extraArgs: string[] = []): LspSession {
+    if (!existsSync(serverPath)) throw new Error(`${serverPath} is missing: run "npm run build" first`);
+    const child = spawn(process.execPath, [serverPath, '--stdio', ...extraArgs], { stdio: ['pipe', 'pipe', 'pipe'] });
+    return new LspSession(child);
+  }
+
+  get pid(): number {
+    return this.child.pid!;
+  }
+
+  /** initialize + initialized, with the capabilities VS Code announces for the features under test. */
+  async initialize(settings: Record<string, unknown> = {}): Promise<InitializeResult> {
+    this.settings = settings;
+    const result = await this.connection.sendRequest(InitializeRequest.type, {
+      processId: process.pid,
+      rootUri: null,
+      workspaceFolders: null,
+      capabilities: {
+        workspace: { configuration: true, didChangeConfiguration: { dynamicRegistration: true } },
+        textDocument: {
+          synchronization: { dynamicRegistration: false },
+          publishDiagnostics: { versionSupport: true, codeDescriptionSupport: true },
+          completion: {
+            completionItem: {
+              snippetSupport: true,
+              documentationFormat: ['markdown', 'plaintext'],
+              resolveSupport: { properties: ['documentation', 'detail', 'additionalTextEdits'] },
+            },
+          },
+          hover: { contentFormat: ['markdown', 'plaintext'] },
+          rename: { prepareSupport: true },
+          codeAction: { codeActionLiteralSupport: { codeActionKind: { valueSet: ['quickfix'] } } },
+          documentSymbol: { hierarchicalDocumentSymbolSupport: true },
+        },
+      },
+    });
+    await this.connection.sendNotification(InitializedNotification.type, {});
+    return result;
+  }
+
+  /** Opens a document; the server validates it at once. */
+  async open(uri: string, text: string): Promise<void> {
+    this.versions.set(uri, 1);
+    await this.connection.sendNotification(DidOpenTextDocumentNotification.type, {
+      textDocument: { uri, languageId: 'ami', version: 1, text },
+    });
+  }
+
+  /** Replaces `range` with `text` (incremental sync); returns the new version. */
+  async edit(uri: string, range: Range, text: string): Promise<number> {
+    const version = (this.versions.get(uri) ?? 1) + 1;
+    this.versions.set(uri, version);
+    await this.connection.sendNotification(DidChangeTextDocumentNotification.type, {
+      textDocument: { uri, version },
+      contentChanges: [{ range, text }],
+    });
+    return version;
+  }
+
+  async close(uri: string): Promise<void> {
+    await this.connection.sendNotification(DidCloseTextDocumentNotification.type, { textDocument: { uri } });
+  }
+
+  /** Tells the server the settings changed (it pulls them again with workspace/configuration). */
+  async changeConfiguration(settings: Record<string, unknown>): Promise<void> {
+    this.settings = settings;
+    await this.connection.sendNotification(DidChangeConfigurationNotification.type, { settings: { ami: settings } });
+  }
+
+  /** The next diagnostics published for `uri` that `accept` agrees with (optionally: already received ones). */
+  diagnostics(
+    uri: string,
+    accept: (params: PublishDiagnosticsParams) => boolean = () => true,
+    { includeLatest = false }: { includeLatest?: boolean } = {},
+  ): Promise<PublishDiagnosticsParams> {
+    const latest = this.latestDiagnostics.get(uri);
+    if (includeLatest && latest && accept(latest)) return Promise.resolve(latest);
+    return new Promise((resolve, reject) => {
+      const waiter: DiagnosticsWaiter = { uri, accept, resolve };
+      this.waiters.push(waiter);
+      const timer = setTimeout(() => {
+        this.waiters = this.waiters.filter((other) => other !== waiter);
+        reject(new Error(`no matching diagnostics for ${uri} within ${waitLimitMs} ms; latest: ${JSON.stringify(this.latestDiagnostics.get(uri))}`));
+      }, waitLimitMs);
+      waiter.resolve = (params) => {
+        clearTimeout(timer);
+        resolve(params);
+      };
+    });
+  }
+
+  /** Diagnostics for exactly `version` of `uri`. */
+  diagnosticsFor(uri: string, version: number): Promise<PublishDiagnosticsParams> {
+    return this.diagnostics(uri, (params) => params.version === version, { includeLatest: true });
+  }
+
+  /** shutdown + exit; resolves with the exit code. */
+  async shutdown(): Promise<number | null> {
+    await this.connection.sendRequest(ShutdownRequest.type);
+    await this.connection.sendNotification(ExitNotification.type);
+    return this.exited;
+  }
+
+  /** True while the process runs. */
+  get alive(): boolean {
+    return this.child.exitCode === null && this.child.signalCode === null;
+  }
+
+  /** Ends the process whatever its state (for `after`). */
+  dispose(): void {
+    this.connection.dispose();
+    if (this.alive) this.child.kill('SIGKILL');
+  }
+}
+
+/** Diagnostic codes as strings, for assertions. */
+export function codesOf(diagnostics: Diagnostic[]): string[] {
+  return diagnostics.map((diagnostic) => String(diagnostic.code));
+}
+
+/** The position of the `offset`-th character of `text` (LSP line/character, UTF-16). */
+export function positionAt(text: string, offset: number): { line: number; character: number } {
+  const before = text.slice(0, offset).split('\n');
+  return { line: before.length - 1, character: before[before.length - 1].length };
+}
+
+/** The position right after the first occurrence of `marker` in `text`. */
+export function positionAfter(text: string, marker: string): { line: number; character: number } {
+  const offset = text.indexOf(marker);
+  if (offset < 0) throw new Error(`"${marker}" is not in the text`);
+  return positionAt(text, offset + marker.length);
+}
