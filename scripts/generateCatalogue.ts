@@ -13,12 +13,18 @@
  * - The XML dump is the source of event fields. Where the live 23 help lists a field that the 23 XML lacks
  *   for that event (fields the source pulls in through xi:include), the field name is merged in at generation
  *   time, marked for branch 23 only, with no description (the help text is plain and may be wrapped).
+ *   With the provided dumps nothing needs merging (they hold the included fields; the 23 XML even has one
+ *   field the 23.4.1 help lacks, TransportDetail ExternalSignalingHostname); the merge is a safeguard, and
+ *   test/unit/catalogue.test.ts reports every difference.
  * - Channel snapshot blocks (`<prefix>Uniqueid` + `<prefix>Linkedid`) also get `<prefix>ChanVariable`
  *   (one header per manager.conf `channelvars` entry): Asterisk appends it in code, so no XML documents it.
  * - `repeatable`: set when the parameter text says several headers are allowed (REPEATABLE_TEXT) or the
  *   parameter is on the short REPEATABLE_EXPLICIT list (actions that read every occurrence in code).
  * - Applications and functions keep short text: the first paragraphs of the description (capped) and the
  *   first paragraph of each parameter, so that the file stays compact.
+ *
+ * - Markdown: XML indentation is collapsed; in plain text `\`, `*`, backticks and tag-like `<` are escaped so
+ *   that renderers (hover, CLI) show them literally.
  *
  * Usage: `npx tsx scripts/generateCatalogue.ts [sharedDir]` (default ../shared next to the repository).
  */
