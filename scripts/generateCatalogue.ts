@@ -18,8 +18,9 @@
  *   test/unit/catalogue.test.ts reports every difference.
  * - Channel snapshot blocks (`<prefix>Uniqueid` + `<prefix>Linkedid`) also get `<prefix>ChanVariable`
  *   (one header per manager.conf `channelvars` entry): Asterisk appends it in code, so no XML documents it.
- * - `repeatable`: set when the parameter text says several headers are allowed (REPEATABLE_TEXT) or the
- *   parameter is on the short REPEATABLE_EXPLICIT list (actions that read every occurrence in code).
+ * - `repeatable`: set by `multiple="yes"` (FAX events' FileName, application arguments), when the parameter
+ *   text says several headers are allowed (REPEATABLE_TEXT), or when the parameter is on the short
+ *   REPEATABLE_EXPLICIT list (actions that read every occurrence in code).
  * - Applications and functions keep short text: the first paragraphs of the description (capped) and the
  *   first paragraph of each parameter, so that the file stays compact.
  *
@@ -390,7 +391,7 @@ function paramOf(p: Element, short: boolean): ParamDoc {
   if (description) param.description = description;
   const values = enumsOf(p, short);
   if (values) param.enum = values;
-  if (short && isTrue(attr(p, 'multiple'))) param.repeatable = true;
+  if (isTrue(attr(p, 'multiple'))) param.repeatable = true;
   return param;
 }
 

@@ -203,6 +203,7 @@ test('events: merged instances, classes, channel snapshot fields and ChanVariabl
     hangup.fields.find((f) => f.name === 'ChannelStateDesc')?.enum?.map((e) => e.name).slice(0, 3),
     ['Down', 'Rsrvd', 'OffHook'],
   );
+  assert.equal(catalogue.event('SendFAX')?.fields.find((f) => f.name === 'FileName')?.repeatable, true, 'multiple="yes"');
   const userEvent = catalogue.action('UserEvent');
   assert.equal(userEvent?.params.find((p) => p.name === 'HeaderN')?.repeatable, true);
 });
