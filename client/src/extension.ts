@@ -3,6 +3,7 @@ import type * as vscode from 'vscode';
 import type { LanguageClient } from 'vscode-languageclient/node';
 import type { LiveServerInfoParams, RunnableBlock } from '../../protocol/src/lspExtensions';
 import { createLanguageClient, requestBlockAtPosition, sendLiveServerInfo } from './languageClient';
+import { registerRunFeatures, type RunFeatures } from './run';
 
 /** What activate() returns: used by other parts of the extension and awaited by end-to-end tests. */
 export interface AmiExtensionApi {
@@ -12,6 +13,8 @@ export interface AmiExtensionApi {
   blockAtPosition(uri: vscode.Uri, position: vscode.Position): Promise<RunnableBlock | null>;
   /** Pushes the connected server's permissions, branch and profile variables to the language server. */
   setLiveServerInfo(info: LiveServerInfoParams): Promise<void>;
+  /** Connections, block runner and panel (client/src/run). */
+  readonly run: RunFeatures;
 }
 
 let client: LanguageClient | undefined;
@@ -20,9 +23,12 @@ let client: LanguageClient | undefined;
 export async function activate(context: vscode.ExtensionContext): Promise<AmiExtensionApi> {
   const languageClient = createLanguageClient(context);
   client = languageClient;
+  // Before start(): the run commands exist even if the language server fails to start.
+  const run = registerRunFeatures(context, languageClient);
   await languageClient.start();
   return {
     languageClient,
+    run,
     blockAtPosition: (uri, position) => requestBlockAtPosition(languageClient, uri, position),
     setLiveServerInfo: (info) => sendLiveServerInfo(languageClient, info),
   };

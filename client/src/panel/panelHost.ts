@@ -1,0 +1,289 @@
+/**
+ * Hosts the panel webview: CSP with a nonce, local resources from media/ and dist/ only, typed messages
+ * validated both ways, and the event pump that drains the connection's bounded queue into the session log
+ * and posts batches at most 10 times a second. retainContextWhenHidden is off: the extension keeps the data
+ * (it needs it for "Save session" anyway) and replays it when the webview comes back; the webview keeps its
+ * UI state with setState.
+ */
+import * as vscode from 'vscode';
+import { randomBytes } from 'node:crypto';
+import { readFile, writeFile } from 'node:fs/promises';
+import { getCatalogue } from '../../../core/src/catalogue';
+import type { AmiClient } from '../transport/amiClient';
+import {
+  parseFromWebview,
+  parseSavedSession,
+  type FromWebview,
+  type RunView,
+  type StreamFilter,
+  type ToWebview,
+} from '../../../protocol/src/webviewMessages';
+import { makeNonce, renderPanelHtml } from './html';
+import { fieldDocsOf, SessionLog } from './sessionLog';
+import { RunTracker } from '../run/runTracker';
+
+const VIEW_TYPE = 'ami.panel';
+const FLUSH_MS = 100;
+const MAX_DRAIN_PER_TICK = 20_000;
+const MAX_SESSION_FILE_BYTES = 512 * 1024 * 1024;
+
+/** What the panel needs from the connection side. */
+export interface PanelConnection {
+  readonly connection: AmiClient | undefined;
+  readonly onDidChange: vscode.Event<void>;
+  view(): import('../../../protocol/src/webviewMessages').ConnectionView | null;
+  info(line: string): void;
+}
+
+export class PanelHost implements vscode.Disposable {
+  private panel: vscode.WebviewPanel | undefined;
+  readonly log: SessionLog;
+  readonly tracker = new RunTracker();
+  private readonly dirtyRuns = new Map<string, RunView>();
+  private pump: NodeJS.Timeout | undefined;
+  private offline: { name: string; runs: RunView[]; events: import('../../../protocol/src/webviewMessages').StreamEvent[] } | undefined;
+  private ready = false;
+  private readonly disposables: vscode.Disposable[] = [];
+
+  constructor(
+    private readonly context: vscode.ExtensionContext,
+    private readonly connections: PanelConnection,
+  ) {
+    const capacity = vscode.workspace.getConfiguration('ami.panel').get<number>('maxEvents', 50_000);
+    this.log = new SessionLog(Math.max(1000, capacity), (name) => fieldDocsOf(getCatalogue().event(name)?.fields));
+    this.disposables.push(connections.onDidChange(() => this.post({ type: 'connection', connection: connections.view() })));
+    this.pump = setInterval(() => this.tick(), FLUSH_MS);
+    this.disposables.push(
+      vscode.window.registerWebviewPanelSerializer(VIEW_TYPE, {
+        deserializeWebviewPanel: async (panel) => {
+          this.adopt(panel);
+        },
+      }),
+    );
+  }
+
+  /** Opens (or reveals) the panel beside the editor. */
+  show(preserveFocus = true): void {
+    if (this.panel) {
+      this.panel.reveal(undefined, preserveFocus);
+      return;
+    }
+    const panel = vscode.window.createWebviewPanel(
+      VIEW_TYPE,
+      'AMI Workbench',
+      { viewColumn: vscode.ViewColumn.Beside, preserveFocus },
+      this.webviewOptions(),
+    );
+    this.adopt(panel);
+  }
+
+  private webviewOptions(): vscode.WebviewOptions & vscode.WebviewPanelOptions {
+    return {
+      enableScripts: true,
+      retainContextWhenHidden: false,
+      localResourceRoots: [vscode.Uri.joinPath(this.context.extensionUri, 'media'), vscode.Uri.joinPath(this.context.extensionUri, 'dist')],
+    };
+  }
+
+  private adopt(panel: vscode.WebviewPanel): void {
+    this.panel = panel;
+    this.ready = false;
+    panel.webview.options = this.webviewOptions();
+    const webview = panel.webview;
+    webview.html = renderPanelHtml({
+      cspSource: webview.cspSource,
+      nonce: makeNonce((size) => randomBytes(size)),
+      scriptUri: webview.asWebviewUri(vscode.Uri.joinPath(this.context.extensionUri, 'dist', 'webview.js')).toString(),
+      styleUri: webview.asWebviewUri(vscode.Uri.joinPath(this.context.extensionUri, 'media', 'panel.css')).toString(),
+    });
+    const subscriptions = [
+      webview.onDidReceiveMessage((message: unknown) => void this.receive(message)),
+      panel.onDidChangeViewState(() => {
+        // A hidden webview is torn down (no retained context); it says "ready" again when shown.
+        if (!panel.visible) this.ready = false;
+      }),
+    ];
+    panel.onDidDispose(() => {
+      for (const s of subscriptions) s.dispose();
+      if (this.panel === panel) {
+        this.panel = undefined;
+        this.ready = false;
+      }
+    });
+  }
+
+  /** True when the panel exists. */
+  get isOpen(): boolean {
+    return this.panel !== undefined;
+  }
+
+  private post(message: ToWebview): void {
+    if (!this.panel || !this.ready) return;
+    void this.panel.webview.postMessage(message);
+  }
+
+  /** Adds or updates a run (shown at once; runs are rare compared to events). */
+  showRun(run: RunView): void {
+    this.log.upsertRun(run);
+    if (!this.offline) this.post({ type: 'run', run });
+  }
+
+  /** Drains the connection's queue, routes events to runs, and flushes one batch to the webview. */
+  private tick(): void {
+    const client = this.connections.connection;
+    if (client) {
+      const messages = client.events.drain(MAX_DRAIN_PER_TICK);
+      this.log.droppedBySession = client.events.dropped;
+      const time = Date.now();
+      for (const message of messages) {
+        const event = this.log.addEvent(message.headers(), time);
+        for (const run of this.tracker.onEvent(event)) this.dirtyRuns.set(run.id, run);
+      }
+    }
+    for (const run of this.dirtyRuns.values()) this.showRun(run);
+    this.dirtyRuns.clear();
+    if (this.offline) return;
+    const batch = this.log.takeBatch();
+    if (batch && this.panel && this.ready) {
+      this.post({ type: 'events', events: batch.events, counters: { droppedBySession: this.log.droppedBySession }, docs: batch.docs });
+    }
+  }
+
+  private sendReset(): void {
+    if (this.offline) {
+      this.post({
+        type: 'reset',
+        runs: this.offline.runs,
+        events: this.offline.events,
+        counters: { droppedBySession: 0 },
+        docs: this.docsFor(this.offline.events.map((e) => e.name).concat(this.offline.runs.flatMap((r) => r.events.map((e) => e.name)))),
+        offline: this.offline.name,
+      });
+      return;
+    }
+    const snapshot = this.log.snapshot();
+    this.post({ type: 'reset', ...snapshot, counters: { droppedBySession: this.log.droppedBySession } });
+    this.post({ type: 'connection', connection: this.connections.view() });
+  }
+
+  private docsFor(names: string[]): Record<string, Record<string, string>> {
+    const docs: Record<string, Record<string, string>> = {};
+    for (const name of new Set(names.map((n) => n.toLowerCase()))) {
+      const fields = fieldDocsOf(getCatalogue().event(name)?.fields);
+      if (fields) docs[name] = fields;
+    }
+    return docs;
+  }
+
+  private async receive(raw: unknown): Promise<void> {
+    const parsed = parseFromWebview(raw);
+    if (!parsed.ok) {
+      this.connections.info(`panel: ignored a malformed message: ${parsed.error}`);
+      return;
+    }
+    const message: FromWebview = parsed.value;
+    switch (message.type) {
+      case 'ready':
+        this.ready = true;
+        this.sendReset();
+        break;
+      case 'pushFilter':
+        await this.pushFilter(message.filter);
+        break;
+      case 'copy':
+        await vscode.env.clipboard.writeText(message.text);
+        this.post({ type: 'notice', level: 'info', text: 'Copied to the clipboard.' });
+        break;
+      case 'saveSession':
+        await this.saveSession();
+        break;
+      case 'openSession':
+        await this.openSession();
+        break;
+      case 'clear':
+        this.log.clearEvents();
+        break;
+      case 'goLive':
+        this.offline = undefined;
+        this.sendReset();
+        break;
+      default: {
+        const unhandled: never = message;
+        this.connections.info(`panel: unhandled message ${JSON.stringify(unhandled)}`);
+      }
+    }
+  }
+
+  /** Sends the panel's filter to Asterisk: one `Filter` action per term (Asterisk ORs whitelist filters). */
+  private async pushFilter(filter: StreamFilter): Promise<void> {
+    const client = this.connections.connection;
+    if (!vscode.workspace.isTrusted || !client) {
+      this.post({ type: 'notice', level: 'error', text: 'Not connected: connect first ("AMI: Connect") to push a filter to the server.' });
+      return;
+    }
+    const filters = [
+      ...filter.eventNames.map((name) => `Event: ${name}`),
+      ...filter.headers.map(([name, value]) => `${name}: ${value.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}`),
+    ];
+    const answers: string[] = [];
+    for (const text of filters) {
+      try {
+        const result = await client.send([
+          ['Action', 'Filter'],
+          ['Operation', 'Add'],
+          ['Filter', text],
+        ]);
+        answers.push(`${text}: ${result.success ? 'added' : `refused (${result.response.get('Message') ?? 'error'})`}`);
+      } catch (error) {
+        answers.push(`${text}: not sent (${(error as Error).message})`);
+      }
+    }
+    const failed = answers.some((a) => !a.endsWith('added'));
+    this.post({
+      type: 'notice',
+      level: failed ? 'error' : 'info',
+      text: `Server-side filter (lasts for this session; Asterisk passes an event that matches any filter): ${answers.join('; ')}`,
+    });
+  }
+
+  private async saveSession(): Promise<void> {
+    const name = this.connections.view()?.name ?? 'offline';
+    const target = await vscode.window.showSaveDialog({
+      title: 'Save the AMI session (secrets redacted)',
+      filters: { 'AMI session': ['json'] },
+      defaultUri: vscode.Uri.file(`ami-session-${new Date().toISOString().replace(/[:.]/g, '-')}.json`),
+    });
+    if (!target) return;
+    const saved = this.offline
+      ? { format: 'ami-workbench-session' as const, version: 1 as const, savedAt: Date.now(), connection: this.offline.name, runs: this.offline.runs, events: this.offline.events }
+      : this.log.toSaved(name);
+    try {
+      await writeFile(target.fsPath, JSON.stringify(saved, null, 1), 'utf8');
+      this.post({ type: 'notice', level: 'info', text: `Saved ${saved.runs.length} runs and ${saved.events.length} events to ${target.fsPath}` });
+    } catch (error) {
+      void vscode.window.showErrorMessage(`Could not save the session to ${target.fsPath}: ${(error as Error).message}`);
+    }
+  }
+
+  private async openSession(): Promise<void> {
+    const picked = await vscode.window.showOpenDialog({ title: 'Open a saved AMI session', filters: { 'AMI session': ['json'] }, canSelectMany: false });
+    const file = picked?.[0];
+    if (!file) return;
+    try {
+      const text = await readFile(file.fsPath, 'utf8');
+      if (text.length > MAX_SESSION_FILE_BYTES) throw new Error('the file is larger than 512 MB');
+      const parsed = parseSavedSession(JSON.parse(text));
+      if (!parsed.ok) throw new Error(parsed.error);
+      this.offline = { name: file.fsPath.split(/[\\/]/).pop() ?? file.fsPath, runs: parsed.value.runs, events: parsed.value.events };
+      this.sendReset();
+    } catch (error) {
+      void vscode.window.showErrorMessage(`Could not open ${file.fsPath} as a saved AMI session: ${(error as Error).message}`);
+    }
+  }
+
+  dispose(): void {
+    if (this.pump) clearInterval(this.pump);
+    this.panel?.dispose();
+    for (const d of this.disposables) d.dispose();
+  }
+}
