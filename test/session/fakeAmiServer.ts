@@ -62,6 +62,8 @@ interface Connection {
   chainDue: number;
   timer: NodeJS.Timeout | undefined;
   closing: boolean;
+  /** Scenario of the last recorded answer, preferred on ties. */
+  lastCapture: string | undefined;
 }
 
 const DEFAULT_USERS: Record<string, string> = { dev: 'devsecret', ro: 'rosecret' };
@@ -213,6 +215,7 @@ export class FakeAmiServer {
       chainDue: 0,
       timer: undefined,
       closing: false,
+      lastCapture: undefined,
     };
     this.connections.add(connection);
     socket.on('close', () => {
@@ -379,6 +382,7 @@ export class FakeAmiServer {
       this.pump(connection);
       return;
     }
+    connection.lastCapture = exchange.capture;
     const freshIds = action === 'originate' && exchange.async.length > 0;
     if (freshIds) {
       this.enqueue(connection, this.freshen(this.template(exchange).render({
@@ -421,6 +425,9 @@ export class FakeAmiServer {
       for (const [name] of recorded) {
         if (!wanted.some(([n]) => n.toLowerCase() === name.toLowerCase())) score -= 1;
       }
+      // Ties: the recording with the same ActionID, then the scenario this client used last.
+      if (candidate.actionId !== undefined && candidate.actionId === (request.get('ActionID') ?? '').trim()) score += 0.5;
+      if (candidate.capture === connection.lastCapture) score += 0.25;
       if (score > bestScore) {
         best = candidate;
         bestScore = score;
