@@ -33,6 +33,7 @@ export class ConnectionManager implements vscode.Disposable {
   private readonly clientChanged = new vscode.EventEmitter<AmiClient | undefined>();
   private retryTicker: NodeJS.Timeout | undefined;
   private retryAt = 0;
+  private lastProfileErrors = '';
   private readonly disposables: vscode.Disposable[] = [];
 
   /** Fires when state, profile or facts change. */
@@ -65,7 +66,14 @@ export class ConnectionManager implements vscode.Disposable {
   profiles(): ConnectionProfile[] {
     const raw = vscode.workspace.getConfiguration().get<unknown>(SETTING_CONNECTIONS);
     const { profiles, errors } = parseProfiles(raw);
-    for (const error of errors) this.log.warn(error);
+    const summary = errors.join('\n');
+    if (summary !== this.lastProfileErrors) {
+      this.lastProfileErrors = summary;
+      for (const error of errors) this.log.warn(error);
+      if (errors.length > 0) {
+        void vscode.window.showWarningMessage(`AMI: ${errors.length} connection profile(s) ignored: ${errors[0]}${errors.length > 1 ? ' (more in the AMI Workbench log)' : ''}`);
+      }
+    }
     return profiles;
   }
 
@@ -199,6 +207,14 @@ export class ConnectionManager implements vscode.Disposable {
     await this.context.secrets.store(secretKey(target), secret);
     this.info(`secret stored for ${target.name}`);
     return true;
+  }
+
+  /** Stores a profile's secret without asking (automation and end-to-end tests). */
+  async storeSecret(profileName: string, secret: string): Promise<void> {
+    const profile = this.profiles().find((p) => p.name === profileName);
+    if (!profile) throw new Error(`No connection named "${profileName}" in ${SETTING_CONNECTIONS}.`);
+    if (/[\r\n\0]/.test(secret)) throw new Error('The secret cannot contain line breaks or NUL characters.');
+    await this.context.secrets.store(secretKey(profile), secret);
   }
 
   private async pickProfile(placeHolder: string): Promise<ConnectionProfile | undefined> {
