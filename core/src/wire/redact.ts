@@ -29,7 +29,13 @@ export function redactedHeadersOf(message: AmiMessage): Array<[string, string]> 
 
 /** `text` (AMI lines with CRLF or LF ends) with the values of Secret/Key lines replaced by REDACTED. */
 export function redactText(text: string): string {
-  return text.replace(/^([ \t]*(?:secret|key)[ \t]*:[ \t]?)([^\r\n]+)/gim, `$1${REDACTED}`);
+  return text
+    .split('\n')
+    .map((line) => {
+      const match = /^([ \t]*(?:secret|key)[ \t]*:[ \t]?)([\s\S]*?)(\r?)$/i.exec(line);
+      return match && match[2] !== '' ? `${match[1]}${REDACTED}${match[3]}` : line;
+    })
+    .join('\n');
 }
 
 /** Offset of the value in a secret header line starting at `start`, or -1 when the line is not one. */

@@ -1,0 +1,90 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { isSecretHeader, REDACTED, redactBytes, redactedHeadersOf, redactHeaders, redactText, StreamRedactor } from '../../core/src/wire/redact';
+import { AmiDecoder } from '../../core/src/wire/decoder';
+import type { AmiMessage } from '../../core/src/wire/types';
+
+const CAPTURES = join(__dirname, '..', '..', '..', 'shared', 'ami-captures');
+
+test('header lists: Secret and Key values are replaced, any case; empty values and other headers kept', () => {
+  assert.ok(isSecretHeader('secret') && isSecretHeader('KEY') && isSecretHeader(' Secret '));
+  assert.ok(!isSecretHeader('Keys') && !isSecretHeader('SecretKey') && !isSecretHeader('Username'));
+  assert.deepEqual(
+    redactHeaders([
+      ['Action', 'Login'],
+      ['Username', 'dev'],
+      ['Secret', 'devsecret'],
+      ['key', 'aed66044786b15f66e0e66842c8f735d'],
+      ['Secret', ''],
+    ]),
+    [
+      ['Action', 'Login'],
+      ['Username', 'dev'],
+      ['Secret', REDACTED],
+      ['key', REDACTED],
+      ['Secret', ''],
+    ],
+  );
+  const messages: AmiMessage[] = [];
+  const decoder = new AmiDecoder((m) => messages.push(m), {}, { expectBanner: false });
+  decoder.push(Buffer.from('Action: Login\r\nUsername: dev\r\nSecret: devsecret\r\n\r\n'));
+  assert.deepEqual(redactedHeadersOf(messages[0])[2], ['Secret', REDACTED]);
+});
+
+test('text and bytes: values redacted, line ends (CRLF or LF) and everything else kept', () => {
+  const text = 'Action: Login\r\nUsername: dev\r\nSecret: devsecret\r\nsecret:nospace\nKEY : k\r\nSecretive: keep\r\nKeyword: keep\r\nSecret: \r\n\r\n';
+  const expected = `Action: Login\r\nUsername: dev\r\nSecret: ${REDACTED}\r\nsecret:${REDACTED}\nKEY : ${REDACTED}\r\nSecretive: keep\r\nKeyword: keep\r\nSecret: \r\n\r\n`;
+  assert.equal(redactText(text), expected);
+  assert.equal(redactBytes(Buffer.from(text, 'latin1')).toString('latin1'), expected);
+  // Binary-safe: bytes that are not UTF-8 pass through untouched.
+  const binary = Buffer.concat([Buffer.from([0xff, 0xfe, 0x0a]), Buffer.from('Key: \xff\xff\r\n', 'latin1')]);
+  assert.deepEqual(redactBytes(binary), Buffer.concat([Buffer.from([0xff, 0xfe, 0x0a]), Buffer.from(`Key: ${REDACTED}\r\n`, 'latin1')]));
+});
+
+test('sent captures: no secret or MD5 key survives redaction', () => {
+  const sent = readdirSync(CAPTURES).filter((name) => name.endsWith('.sent.txt'));
+  let secretsSeen = 0;
+  for (const name of sent) {
+    const bytes = readFileSync(join(CAPTURES, name));
+    const secrets = [...bytes.toString('latin1').matchAll(/^(?:Secret|Key): (.+)\r$/gim)].map((match) => match[1]);
+    secretsSeen += secrets.length;
+    const redacted = redactBytes(bytes).toString('latin1');
+    for (const secret of secrets) assert.ok(!redacted.includes(`: ${secret}\r`), `${name}: ${secret} leaked`);
+    assert.equal(redactText(bytes.toString('latin1')), redacted, name);
+  }
+  assert.ok(secretsSeen >= 20, `found ${secretsSeen} secrets`);
+});
+
+test('streaming: the same output as redactBytes at every split point and byte by byte', () => {
+  const samples = [
+    readFileSync(join(CAPTURES, '03-login-md5.sent.txt')),
+    Buffer.from('Secret: a\rb\r\nKey:\r\nSecret: \r\n  secret  :  spaced\r\nkeyboard: x\r\nsec\r\nK\nSecret: last-no-eol', 'latin1'),
+  ];
+  for (const bytes of samples) {
+    const expected = redactBytes(bytes);
+    for (let split = 0; split <= bytes.length; split++) {
+      const redactor = new StreamRedactor();
+      const out = Buffer.concat([redactor.push(bytes.subarray(0, split)), redactor.push(bytes.subarray(split)), redactor.end()]);
+      assert.equal(out.toString('latin1'), expected.toString('latin1'), `split at ${split}`);
+    }
+    const redactor = new StreamRedactor();
+    const parts = [...bytes].map((byte) => redactor.push(Buffer.from([byte])));
+    parts.push(redactor.end());
+    assert.equal(Buffer.concat(parts).toString('latin1'), expected.toString('latin1'), 'byte by byte');
+  }
+});
+
+test('streaming: a secret is never written before its line is known, and held bytes stay bounded', () => {
+  const redactor = new StreamRedactor();
+  let written = '';
+  for (const piece of ['Action: Login\r\nSec', 'ret: dev', 'secret', '\r\n\r\n']) written += redactor.push(Buffer.from(piece)).toString();
+  written += redactor.end().toString();
+  assert.ok(!written.includes('devsecret'));
+  assert.equal(written, `Action: Login\r\nSecret: ${REDACTED}\r\n\r\n`);
+  // A long line of blanks cannot make the redactor hold memory without end.
+  const spaces = new StreamRedactor();
+  const out = spaces.push(Buffer.alloc(100_000, 0x20));
+  assert.equal(out.length, 100_000);
+});
