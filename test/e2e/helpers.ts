@@ -1,0 +1,109 @@
+/** Shared helpers for the suites that run inside the extension host. */
+import * as vscode from 'vscode';
+import type { AmiExtensionApi } from '../../client/src/extension';
+
+/** `publisher.name` from package.json. */
+export const extensionId = 'ami-workbench.ami-workbench';
+
+/** The extension under test (it is always loaded: the suite runs as its extensionTestsPath). */
+export function amiExtension(): vscode.Extension<AmiExtensionApi> {
+  const extension = vscode.extensions.getExtension<AmiExtensionApi>(extensionId);
+  if (!extension) throw new Error(`extension ${extensionId} is not loaded: check publisher and name in package.json`);
+  return extension;
+}
+
+/** Whether package.json contributes a command: suites for features that are not built yet are not registered. */
+export function contributesCommand(command: string): boolean {
+  const contributes = amiExtension().packageJSON.contributes as { commands?: Array<{ command: string }> } | undefined;
+  return (contributes?.commands ?? []).some((entry) => entry.command === command);
+}
+
+/** URI of a file in the first workspace folder. */
+export function workspaceFile(relativePath: string): vscode.Uri {
+  const folder = vscode.workspace.workspaceFolders?.[0];
+  if (!folder) throw new Error('the end-to-end tests need a workspace folder (test/e2e/fixtures/workspace)');
+  return vscode.Uri.joinPath(folder.uri, relativePath);
+}
+
+/** Opens a workspace file in an editor. */
+export async function openWorkspaceFile(relativePath: string): Promise<vscode.TextEditor> {
+  const document = await vscode.workspace.openTextDocument(workspaceFile(relativePath));
+  return vscode.window.showTextDocument(document);
+}
+
+/** Opens an untitled `.ami` document with `content`. */
+export async function openAmiText(content: string): Promise<vscode.TextEditor> {
+  const document = await vscode.workspace.openTextDocument({ language: 'ami', content });
+  return vscode.window.showTextDocument(document);
+}
+
+/** Position of the first occurrence of `text` in the document (offset `delta` characters into it). */
+export function positionOf(document: vscode.TextDocument, text: string, delta = 0): vscode.Position {
+  const offset = document.getText().indexOf(text);
+  if (offset < 0) throw new Error(`"${text}" is not in ${document.uri.toString()}`);
+  return document.positionAt(offset + delta);
+}
+
+/**
+ * Re-evaluates `probe` until it returns something other than undefined; fails after `timeoutMs` naming what was
+ * awaited and the last error. Used where the editor offers no event to await (no fixed sleeps).
+ */
+export async function waitFor<T>(what: string, probe: () => T | undefined | Promise<T | undefined>, timeoutMs = 15_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  let lastError: unknown;
+  for (;;) {
+    try {
+      const value = await probe();
+      if (value !== undefined) return value;
+    } catch (error) {
+      lastError = error;
+    }
+    if (Date.now() > deadline) {
+      const detail = lastError instanceof Error ? `: last error ${lastError.message}` : '';
+      throw new Error(`timed out after ${timeoutMs / 1000} s waiting for ${what}${detail}`);
+    }
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
+/** Resolves with the document's diagnostics once `accept` returns true for them (event driven). */
+export async function waitForDiagnostics(
+  uri: vscode.Uri,
+  accept: (diagnostics: readonly vscode.Diagnostic[]) => boolean,
+  timeoutMs = 15_000,
+): Promise<readonly vscode.Diagnostic[]> {
+  const current = vscode.languages.getDiagnostics(uri);
+  if (accept(current)) return current;
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => {
+      listener.dispose();
+      const seen = vscode.languages.getDiagnostics(uri).map((d) => `${d.code ?? ''} ${d.message}`);
+      reject(new Error(`timed out after ${timeoutMs / 1000} s waiting for diagnostics on ${uri.path}; have: ${JSON.stringify(seen)}`));
+    }, timeoutMs);
+    const listener = vscode.languages.onDidChangeDiagnostics((event) => {
+      if (!event.uris.some((changed) => changed.toString() === uri.toString())) return;
+      const diagnostics = vscode.languages.getDiagnostics(uri);
+      if (!accept(diagnostics)) return;
+      clearTimeout(timer);
+      listener.dispose();
+      resolve(diagnostics);
+    });
+  });
+}
+
+/** Plain text of hover contents (MarkdownString or MarkedString). */
+export function hoverText(hovers: readonly vscode.Hover[]): string {
+  return hovers
+    .flatMap((hover) => hover.contents)
+    .map((content) => (typeof content === 'string' ? content : content.value))
+    .join('\n');
+}
+
+/** Closes every editor, discarding unsaved edits (keeps one test's edits out of the next; never prompts). */
+export async function closeAllEditors(): Promise<void> {
+  const tabCount = (): number => vscode.window.tabGroups.all.reduce((sum, group) => sum + group.tabs.length, 0);
+  for (let remaining = tabCount(); remaining > 0; remaining -= 1) {
+    await vscode.commands.executeCommand('workbench.action.revertAndCloseActiveEditor');
+  }
+  await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+}
