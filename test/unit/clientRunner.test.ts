@@ -68,6 +68,10 @@ test('a list action collects its items; an error response is an error with the s
   assert.equal(list.status, 'success');
   assert.equal(list.listIncomplete, undefined);
   assert.ok(list.response?.some(([n, v]) => n === 'EventList' && v === 'start'));
+  const status = await runBlock([['Action', 'Status'], ['Channel', 'Local/500@test-00000017;1']], {}, session);
+  assert.equal(status.status, 'success');
+  assert.ok(status.items.length >= 1, 'list items collected');
+  assert.equal(status.items[0].find(([n]) => n === 'Event')?.[1], 'Status');
   const unknown = await runBlock([['Action', 'NoSuchAction']], {}, session);
   assert.equal(unknown.status, 'error');
   assert.match(unknown.error ?? '', /Invalid\/unknown command/i);
@@ -147,4 +151,22 @@ test('a closed session fails the run with the reason, never throws', async () =>
   const result = await runBlock([['Action', 'Ping']], {}, session);
   assert.equal(result.status, 'failed');
   assert.match(result.error ?? '', /Not sent: the session is closed/);
+});
+
+test('a list cut off by the server closing is failed and flagged as incomplete', async () => {
+  const cutting = new FakeAmiServer({ timeScale: 0, closeMidList: 'Status' });
+  const cuttingPort = await cutting.start();
+  try {
+    const socket = net.connect(cuttingPort, '127.0.0.1');
+    sockets.push(socket);
+    const session = new AmiSession({ username: 'dev', secret: 'devsecret', events: 'off' }, { write: (data) => socket.write(data), close: () => socket.end() }, { keepaliveIntervalMs: 0 });
+    socket.on('data', (chunk) => session.receive(chunk));
+    socket.on('close', () => session.transportClosed());
+    await session.ready;
+    const result = await runBlock([['Action', 'Status'], ['Channel', 'Local/500@test-00000017;1']], {}, session);
+    assert.equal(result.status, 'failed');
+    assert.match(result.listIncomplete ?? '', /while its list was arriving/);
+  } finally {
+    await cutting.stop();
+  }
 });

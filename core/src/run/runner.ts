@@ -140,7 +140,8 @@ export async function runBlock(
       items: [],
       durationMs: now() - started,
       error: text,
-      listIncomplete: code === 'timeout' && /list was not complete/.test(text) ? text : undefined,
+      listIncomplete:
+        (code === 'timeout' || code === 'disconnected') && /list was not complete|while its list was arriving/.test(text) ? text : undefined,
       permissionDenied: false,
     };
   }
