@@ -593,8 +593,9 @@ export class AmiSession {
   private fail(error: AmiConnectError): void {
     if (this.phase === 'closed') return;
     this.options.log?.(error.message);
-    this.io.close();
+    // Finish first so the transport's close callback does not replace this reason.
     this.finish(error);
+    this.io.close();
   }
 
   private finish(reason: AmiConnectError | undefined): void {
