@@ -362,7 +362,7 @@ class CompletionContext {
       const blockName = typed.slice(0, dot);
       const named = definitions.namedBlocks.find((b) => b.name.toLowerCase() === blockName.toLowerCase());
       if (!named) return [];
-      for (const field of resultFieldsOf(this.catalogue, named.action)) {
+      for (const field of resultFieldsOf(this.catalogue, named.action())) {
         items.push({
           label: `${blockName}.${field.path}`,
           kind: CompletionItemKind.Field,
@@ -386,13 +386,16 @@ class CompletionContext {
         textEdit: { range, newText: `${variable.name}${close}` },
       });
     }
+    // Naming the action costs a look at each block: skipped for files with very many named blocks.
+    const withAction = definitions.namedBlocks.length <= 200;
     for (const named of definitions.namedBlocks) {
       if (seen.has(`${named.name}.`)) continue;
       seen.add(`${named.name}.`);
+      const action = withAction ? named.action() : undefined;
       items.push({
         label: `${named.name}.`,
         kind: CompletionItemKind.Module,
-        detail: `Results of block ${named.name}${named.action ? ` (${named.action})` : ''}`,
+        detail: `Results of block ${named.name}${action ? ` (${action})` : ''}`,
         sortText: `1${named.name}`,
         textEdit: { range, newText: `${named.name}.` },
         command: triggerSuggest,

@@ -150,9 +150,9 @@ function variableMarkdown(
     const named = definitions.namedBlocks.find((b) => b.name.toLowerCase() === blockName.toLowerCase());
     if (named) {
       const path = name.slice(dot + 1);
-      const field = resultFieldsOf(catalogue, named.action).find((f) => f.path.toLowerCase() === path.toLowerCase());
+      const field = resultFieldsOf(catalogue, named.action()).find((f) => f.path.toLowerCase() === path.toLowerCase());
       const lines = [
-        `**${name}**: result \`${path}\` of block \`${blockName}\`${named.action ? ` (${named.action})` : ''}, line ${named.nameRange.start.line + 1}`,
+        `**${name}**: result \`${path}\` of block \`${blockName}\`${named.action() ? ` (${named.action()})` : ''}, line ${named.nameRange().start.line + 1}`,
       ];
       if (field) lines.push('', `From the ${field.source}.${field.description ? ` ${field.description}` : ''}`);
       return lines.join('\n');
@@ -167,8 +167,23 @@ function variableMarkdown(
   return `**${name}** is not defined: add \`@${name} = value\` above the blocks, name a block with \`# @name\`, or define it in the connection profile.`;
 }
 
+const markdownCache = new WeakMap<object, Map<string, string>>();
+
+/** Documentation text is built once per catalogue entry and branch: completion lists show hundreds of them. */
+function cached(item: object, branch: string, build: () => string): string {
+  let byBranch = markdownCache.get(item);
+  if (!byBranch) markdownCache.set(item, (byBranch = new Map()));
+  let text = byBranch.get(branch);
+  if (text === undefined) byBranch.set(branch, (text = build()));
+  return text;
+}
+
 /** Markdown for an AMI action: synopsis, description, headers table, since, branches, see-also. */
 export function actionMarkdown(action: ActionDoc, branch: string): string {
+  return cached(action, branch, () => buildActionMarkdown(action, branch));
+}
+
+function buildActionMarkdown(action: ActionDoc, branch: string): string {
   const parts = [`**${action.name}** (AMI action)`, '', action.synopsis];
   if (action.description) parts.push('', action.description);
   const params = action.params.filter((p) => p.name.toLowerCase() !== 'actionid');
@@ -216,6 +231,10 @@ function enumValueMarkdown(value: EnumValueDoc, param: ParamDoc, action: ActionD
 
 /** Markdown for an AMI event and its fields. */
 export function eventMarkdown(event: EventDoc, branch: string): string {
+  return cached(event, branch, () => buildEventMarkdown(event, branch));
+}
+
+function buildEventMarkdown(event: EventDoc, branch: string): string {
   const parts = [`**${event.name}** (AMI event)`, '', event.synopsis];
   if (event.description) parts.push('', event.description);
   if (event.fields.length) parts.push('', `Fields: ${event.fields.map((f) => `\`${f.name}\``).join(', ')}`);
@@ -243,6 +262,10 @@ export function functionMarkdown(fn: FunctionDoc): string {
 }
 
 function dialplanMarkdown(doc: ApplicationDoc | FunctionDoc, what: string): string {
+  return cached(doc, '', () => buildDialplanMarkdown(doc, what));
+}
+
+function buildDialplanMarkdown(doc: ApplicationDoc | FunctionDoc, what: string): string {
   const parts = [`**${doc.name}** (${what})`, '', doc.synopsis];
   if (doc.syntax) parts.push('', '```', doc.syntax, '```');
   if (doc.description) parts.push('', doc.description);
