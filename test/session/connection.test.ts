@@ -126,7 +126,7 @@ describe('AmiConnection', () => {
     // After a success the backoff starts again from the beginning.
     links[10].closed = true;
     links[10].handlers.onClose();
-    const state = connection.state;
+    const state = connection.state as ConnectionState;
     assert.equal(state.kind === 'retrying' && state.inMs, 750);
     assert.ok(states.some((s) => s.kind === 'connected'));
   });
