@@ -127,6 +127,12 @@ test('@expect kinds, responses, event names and event fields', () => {
   const fields = complete('Action: Originate\n@expect Event: OriginateResponse |');
   find(fields, 'Response=');
   find(fields, 'within');
+  assert.deepEqual(labels(complete('Action: Originate\n@expect Event: OriginateResponse Response=|')), ['Failure', 'Success']);
+});
+
+test('a value after a colon without a space is inserted with one', () => {
+  const items = complete('Action:|');
+  assert.equal(insertedText(find(items, 'Originate')), ' Originate');
 });
 
 test('Filter: Event: offers event names', () => {

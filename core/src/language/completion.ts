@@ -81,7 +81,12 @@ class CompletionContext {
     if (/^@expect\b/i.test(trimmed)) return this.completeExpect();
     if (/^@[\w-]*$/.test(trimmed)) return this.expectKeywordItems(this.wordRange(this.prefix.indexOf('@'), /[\w-]/));
     const header = headerLinePrefix.exec(this.prefix);
-    if (header) return this.completeValue(header[2], this.prefix.length - header[4].length);
+    if (header) {
+      const items = this.completeValue(header[2], this.prefix.length - header[4].length);
+      // `Name:|` without a space: the value goes in as ` value`, the way the formatter writes it.
+      if (header[3] === '') for (const item of items) if (item.textEdit) item.textEdit.newText = ` ${item.textEdit.newText}`;
+      return items;
+    }
     if (namePrefix.test(this.prefix)) return this.completeName();
     return [];
   }
@@ -143,6 +148,17 @@ class CompletionContext {
     }
     const event = /^(\s*@expect\s+event\s*:\s*)([\w-]*)$/i.exec(prefix);
     if (event) return this.eventItems(this.wordRange(event[1].length, /[\w-]/));
+    const fieldValue = /^\s*@expect\s+event\s*:\s*([\w-]+)\s+(?:.*\s)?([\w-]+)=([\w-]*)$/i.exec(prefix);
+    if (fieldValue) {
+      const field = this.catalogue.event(fieldValue[1])?.fields.find((f) => f.name.toLowerCase() === fieldValue[2].toLowerCase());
+      const range = this.wordRange(prefix.length - fieldValue[3].length, /[\w-]/);
+      return (field?.enum ?? []).map((value) => ({
+        label: value.name,
+        kind: CompletionItemKind.EnumMember,
+        documentation: value.description ? { kind: MarkupKind.Markdown, value: value.description } : undefined,
+        textEdit: { range, newText: value.name },
+      }));
+    }
     const field = /^\s*@expect\s+event\s*:\s*([\w-]+)\s+(?:.*\s)?([\w-]*)$/i.exec(prefix);
     if (field) {
       const range = this.wordRange(prefix.length - field[2].length, /[\w-]/);

@@ -87,7 +87,7 @@ export function doHover(
 
   if (at >= nameStart && at <= nameEnd) {
     if (isAction) return action ? markdown(actionMarkdown(action, branch), nameStart, nameEnd) : null;
-    const param = findParam(action, name) ?? universalParam(name);
+    const param = findParam(action, name, branch) ?? universalParam(name);
     return param ? markdown(paramMarkdown(param, action, branch), nameStart, nameEnd) : null;
   }
   if (at < valueStart || at > valueEnd) return null;
@@ -119,13 +119,15 @@ export function doHover(
     default:
       break;
   }
-  const param = findParam(action, name);
+  const param = findParam(action, name, branch);
   return param ? markdown(paramMarkdown(param, action, branch), valueStart, valueEnd) : null;
 }
 
-function findParam(action: ActionDoc | undefined, name: string): ParamDoc | undefined {
+/** The action's header `name`; when documented twice (one casing per branch), the one of `branch`. */
+function findParam(action: ActionDoc | undefined, name: string, branch: string): ParamDoc | undefined {
   const lower = name.toLowerCase();
-  return action?.params.find((p) => p.name.toLowerCase() === lower);
+  const matches = action?.params.filter((p) => p.name.toLowerCase() === lower) ?? [];
+  return matches.find((p) => existsIn(p, branch)) ?? matches[0];
 }
 
 /** Headers every action accepts, documented here when an action's docs omit them. */
