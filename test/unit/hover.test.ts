@@ -99,8 +99,3 @@ test('no hover on comments, blank lines and unknown actions', () => {
   assert.equal(hover('Action: Ping\n|\n'), null);
   assert.equal(hover('Action: NoSuch|Action'), null);
 });
-
-test('a header documented with two casings shows the one of the target branch', () => {
-  assert.match(hoverText('Action: MixMonitor\nOptions|: b', { asteriskVersion: '18' }), /^\*\*options\*\*/);
-  assert.match(hoverText('Action: MixMonitor\noptions|: b', { asteriskVersion: '23' }), /^\*\*Options\*\*/);
-});
