@@ -283,7 +283,13 @@ function renderRun(run: RunView): HTMLElement {
     {},
     el('span', { className: `badge ${run.status}`, text: run.status }),
     el('span', { className: 'run-title', text: run.title }),
-    el('span', { className: 'run-meta', text: `${runSummary(run)} · ${run.source} · ${run.connection} · ActionID ${run.actionId}` }),
+    el('span', {
+      className: 'run-meta',
+      text:
+        `${runSummary(run)} · ${run.source} · ${run.connection}` +
+        (run.actionId ? ` · ActionID ${run.actionId}` : '') +
+        (run.userActionId ? ` (written: ${run.userActionId})` : ''),
+    }),
   );
   card.append(summary);
   if (run.error) card.append(el('div', { className: 'run-error', text: run.error }));

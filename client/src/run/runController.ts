@@ -122,6 +122,7 @@ export class RunController implements vscode.Disposable {
     let view: RunView = {
       ...pendingView,
       actionId: result.actionId,
+      userActionId: result.userActionId,
       durationMs: result.durationMs,
       status: result.status,
       error: result.error,
