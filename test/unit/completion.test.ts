@@ -89,6 +89,14 @@ test('Action: offers every action with its synopsis; actions missing from the ta
   assert.match(old.detail ?? '', /Not in Asterisk 18/);
 });
 
+test('actions the connected user may not run are sorted after the permitted ones', () => {
+  const items = complete('Action: |', { allowedActions: new Set(['ping']) });
+  assert.equal(find(items, 'Ping').sortText, '0');
+  const originate = find(items, 'Originate');
+  assert.equal(originate.sortText, '1');
+  assert.match(originate.detail ?? '', /^Not permitted for the connected user/);
+});
+
 test('at the start of a block: Action and one snippet per action with its required headers as tab stops', () => {
   const items = complete('|');
   assert.equal(insertedText(find(items, 'Action')), 'Action: ');

@@ -262,14 +262,19 @@ class CompletionContext {
   }
 
   actionItems(range: Range): CompletionItem[] {
+    const allowed = this.settings?.allowedActions;
     return this.catalogue.data.actions.map((action) => {
       const inBranch = existsIn(action, this.branch);
+      const permitted = !allowed || allowed.has(action.name.toLowerCase());
+      let detail = action.synopsis;
+      if (!inBranch) detail = `Not in Asterisk ${this.branch} (exists in ${action.branches.join(', ')})`;
+      else if (!permitted) detail = `Not permitted for the connected user. ${action.synopsis}`;
       return {
         label: action.name,
         kind: CompletionItemKind.Function,
-        detail: inBranch ? action.synopsis : `Not in Asterisk ${this.branch} (exists in ${action.branches.join(', ')})`,
+        detail,
         documentation: { kind: MarkupKind.Markdown, value: actionMarkdown(action, this.branch) },
-        sortText: inBranch ? '0' : '1',
+        sortText: !inBranch ? '2' : permitted ? '0' : '1',
         tags: inBranch ? undefined : [CompletionItemTag.Deprecated],
         textEdit: { range, newText: action.name },
       };
