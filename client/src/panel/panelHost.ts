@@ -161,7 +161,7 @@ export class PanelHost implements vscode.Disposable {
       });
       return;
     }
-    const snapshot = this.log.snapshot();
+    const snapshot = this.log.takeSnapshot();
     this.post({ type: 'reset', ...snapshot, counters: { droppedBySession: this.log.droppedBySession } });
     this.post({ type: 'connection', connection: this.connections.view() });
   }

@@ -85,11 +85,16 @@ export class SessionLog {
     return { events, docs };
   }
 
-  /** Everything for a panel that (re)loads: the pending batch is included, so it is cleared. */
+  /** Everything kept now (no side effect). */
   snapshot(): { runs: RunView[]; events: StreamEvent[]; docs: FieldDocs } {
+    return { runs: this.runList, events: [...this.events], docs: { ...this.docsAll } };
+  }
+
+  /** The snapshot for a panel that (re)loads: it includes the pending batch, which is therefore cleared. */
+  takeSnapshot(): { runs: RunView[]; events: StreamEvent[]; docs: FieldDocs } {
     this.pending = [];
     this.docsPending = {};
-    return { runs: this.runList, events: [...this.events], docs: { ...this.docsAll } };
+    return this.snapshot();
   }
 
   /** Forgets the event window (the panel's Clear); runs stay. */
