@@ -82,3 +82,15 @@ test('saved sessions: a valid file parses, a wrong one says what is wrong', () =
   });
   assert.deepEqual(parseSavedSession({ ...session, events: [{}] }), { ok: false, error: 'events[0] is malformed' });
 });
+
+test('panel HTML: strict CSP with the nonce, no inline permission, attributes escaped', async () => {
+  const { renderPanelHtml, panelCsp, makeNonce } = await import('../../client/src/panel/html');
+  const nonce = makeNonce((size) => new Uint8Array(size).map((_, i) => i * 7));
+  assert.match(nonce, /^[A-Za-z0-9]{32}$/);
+  const csp = panelCsp('https://ext.example', nonce);
+  assert.equal(csp, `default-src 'none'; style-src https://ext.example; img-src https://ext.example; font-src https://ext.example; script-src 'nonce-${nonce}'`);
+  const html = renderPanelHtml({ cspSource: 'https://ext.example', nonce, scriptUri: 'https://ext.example/webview.js?a="b"', styleUri: 'https://ext.example/panel.css' });
+  assert.ok(!html.includes('unsafe-inline') && !html.includes('unsafe-eval'));
+  assert.ok(html.includes(`<script nonce="${nonce}" src="https://ext.example/webview.js?a=&quot;b&quot;"></script>`));
+  assert.equal((html.match(/<script/g) ?? []).length, 1);
+});

@@ -21,10 +21,10 @@ import {
 import { makeNonce, renderPanelHtml } from './html';
 import { fieldDocsOf, SessionLog } from './sessionLog';
 import { RunTracker } from '../run/runTracker';
+import { EventPump } from './eventPump';
 
 const VIEW_TYPE = 'ami.panel';
 const FLUSH_MS = 100;
-const MAX_DRAIN_PER_TICK = 20_000;
 const MAX_SESSION_FILE_BYTES = 512 * 1024 * 1024;
 
 /** What the panel needs from the connection side. */
@@ -39,6 +39,7 @@ export class PanelHost implements vscode.Disposable {
   private panel: vscode.WebviewPanel | undefined;
   readonly log: SessionLog;
   readonly tracker = new RunTracker();
+  private readonly eventPump: EventPump;
   private readonly dirtyRuns = new Map<string, RunView>();
   private pump: NodeJS.Timeout | undefined;
   private offline: { name: string; runs: RunView[]; events: import('../../../protocol/src/webviewMessages').StreamEvent[] } | undefined;
@@ -51,6 +52,7 @@ export class PanelHost implements vscode.Disposable {
   ) {
     const capacity = vscode.workspace.getConfiguration('ami.panel').get<number>('maxEvents', 50_000);
     this.log = new SessionLog(Math.max(1000, capacity), (name) => fieldDocsOf(getCatalogue().event(name)?.fields));
+    this.eventPump = new EventPump(this.log, this.tracker);
     this.disposables.push(connections.onDidChange(() => this.post({ type: 'connection', connection: connections.view() })));
     this.pump = setInterval(() => this.tick(), FLUSH_MS);
     this.disposables.push(
@@ -130,16 +132,7 @@ export class PanelHost implements vscode.Disposable {
 
   /** Drains the connection's queue, routes events to runs, and flushes one batch to the webview. */
   private tick(): void {
-    const client = this.connections.connection;
-    if (client) {
-      const messages = client.events.drain(MAX_DRAIN_PER_TICK);
-      this.log.droppedBySession = client.events.dropped;
-      const time = Date.now();
-      for (const message of messages) {
-        const event = this.log.addEvent(message.headers(), time);
-        for (const run of this.tracker.onEvent(event)) this.dirtyRuns.set(run.id, run);
-      }
-    }
+    for (const run of this.eventPump.pump(this.connections.connection?.events)) this.dirtyRuns.set(run.id, run);
     for (const run of this.dirtyRuns.values()) this.showRun(run);
     this.dirtyRuns.clear();
     if (this.offline) return;
