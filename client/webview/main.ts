@@ -252,8 +252,10 @@ function itemsTable(run: RunView): HTMLElement {
     }
     note.textContent = rows.length > MAX_ITEM_ROWS ? `showing the first ${MAX_ITEM_ROWS} of ${rows.length} items` : '';
   };
+  const itemEvent = run.items[0]?.find(([name]) => name.toLowerCase() === 'event')?.[1];
   for (const column of columns) {
-    const th = el('th', { text: column, title: 'Sort by this column' });
+    const description = itemEvent ? fieldDoc(itemEvent, column) : undefined;
+    const th = el('th', { text: column, title: description ? `${description}\n(click to sort)` : 'Sort by this column' });
     th.addEventListener('click', () => {
       sortDirection = sortColumn === column && sortDirection === 'asc' ? 'desc' : 'asc';
       sortColumn = column;
@@ -502,6 +504,7 @@ function handle(message: ToWebview): void {
       queueRender();
       break;
     case 'run':
+      if (message.docs) Object.assign(docs, message.docs);
       upsertRun(message.run);
       break;
     case 'connection':

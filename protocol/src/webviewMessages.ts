@@ -91,7 +91,7 @@ export interface StreamFilter {
 
 export type ToWebview =
   | { type: 'events'; events: StreamEvent[]; counters: StreamCounters; docs?: FieldDocs }
-  | { type: 'run'; run: RunView }
+  | { type: 'run'; run: RunView; docs?: FieldDocs }
   | { type: 'connection'; connection: ConnectionView | null }
   | { type: 'reset'; runs: RunView[]; events: StreamEvent[]; counters: StreamCounters; docs: FieldDocs; offline?: string }
   | { type: 'notice'; level: 'info' | 'error'; text: string };
@@ -260,6 +260,7 @@ export function parseToWebview(message: unknown): Parsed<ToWebview> {
       if (message.docs !== undefined && !isFieldDocs(message.docs)) return { ok: false, error: 'events.docs is malformed' };
       return { ok: true, value: message as ToWebview };
     case 'run':
+      if (message.docs !== undefined && !isFieldDocs(message.docs)) return { ok: false, error: 'run.docs is malformed' };
       return isRunView(message.run) ? { ok: true, value: message as ToWebview } : { ok: false, error: 'run.run is malformed' };
     case 'connection':
       return message.connection === null || isConnectionView(message.connection)

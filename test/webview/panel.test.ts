@@ -62,8 +62,11 @@ describe('panel webview in Chromium', { skip: skipReason }, () => {
     assert.equal(await panel.page.evaluate(() => (window as unknown as { __pwned?: number }).__pwned), undefined);
   });
 
-  test('sorts list items by a column, numerically, both ways', async () => {
+  test('sorts list items by a column, numerically, both ways; column headers carry the field description', async () => {
+    await panel.send({ type: 'run', run: run(), docs: { coreshowchannel: { duration: 'How long the channel has existed.' } } });
     const card = panel.page.locator('[data-run-id="run-1"]');
+    await card.locator('table.list-items th', { hasText: 'Duration' }).waitFor();
+    assert.match((await card.locator('table.list-items th', { hasText: 'Duration' }).getAttribute('title')) ?? '', /^How long the channel has existed\./);
     const durationHeader = card.locator('table.list-items th', { hasText: 'Duration' });
     const durations = (): Promise<string[]> =>
       card.locator('table.list-items tbody tr td:nth-child(3)').allInnerTexts();

@@ -127,7 +127,7 @@ export class PanelHost implements vscode.Disposable {
   /** Adds or updates a run (shown at once; runs are rare compared to events). */
   showRun(run: RunView): void {
     this.log.upsertRun(run);
-    if (!this.offline) this.post({ type: 'run', run });
+    if (!this.offline && this.panel && this.ready) this.post({ type: 'run', run, docs: this.log.takeDocs() });
   }
 
   /** Drains the connection's queue, routes events to runs, and flushes one batch to the webview. */

@@ -69,6 +69,16 @@ export class SessionLog {
     });
     while (this.runs.size > MAX_RUNS) this.runs.delete(this.runs.keys().next().value as string);
     for (const event of run.events) this.noteDocs(event.name);
+    const itemEvent = run.items[0]?.find(([key]) => key.toLowerCase() === 'event')?.[1];
+    if (itemEvent) this.noteDocs(itemEvent);
+  }
+
+  /** Field docs noted since the last batch or call, or undefined; clears them. */
+  takeDocs(): FieldDocs | undefined {
+    if (Object.keys(this.docsPending).length === 0) return undefined;
+    const docs = this.docsPending;
+    this.docsPending = {};
+    return docs;
   }
 
   get runList(): RunView[] {

@@ -39,6 +39,8 @@ class RunCodeLensProvider implements vscode.CodeLensProvider {
   }
 
   provideCodeLenses(document: vscode.TextDocument): vscode.CodeLens[] {
+    // Nothing is sent from an untrusted workspace, so no Run lens is offered there.
+    if (!vscode.workspace.isTrusted) return [];
     const lenses: vscode.CodeLens[] = [];
     for (const block of parseScript(document.getText()).blocks) {
       if (!block.action || !block.actionHeader) continue;
