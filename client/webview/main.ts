@@ -391,6 +391,7 @@ function renderEvents(): void {
   const needed = last - first;
   while (rowPool.length < needed) {
     const row = el('div', { className: 'row' });
+    row.setAttribute('role', 'option');
     row.append(el('span', { className: 'time' }), el('span', { className: 'name' }), el('span', { className: 'summary' }));
     row.addEventListener('click', () => selectEvent(Number(row.dataset.seq)));
     rowPool.push(row);
@@ -412,6 +413,7 @@ function renderEvents(): void {
       (row.children[2] as HTMLElement).textContent = eventSummary(event);
     }
     row.classList.toggle('selected', event.seq === state.selectedSeq);
+    row.setAttribute('aria-selected', String(event.seq === state.selectedSeq));
   }
 }
 
@@ -487,6 +489,32 @@ function clearEvents(): void {
 }
 
 filterInput.addEventListener('input', () => applyFilterText());
+viewport.tabIndex = 0;
+viewport.setAttribute('role', 'listbox');
+viewport.setAttribute('aria-label', 'Events');
+viewport.addEventListener('keydown', (event) => {
+  if (event.key !== 'ArrowDown' && event.key !== 'ArrowUp' && event.key !== 'Home' && event.key !== 'End') return;
+  event.preventDefault();
+  const count = store.visibleCount;
+  if (count === 0) return;
+  let index = -1;
+  for (let i = 0; i < count && state.selectedSeq !== undefined; i++) {
+    if (store.visibleAt(i)?.seq === state.selectedSeq) {
+      index = i;
+      break;
+    }
+  }
+  if (event.key === 'Home') index = 0;
+  else if (event.key === 'End') index = count - 1;
+  else index = Math.max(0, Math.min(count - 1, index + (event.key === 'ArrowDown' ? 1 : -1)));
+  const target = store.visibleAt(index);
+  if (!target) return;
+  followTail = index === count - 1;
+  const top = index * ROW_HEIGHT;
+  if (top < viewport.scrollTop) viewport.scrollTop = top;
+  else if (top + ROW_HEIGHT > viewport.scrollTop + viewport.clientHeight) viewport.scrollTop = top + ROW_HEIGHT - viewport.clientHeight;
+  selectEvent(target.seq);
+});
 viewport.addEventListener('scroll', () => {
   followTail = viewport.scrollTop + viewport.clientHeight >= viewport.scrollHeight - ROW_HEIGHT;
   queueRender();

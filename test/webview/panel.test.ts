@@ -142,6 +142,15 @@ describe('panel webview in Chromium', { skip: skipReason }, () => {
     const copy = posted.at(-1) as { type: string; text: string };
     assert.equal(copy.type, 'copy');
     assert.match(copy.text, /^Event: Hangup\nPrivilege: call,all\nChannel: PJSIP\/104-00004\n/);
+    // Keyboard: the list moves the selection with the arrows.
+    await panel.page.fill('#filter', '');
+    await panel.page.locator('.row:not(.hidden)').first().click();
+    await panel.page.keyboard.press('ArrowDown');
+    await panel.page.locator('#event-detail h4', { hasText: '#2' }).waitFor();
+    await panel.page.keyboard.press('End');
+    await panel.page.locator('#event-detail h4', { hasText: '#5' }).waitFor();
+    assert.equal(await panel.page.locator('.row.selected').getAttribute('aria-selected'), 'true');
+    await panel.page.fill('#filter', 'Hangup Cause=17');
   });
 
   test('pause keeps everything that arrives and shows it on resume', async () => {

@@ -27,6 +27,8 @@ interface DecorationEntry {
 interface DocumentRuns {
   named: Map<string, { result: BlockRunResult; actionId: string }>;
   decorations: Map<number, DecorationEntry>;
+  /** Blocks in the document when the decorations were made: if it changes, indices no longer match. */
+  blockCount: number;
 }
 
 let runCounter = 0;
@@ -56,7 +58,7 @@ export class RunController implements vscode.Disposable {
     const key = document.uri.toString();
     let runs = this.documents.get(key);
     if (!runs) {
-      runs = { named: new Map(), decorations: new Map() };
+      runs = { named: new Map(), decorations: new Map(), blockCount: parseScript(document.getText()).blocks.length };
       this.documents.set(key, runs);
     }
     return runs;
@@ -188,7 +190,13 @@ export class RunController implements vscode.Disposable {
   }
 
   private setDecoration(document: vscode.TextDocument, blockIndex: number, status: RunView['status'], text: string): void {
-    this.runsOf(document).decorations.set(blockIndex, { blockIndex, status, text });
+    const runs = this.runsOf(document);
+    const blockCount = parseScript(document.getText()).blocks.length;
+    if (blockCount !== runs.blockCount) {
+      runs.decorations.clear();
+      runs.blockCount = blockCount;
+    }
+    runs.decorations.set(blockIndex, { blockIndex, status, text });
     for (const editor of vscode.window.visibleTextEditors) if (editor.document === document) this.redraw(editor);
   }
 
@@ -199,6 +207,13 @@ export class RunController implements vscode.Disposable {
       return;
     }
     const script = parseScript(editor.document.getText());
+    if (script.blocks.length !== runs.blockCount) {
+      // A block was added or removed: results could land on the wrong block, so they are dropped.
+      runs.decorations.clear();
+      runs.blockCount = script.blocks.length;
+      editor.setDecorations(this.decorationType, []);
+      return;
+    }
     const options: vscode.DecorationOptions[] = [];
     for (const entry of runs.decorations.values()) {
       const block = script.blocks[entry.blockIndex];
