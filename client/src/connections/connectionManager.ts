@@ -96,6 +96,11 @@ export class ConnectionManager implements vscode.Disposable {
     return this.state.kind === 'connected';
   }
 
+  /** A client exists and is (re)connecting on its own backoff: a new attempt would only add load. */
+  get isReconnecting(): boolean {
+    return this.client !== undefined && (this.state.kind === 'connecting' || this.state.kind === 'retrying');
+  }
+
   /** What the panel shows about the connection. */
   view(): ConnectionView | null {
     const profile = this.profile ?? this.activeProfile;

@@ -94,7 +94,8 @@ export class RunController implements vscode.Disposable {
       );
       return 'refused';
     }
-    if (!this.connections.isConnected) {
+    // While reconnecting, the send below fails at once saying when the next attempt is (no extra attempt).
+    if (!this.connections.isConnected && !this.connections.isReconnecting) {
       const connected = await this.connections.connect();
       if (!connected) return 'refused';
     }
