@@ -83,7 +83,9 @@ export class LspSession {
   /** Spawns the server over stdio; call initialize() next. */
   static start(extraArgs: string[] = []): LspSession {
     if (!existsSync(serverPath)) throw new Error(`${serverPath} is missing: run "npm run build" first`);
-    const child = spawn(process.execPath, [serverPath, '--stdio', ...extraArgs], { stdio: ['pipe', 'pipe', 'pipe'] });
+    // AMI_LSP_NODE_FLAGS: node/V8 flags for the server process, to compare runtime settings in the bench.
+    const nodeFlags = (process.env.AMI_LSP_NODE_FLAGS ?? '').split(' ').filter((flag) => flag.length > 0);
+    const child = spawn(process.execPath, [...nodeFlags, serverPath, '--stdio', ...extraArgs], { stdio: ['pipe', 'pipe', 'pipe'] });
     return new LspSession(child);
   }
 
@@ -92,14 +94,18 @@ export class LspSession {
   }
 
   /** initialize + initialized, with the capabilities VS Code announces for the features under test. */
-  async initialize(settings: Record<string, unknown> = {}): Promise<InitializeResult> {
+  async initialize(
+    settings: Record<string, unknown> = {},
+    { configurationPull = true, initializationOptions }: { configurationPull?: boolean; initializationOptions?: unknown } = {},
+  ): Promise<InitializeResult> {
     this.settings = settings;
     const result = await this.connection.sendRequest(InitializeRequest.type, {
       processId: process.pid,
       rootUri: null,
       workspaceFolders: null,
+      initializationOptions,
       capabilities: {
-        workspace: { configuration: true, didChangeConfiguration: { dynamicRegistration: true } },
+        workspace: configurationPull ? { configuration: true, didChangeConfiguration: { dynamicRegistration: true } } : {},
         textDocument: {
           synchronization: { dynamicRegistration: false },
           publishDiagnostics: { versionSupport: true, codeDescriptionSupport: true },
@@ -175,6 +181,11 @@ export class LspSession {
   /** Diagnostics for exactly `version` of `uri`. */
   diagnosticsFor(uri: string, version: number): Promise<PublishDiagnosticsParams> {
     return this.diagnostics(uri, (params) => params.version === version, { includeLatest: true });
+  }
+
+  /** Resolves with the exit code once the process has ended. */
+  get exit(): Promise<number | null> {
+    return this.exited;
   }
 
   /** shutdown + exit; resolves with the exit code. */

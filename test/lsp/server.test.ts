@@ -311,3 +311,33 @@ describe('language server over stdio', () => {
     assert.equal(await session.shutdown(), 0);
   });
 });
+
+describe('language server process lifetime', () => {
+  it('exits when the editor goes away without shutdown (stdin closes)', async () => {
+    const session = LspSession.start();
+    try {
+      await session.initialize();
+      session.child.stdin!.end();
+      assert.equal(await session.exit, 1);
+    } finally {
+      session.dispose();
+    }
+  });
+
+  it('takes settings from initializationOptions and didChangeConfiguration when the client cannot be asked', async () => {
+    const session = LspSession.start();
+    try {
+      const result = await session.initialize({}, { configurationPull: false, initializationOptions: { ami: { asteriskVersion: '17' } } });
+      assert.ok(result.capabilities.hoverProvider);
+      // An unknown branch is reported, naming the branches that exist, instead of being silently ignored.
+      await session.open(uri('pushed'), 'Action: Ping\n');
+      await session.diagnostics(uri('pushed'), () => true, { includeLatest: true });
+      const warning = session.logs.find((log) => log.message.includes('"17"'));
+      assert.ok(warning, JSON.stringify(session.logs));
+      assert.match(warning.message, /18, 20, 21, 22, 23/);
+      assert.equal(await session.shutdown(), 0);
+    } finally {
+      session.dispose();
+    }
+  });
+});
