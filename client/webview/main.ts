@@ -125,7 +125,7 @@ const app = document.getElementById('app') ?? document.body;
 const tabResults = button('Results', 'tab-results', () => selectTab('results'));
 const tabEvents = button('Events', 'tab-events', () => selectTab('events'));
 const connectionLabel = el('span', { id: 'connection', className: 'connection', text: 'not connected' });
-const offlineBanner = el('div', { id: 'offline', className: 'offline hidden' });
+const offlineBanner = el('div', { id: 'offline', className: 'offline-banner hidden' });
 const offlineText = el('span');
 offlineBanner.append(offlineText, button('Back to live', 'go-live', () => post({ type: 'goLive' })));
 const noticeLine = el('div', { id: 'notice', className: 'notice hidden' });

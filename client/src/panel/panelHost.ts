@@ -99,7 +99,7 @@ export class PanelHost implements vscode.Disposable {
       styleUri: webview.asWebviewUri(vscode.Uri.joinPath(this.context.extensionUri, 'media', 'panel.css')).toString(),
     });
     const subscriptions = [
-      webview.onDidReceiveMessage((message: unknown) => void this.receive(message)),
+      webview.onDidReceiveMessage((message: unknown) => void this.handleMessage(message)),
       panel.onDidChangeViewState(() => {
         // A hidden webview is torn down (no retained context); it says "ready" again when shown.
         if (!panel.visible) this.ready = false;
@@ -168,7 +168,13 @@ export class PanelHost implements vscode.Disposable {
     return docs;
   }
 
-  private async receive(raw: unknown): Promise<void> {
+  /** Name of the saved session being shown offline, or undefined when live. */
+  get offlineName(): string | undefined {
+    return this.offline?.name;
+  }
+
+  /** Acts on a message from the webview after validating it (public so tests can drive the panel's actions). */
+  async handleMessage(raw: unknown): Promise<void> {
     const parsed = parseFromWebview(raw);
     if (!parsed.ok) {
       this.connections.info(`panel: ignored a malformed message: ${parsed.error}`);
