@@ -31,9 +31,9 @@ const COLON = 58;
 const SPACE = 32;
 
 /** Line starts are stored in shared Int32Array slabs so a message costs one small object. */
-const SLAB_ENTRIES = 16384;
-/** A fresh carry buffer for a message that straddles reads is at least this big. */
-const MIN_CARRY_BYTES = 4096;
+const SLAB_ENTRIES = 8192;
+/** A carry buffer starts at twice the tail, at least this big (small ones come from Node's pool). */
+const MIN_CARRY_BYTES = 512;
 
 const BANNER_PREFIX = asciiCodes('asterisk call manager');
 const EVENT_PREFIX = asciiCodes('event:');
@@ -259,8 +259,10 @@ class FollowsMessage implements AmiMessage {
 
 /**
  * Streaming AMI decoder. `push(chunk)` frames every complete message in the bytes received so far and
- * calls `onMessage` for each, synchronously and in order; a message split across reads is kept (bounded by
- * the limits) until its end arrives. `end()` reports a message cut off by the end of the stream.
+ * calls `onMessage` for each, synchronously and in order. Messages are views on the pushed chunks (no
+ * copy): do not reuse a chunk's memory after pushing it. Only a message that straddles reads is copied,
+ * line by line, into a small buffer of its own, bounded by the limits. `end()` reports a message cut off
+ * by the end of the stream.
  *
  * Errors: `push` throws AmiProtocolError when a cap is exceeded or the banner is wrong; the decoder then
  * stays failed (every later call throws the same error) because the stream can no longer be framed.
@@ -273,12 +275,12 @@ export class AmiDecoder {
   private bannerPending: boolean;
   private failure: AmiProtocolError | undefined;
 
-  /** Bytes being framed: the caller's chunk, or our carry buffer when a message straddles reads. */
+  /** Bytes being framed: the caller's chunk during push, else our carry buffer (undefined: nothing pending). */
   private bytes: Buffer | undefined;
   private byteLength = 0;
-  private ownsBytes = false;
-  /** Where scanning resumes, where the current (incomplete) line starts, where the message starts (-1: none). */
-  private scanPos = 0;
+  /** True while `bytes` is our carry buffer (a message or line straddling reads). */
+  private carrying = false;
+  /** Where the current (incomplete) line starts, where the message in progress starts (-1: none). */
   private lineStart = 0;
   private messageStart = -1;
   private messageKind = KIND_UNKNOWN;
@@ -311,24 +313,32 @@ export class AmiDecoder {
   /** Decodes `chunk` (any split of the stream). Throws AmiProtocolError; see the class comment. */
   push(chunk: Uint8Array): void {
     if (this.failure) throw this.failure;
-    if (chunk.length === 0) return;
     const input = Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk.buffer, chunk.byteOffset, chunk.length);
-    if (this.bytes === undefined) {
-      this.bytes = input;
-      this.byteLength = input.length;
-      this.ownsBytes = false;
-      this.scanPos = 0;
-      this.lineStart = 0;
-    } else {
-      this.append(input);
-    }
+    const inputLength = input.length;
     try {
-      this.scan();
+      let offset = 0;
+      // Lines left complete in the carry (a consumer threw) come first.
+      if (this.carrying) this.settleCarry();
+      // Finish a straddling message (or line) first, one line at a time, so only its bytes are copied.
+      while (this.carrying && offset < inputLength) {
+        const lf = input.indexOf(LF, offset);
+        const end = lf < 0 ? inputLength : lf + 1;
+        this.append(input, offset, end);
+        offset = end;
+        if (lf < 0) break;
+        this.settleCarry();
+      }
+      if (this.carrying || offset === inputLength) return;
+      this.bytes = input;
+      this.byteLength = inputLength;
+      this.lineStart = offset;
+      this.messageStart = -1;
+      this.scan(offset);
     } catch (error) {
       if (error instanceof AmiProtocolError) this.fail(error);
       throw error;
     } finally {
-      if (!this.failure) this.keepTail();
+      if (!this.failure && !this.carrying) this.keepTail();
     }
   }
 
@@ -344,6 +354,7 @@ export class AmiDecoder {
     let k = from;
     while (k < this.byteLength && (bytes[k] === CR || bytes[k] === LF)) k++;
     this.bytes = undefined;
+    this.carrying = false;
     if (k < this.byteLength || this.messageStart >= 0) {
       const text = bytes.toString('utf8', from, Math.min(this.byteLength, from + 60));
       this.fail(
@@ -359,25 +370,36 @@ export class AmiDecoder {
   private fail(error: AmiProtocolError): void {
     this.failure = error;
     this.bytes = undefined;
+    this.carrying = false;
   }
 
-  /** Appends `input` to the carried tail, growing the carry buffer geometrically. */
-  private append(input: Buffer): void {
+  /** Frames what is complete in the carry; drops the carry once nothing in it is pending. */
+  private settleCarry(): void {
+    this.scan(this.lineStart);
+    if (this.messageStart < 0 && this.lineStart === this.byteLength) {
+      this.carrying = false;
+      this.bytes = undefined;
+    }
+  }
+
+  /** Appends input[start, end) to the carry buffer, growing it geometrically; enforces the size cap. */
+  private append(input: Buffer, start: number, end: number): void {
     const current = this.bytes as Buffer;
-    const needed = this.byteLength + input.length;
-    if (this.ownsBytes && needed <= current.length) {
-      input.copy(current, this.byteLength);
+    const needed = this.byteLength + (end - start);
+    const from = this.messageStart >= 0 ? this.messageStart : this.lineStart;
+    if (needed - from > this.maxMessageBytes) throw this.tooLarge(needed - from);
+    if (needed <= current.length) {
+      input.copy(current, this.byteLength, start, end);
     } else {
-      const grown = Buffer.allocUnsafe(Math.max(needed, MIN_CARRY_BYTES, this.ownsBytes ? current.length * 2 : 0));
+      const grown = Buffer.allocUnsafe(Math.max(needed, current.length * 2));
       current.copy(grown, 0, 0, this.byteLength);
-      input.copy(grown, this.byteLength);
+      input.copy(grown, this.byteLength, start, end);
       this.bytes = grown;
-      this.ownsBytes = true;
     }
     this.byteLength = needed;
   }
 
-  /** After a push: drop what was delivered and keep the unfinished message in a buffer we own. */
+  /** After scanning a chunk: keep the unfinished message (or line) in a carry buffer of our own. */
   private keepTail(): void {
     const bytes = this.bytes;
     if (bytes === undefined) return;
@@ -387,16 +409,16 @@ export class AmiDecoder {
       this.bytes = undefined;
       return;
     }
-    if (tail > this.maxMessageBytes) this.fail(this.tooLarge(tail));
-    if (this.failure) throw this.failure;
-    if (this.ownsBytes && from === 0) return;
-    // Delivered messages may still reference `bytes`, so the tail moves to a fresh buffer.
+    if (tail > this.maxMessageBytes) {
+      this.fail(this.tooLarge(tail));
+      throw this.failure;
+    }
+    // Small carries come from Node's shared pool; the copy is what lets delivered messages keep the chunk.
     const carry = Buffer.allocUnsafe(Math.max(MIN_CARRY_BYTES, tail * 2));
     bytes.copy(carry, 0, from, this.byteLength);
     this.bytes = carry;
-    this.ownsBytes = true;
+    this.carrying = true;
     this.byteLength = tail;
-    this.scanPos -= from;
     this.lineStart -= from;
     if (this.messageStart >= 0) this.messageStart -= from;
   }
@@ -408,64 +430,98 @@ export class AmiDecoder {
     );
   }
 
-  private recordLine(relativeStart: number): void {
-    if (this.slabUsed === this.slab.length) {
-      // Move the message in progress to a fresh slab; earlier messages keep the old one.
-      const inProgress = this.slabUsed - this.slabBase;
-      const fresh = new Int32Array(Math.max(SLAB_ENTRIES, inProgress * 2));
-      fresh.set(this.slab.subarray(this.slabBase, this.slabUsed));
-      this.slab = fresh;
-      this.slabBase = 0;
-      this.slabUsed = inProgress;
-    }
-    this.slab[this.slabUsed++] = relativeStart;
+  /** A fresh slab for the message in progress (its line starts so far move along); earlier messages keep the old one. */
+  private growSlab(slabUsed: number): void {
+    const inProgress = this.messageStart >= 0 ? slabUsed - this.slabBase : 0;
+    const fresh = new Int32Array(Math.max(SLAB_ENTRIES, inProgress * 2));
+    if (inProgress > 0) fresh.set(this.slab.subarray(this.slabBase, slabUsed));
+    this.slab = fresh;
+    this.slabBase = 0;
+    this.slabUsed = inProgress;
   }
 
-  /** Frames every complete line in bytes[scanPos, byteLength). State lives in fields between lines. */
-  private scan(): void {
+  /**
+   * Frames every complete line of bytes[.., byteLength), looking for line ends from `from`. The hot loop
+   * works on locals; the finally block stores them so a throwing consumer or a cap leaves a consistent state.
+   */
+  private scan(from: number): void {
     const bytes = this.bytes as Buffer;
     const length = this.byteLength;
-    let pos = this.scanPos;
-    while (pos < length) {
-      // Find the end of the current line.
-      while (pos < length && bytes[pos] !== LF) pos++;
-      if (pos === length) break;
-      const lineStart = this.lineStart;
-      const lineEnd = pos; // index of LF
-      pos++;
-      this.lineStart = pos;
-      this.scanPos = pos;
-      const blank = lineEnd === lineStart || (lineEnd === lineStart + 1 && bytes[lineStart] === CR);
-      if (this.messageStart < 0) {
-        if (blank) continue; // extra blank lines between messages
-        if (this.bannerPending) {
-          this.bannerPending = false;
-          this.deliverBanner(bytes, lineStart, pos);
-          continue;
+    const maxMessageBytes = this.maxMessageBytes;
+    let lineStart = this.lineStart;
+    let messageStart = this.messageStart;
+    let kind = this.messageKind;
+    let lines = this.messageLines;
+    let sawEndCommand = this.sawEndCommand;
+    let slab = this.slab;
+    let slabUsed = this.slabUsed;
+    let slabBase = this.slabBase;
+    let pos = from;
+    try {
+      for (;;) {
+        const lf = bytes.indexOf(LF, pos);
+        if (lf < 0 || lf >= length) break;
+        const blank = lf === lineStart || (lf === lineStart + 1 && bytes[lineStart] === CR);
+        if (slabUsed === slab.length) {
+          this.messageStart = messageStart;
+          this.slabBase = slabBase;
+          this.growSlab(slabUsed);
+          slab = this.slab;
+          slabUsed = this.slabUsed;
+          slabBase = this.slabBase;
         }
-        this.messageStart = lineStart;
-        this.messageKind = classify(bytes, lineStart, lineEnd);
-        this.messageLines = 1;
-        this.sawEndCommand = false;
-        this.slabBase = this.slabUsed;
-        this.recordLine(0);
-      } else if (blank && (this.messageKind !== KIND_FOLLOWS || this.sawEndCommand)) {
-        this.recordLine(lineStart - this.messageStart);
-        this.deliver(bytes);
-        continue;
-      } else {
-        if (++this.messageLines > this.maxHeaders) {
-          throw new AmiProtocolError(
-            `An AMI message has more than ${this.maxHeaders} header lines; closing the session. Raise maxHeaders if the server really sends messages this long.`,
-            'too-many-headers',
+        if (messageStart < 0) {
+          if (!blank) {
+            if (this.bannerPending) {
+              this.bannerPending = false;
+              const start = lineStart;
+              lineStart = pos = lf + 1;
+              this.deliverBanner(bytes, start, lf + 1);
+              continue;
+            }
+            messageStart = lineStart;
+            kind = classify(bytes, lineStart, lf);
+            lines = 1;
+            sawEndCommand = false;
+            slabBase = slabUsed;
+            slab[slabUsed++] = 0;
+          }
+        } else if (blank && (kind !== KIND_FOLLOWS || sawEndCommand)) {
+          const size = lineStart - messageStart;
+          slab[slabUsed++] = size;
+          const start = messageStart;
+          messageStart = -1;
+          lineStart = pos = lf + 1;
+          if (size > maxMessageBytes) throw this.tooLarge(size);
+          this.onMessage(
+            kind === KIND_FOLLOWS
+              ? new FollowsMessage(bytes.subarray(start, start + size))
+              : new FramedMessage(KIND_NAMES[kind], bytes, start, slab, slabBase, lines),
           );
+          continue;
+        } else {
+          if (++lines > this.maxHeaders) {
+            throw new AmiProtocolError(
+              `An AMI message has more than ${this.maxHeaders} header lines; closing the session. Raise maxHeaders if the server really sends messages this long.`,
+              'too-many-headers',
+            );
+          }
+          slab[slabUsed++] = lineStart - messageStart;
+          if (kind === KIND_FOLLOWS && !blank) sawEndCommand = endsWithEndCommand(bytes, lineStart, lf);
         }
-        this.recordLine(lineStart - this.messageStart);
-        if (this.messageKind === KIND_FOLLOWS && !blank) this.sawEndCommand = endsWithEndCommand(bytes, lineStart, lineEnd);
+        lineStart = pos = lf + 1;
+        if (messageStart >= 0 && lineStart - messageStart > maxMessageBytes) throw this.tooLarge(lineStart - messageStart);
       }
-      if (pos - this.messageStart > this.maxMessageBytes) throw this.tooLarge(pos - this.messageStart);
+    } finally {
+      this.lineStart = lineStart;
+      this.messageStart = messageStart;
+      this.messageKind = kind;
+      this.messageLines = lines;
+      this.sawEndCommand = sawEndCommand;
+      this.slab = slab;
+      this.slabUsed = slabUsed;
+      this.slabBase = slabBase;
     }
-    this.scanPos = pos;
   }
 
   private deliverBanner(bytes: Buffer, start: number, end: number): void {
@@ -479,19 +535,6 @@ export class AmiDecoder {
       );
     }
     this.onMessage(new BannerMessage(bytes.subarray(start, end)));
-  }
-
-  private deliver(bytes: Buffer): void {
-    const start = this.messageStart;
-    const kind = this.messageKind;
-    this.messageStart = -1;
-    const size = this.slab[this.slabUsed - 1];
-    if (size > this.maxMessageBytes) throw this.tooLarge(size);
-    const message =
-      kind === KIND_FOLLOWS
-        ? new FollowsMessage(bytes.subarray(start, start + size))
-        : new FramedMessage(KIND_NAMES[kind], bytes, start, this.slab, this.slabBase, this.messageLines);
-    this.onMessage(message);
   }
 }
 

@@ -1,0 +1,250 @@
+/**
+ * Event-stream throughput: replays a captured AMI stream over loopback TCP to this project's client and to
+ * asterisk-manager, ami-io and asterisk-ami-client, plus a framing-only reader (the physical limit), each in
+ * its own process, with the same consumer (reads Event, Uniqueid, Channel of every event).
+ *
+ *   npm run bench -- --stream FILE [--json] [--runs N] [--only name,name]
+ *
+ * FILE is raw or .gz (default ../shared/bench/ami-stream-2000-calls.raw.gz). The server sends the banner,
+ * answers the client's Login (echoing its ActionID, as Asterisk does), then writes the rest of the file as
+ * fast as the client reads. Time runs from that write to the client's last event. Best of N runs (default 3)
+ * for events/s; peak RSS is the highest seen over the runs.
+ */
+import { spawn } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
+import * as net from 'node:net';
+import { join, resolve } from 'node:path';
+import { gunzipSync } from 'node:zlib';
+import * as esbuild from 'esbuild';
+
+const ROOT = resolve(__dirname, '..');
+const DEFAULT_STREAM = resolve(ROOT, '..', 'shared', 'bench', 'ami-stream-2000-calls.raw.gz');
+const CLIENT_BUNDLE = join(ROOT, 'dist', 'bench', 'streamClient.js');
+const CLIENTS = ['ami-workbench', 'asterisk-manager', 'ami-io', 'asterisk-ami-client', 'framing-limit'] as const;
+/** The bench stream's documented event count (../shared/bench/README.md). */
+const DEFAULT_STREAM_EVENTS = 54_003;
+const CHILD_TIMEOUT_MS = 120_000;
+
+interface Options {
+  stream: string;
+  json: boolean;
+  runs: number;
+  only: string[];
+}
+
+interface RunResult {
+  events: number;
+  checksum: number;
+  seconds: number;
+  peakRssMb: number;
+}
+
+/** One row of the report (the --json shape). */
+interface BenchRow {
+  name: string;
+  events: number;
+  eventsPerSec: number;
+  mbPerSec: number;
+  peakRssMb: number;
+}
+
+function parseArgs(argv: string[]): Options {
+  const options: Options = { stream: DEFAULT_STREAM, json: false, runs: 3, only: [...CLIENTS] };
+  for (let k = 0; k < argv.length; k++) {
+    const arg = argv[k];
+    if (arg === '--stream') options.stream = resolve(argv[++k] ?? '');
+    else if (arg === '--json') options.json = true;
+    else if (arg === '--runs') options.runs = Number(argv[++k]);
+    else if (arg === '--only') options.only = (argv[++k] ?? '').split(',').filter(Boolean);
+    else throw new Error(`Unknown argument ${arg}. Usage: npm run bench -- --stream FILE [--json] [--runs N] [--only ${CLIENTS.join(',')}]`);
+  }
+  if (!existsSync(options.stream)) throw new Error(`Stream file not found: ${options.stream}`);
+  if (!(options.runs >= 1)) throw new Error('--runs must be at least 1');
+  for (const name of options.only) if (!(CLIENTS as readonly string[]).includes(name)) throw new Error(`Unknown client ${name}: one of ${CLIENTS.join(', ')}`);
+  return options;
+}
+
+/** The capture split into banner, the recorded Login response (replaced by ours) and the rest. */
+interface Stream {
+  banner: Buffer;
+  body: Buffer;
+  totalBytes: number;
+  events: number;
+}
+
+function loadStream(file: string): Stream {
+  const raw = readFileSync(file);
+  const bytes = file.endsWith('.gz') ? gunzipSync(raw) : raw;
+  const bannerEnd = bytes.indexOf(10) + 1;
+  if (bannerEnd <= 0 || !bytes.subarray(0, bannerEnd).toString('latin1').startsWith('Asterisk Call Manager/')) {
+    throw new Error(`${file} does not start with an AMI banner`);
+  }
+  let bodyStart = bannerEnd;
+  if (bytes.subarray(bannerEnd, bannerEnd + 9).toString('latin1') === 'Response:') {
+    const end = bytes.indexOf('\r\n\r\n', bannerEnd);
+    if (end > 0) bodyStart = end + 4;
+  }
+  const text = bytes.toString('latin1');
+  // Events: messages whose first line is Event:, after a blank line (CRLF or LF).
+  const events = (text.slice(bodyStart).match(/(?:^|\n\r?\n)Event:/g) ?? []).length;
+  return { banner: bytes.subarray(0, bannerEnd), body: bytes.subarray(bodyStart), totalBytes: bytes.length, events };
+}
+
+/** A one-connection replay server: banner, Login answer with the client's ActionID, then the stream. */
+function startServer(stream: Stream): Promise<{ port: number; bodyWrittenAt: Promise<number>; close(): void }> {
+  return new Promise((resolveServer) => {
+    let markWritten: (at: number) => void = () => undefined;
+    const bodyWrittenAt = new Promise<number>((done) => (markWritten = done));
+    const sockets = new Set<net.Socket>();
+    const server = net.createServer((socket) => {
+      sockets.add(socket);
+      socket.on('error', () => undefined);
+      socket.on('close', () => sockets.delete(socket));
+      socket.setNoDelay(true);
+      socket.write(stream.banner);
+      let received = '';
+      let answered = false;
+      socket.on('data', (chunk: Buffer) => {
+        if (answered) return;
+        received += chunk.toString('latin1');
+        const end = received.search(/\r?\n\r?\n/);
+        if (end < 0) return;
+        answered = true;
+        const actionId = /^ActionID:[ \t]*(.*?)\r?$/im.exec(received.slice(0, end))?.[1];
+        const login = `Response: Success\r\n${actionId ? `ActionID: ${actionId}\r\n` : ''}Message: Authentication accepted\r\n\r\n`;
+        socket.write(login);
+        // A short pause lets clients that switch parsers after login (asterisk-ami-client) settle; not timed.
+        setTimeout(() => {
+          markWritten(performance.timeOrigin + performance.now());
+          socket.write(stream.body);
+        }, 100);
+      });
+    });
+    server.listen(0, '127.0.0.1', () => {
+      const port = (server.address() as net.AddressInfo).port;
+      resolveServer({
+        port,
+        bodyWrittenAt,
+        close: () => {
+          for (const socket of sockets) socket.destroy();
+          server.close();
+        },
+      });
+    });
+  });
+}
+
+async function runClient(name: string, stream: Stream): Promise<RunResult> {
+  const server = await startServer(stream);
+  try {
+    const child = spawn(process.execPath, [CLIENT_BUNDLE, name, String(server.port), String(stream.events)], {
+      cwd: ROOT,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    const killTimer = setTimeout(() => child.kill('SIGKILL'), CHILD_TIMEOUT_MS);
+    const code = await new Promise<number | null>((done) => child.on('close', done));
+    clearTimeout(killTimer);
+    const line = stdout.trim().split('\n').pop() ?? '';
+    let report: { events: number; checksum: number; endMs: number; peakRssMb: number };
+    try {
+      report = JSON.parse(line) as typeof report;
+    } catch {
+      throw new Error(`${name} exited with ${code} and no result. ${stderr.trim()}`);
+    }
+    if (stderr.trim() !== '') process.stderr.write(`[${name}] ${stderr.trim()}\n`);
+    const started = await Promise.race([server.bodyWrittenAt, Promise.resolve(Number.NaN)]);
+    return { events: report.events, checksum: report.checksum, seconds: (report.endMs - started) / 1000, peakRssMb: report.peakRssMb };
+  } finally {
+    server.close();
+  }
+}
+
+/** Bundles the client runner so children run plain node (no TypeScript loader in their RSS). */
+async function bundleClient(): Promise<void> {
+  await esbuild.build({
+    entryPoints: [join(ROOT, 'bench', 'streamClient.ts')],
+    outfile: CLIENT_BUNDLE,
+    bundle: true,
+    platform: 'node',
+    target: 'node20',
+    format: 'cjs',
+    logLevel: 'warning',
+    external: ['asterisk-manager', 'ami-io', 'asterisk-ami-client'],
+  });
+}
+
+function format(value: number, digits = 0): string {
+  return value.toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits });
+}
+
+async function main(): Promise<void> {
+  const options = parseArgs(process.argv.slice(2));
+  const stream = loadStream(options.stream);
+  if (options.stream === DEFAULT_STREAM && stream.events !== DEFAULT_STREAM_EVENTS) {
+    throw new Error(`The default stream should hold ${DEFAULT_STREAM_EVENTS} events, found ${stream.events}`);
+  }
+  await bundleClient();
+  const log = (text: string): void => {
+    if (!options.json) process.stdout.write(text);
+  };
+  log(`Stream ${options.stream}: ${format(stream.totalBytes)} bytes, ${format(stream.events)} events; best of ${options.runs} runs\n`);
+  const best = new Map<string, RunResult>();
+  const peakRss = new Map<string, number>();
+  const checksums = new Map<string, number>();
+  let mismatch = false;
+  // Round-robin so that background load hits every client alike.
+  for (let run = 1; run <= options.runs; run++) {
+    for (const name of options.only) {
+      const result = await runClient(name, stream);
+      log(`  run ${run} ${name.padEnd(20)} ${format(result.events / result.seconds).padStart(10)} events/s  ${format(result.peakRssMb, 1)} MB\n`);
+      if (result.events !== stream.events) {
+        mismatch = true;
+        process.stderr.write(`!!! ${name} received ${result.events} events, expected ${stream.events} !!!\n`);
+      }
+      if (name !== 'framing-limit') checksums.set(name, result.checksum);
+      const previous = best.get(name);
+      if (!previous || result.events / result.seconds > previous.events / previous.seconds) best.set(name, result);
+      peakRss.set(name, Math.max(peakRss.get(name) ?? 0, result.peakRssMb));
+    }
+  }
+  const rows: BenchRow[] = options.only.map((name) => {
+    const result = best.get(name) as RunResult;
+    return {
+      name,
+      events: result.events,
+      eventsPerSec: Math.round(result.events / result.seconds),
+      mbPerSec: Math.round((stream.totalBytes / (1024 * 1024) / result.seconds) * 10) / 10,
+      peakRssMb: Math.round((peakRss.get(name) ?? 0) * 10) / 10,
+    };
+  });
+  const distinctChecksums = new Set(checksums.values());
+  if (distinctChecksums.size > 1) {
+    process.stderr.write(`Note: clients read different value lengths (${[...checksums].map(([n, c]) => `${n}=${c}`).join(', ')}); ami-io trims values.\n`);
+  }
+  if (options.json) {
+    process.stdout.write(`${JSON.stringify(rows)}\n`);
+  } else {
+    const anchor = rows.find((row) => row.name === 'asterisk-manager');
+    log(`\n${'client'.padEnd(22)}${'events'.padStart(8)}${'events/s'.padStart(12)}${'MB/s'.padStart(9)}${'peak RSS MB'.padStart(13)}${'× a-m speed'.padStart(13)}${'× a-m RSS'.padStart(11)}\n`);
+    for (const row of rows) {
+      const speedRatio = anchor ? format(row.eventsPerSec / anchor.eventsPerSec, 2) : '-';
+      const rssRatio = anchor ? format(row.peakRssMb / anchor.peakRssMb, 2) : '-';
+      log(
+        `${row.name.padEnd(22)}${format(row.events).padStart(8)}${format(row.eventsPerSec).padStart(12)}${format(row.mbPerSec, 1).padStart(9)}${format(row.peakRssMb, 1).padStart(13)}${speedRatio.padStart(13)}${rssRatio.padStart(11)}\n`,
+      );
+    }
+  }
+  if (mismatch) {
+    process.stderr.write('!!! EVENT COUNT MISMATCH: see above !!!\n');
+    process.exitCode = 1;
+  }
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`${error instanceof Error ? error.message : String(error)}\n`);
+  process.exitCode = 1;
+});
