@@ -545,6 +545,7 @@ function handle(message: ToWebview): void {
       offlineBanner.classList.toggle('hidden', offline === undefined);
       Object.assign(docs, message.docs);
       store.reset(message.events, message.counters.droppedBySession);
+      followTail = true;
       runs.length = 0;
       runs.push(...message.runs.slice(-MAX_RUNS).reverse());
       renderAllRuns();

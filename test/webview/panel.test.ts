@@ -271,6 +271,32 @@ describe('panel webview in Chromium', { skip: skipReason }, () => {
     assert.ok((await panel.page.locator('.row').count()) < 100);
   });
 
+  test('a 50,000-event replay and a 20,000-event burst: counted, bounded, newest shown', async () => {
+    const result = await panel.page.evaluate(async () => {
+      const make = (from: number, count: number): unknown[] =>
+        Array.from({ length: count }, (_, i) => ({
+          seq: from + i,
+          time: Date.now(),
+          name: 'VarSet',
+          headers: [['Event', 'VarSet'], ['Channel', `PJSIP/${i % 50}`], ['Variable', 'X'], ['Value', String(i)]],
+        }));
+      window.postMessage({ type: 'reset', runs: [], events: make(1, 50_000), counters: { droppedBySession: 7 }, docs: {} }, '*');
+      window.postMessage({ type: 'events', events: make(50_001, 20_000), counters: { droppedBySession: 9 } }, '*');
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      await new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(resolve)));
+      return {
+        received: document.querySelector('#count-received')?.textContent,
+        dropped: document.querySelector('#count-dropped')?.textContent,
+        rows: document.querySelectorAll('.row').length,
+        newest: Math.max(...Array.from(document.querySelectorAll('.row:not(.hidden)')).map((row) => Number((row as HTMLElement).dataset.seq))),
+      };
+    });
+    assert.equal(result.received, '70000');
+    assert.equal(result.dropped, '9', 'session drops reported by the extension');
+    assert.ok(result.rows < 100);
+    assert.equal(result.newest, 70_000);
+  });
+
   test('no CSP violation and no page error happened', () => {
     assert.deepEqual(panel.cspViolations, []);
   });
