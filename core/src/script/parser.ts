@@ -1,0 +1,510 @@
+/**
+ * Error-tolerant parser for `.ami` scripts (../shared/docs/AMI-SCRIPT-FORMAT.md).
+ *
+ * Line breaks follow LSP/TextDocument rules (CR LF, LF and a lone CR all end a line), so every range is in the
+ * same coordinates as the editor's document. Nothing here throws: every line becomes some node, and lines that
+ * fit no rule become `InvalidLine`s for the diagnostics to explain.
+ */
+import type {
+  Block,
+  BlockLine,
+  CommentLine,
+  DirectiveLine,
+  ExpectLine,
+  FileVariable,
+  HeaderLine,
+  InvalidLine,
+  Position,
+  Range,
+  Script,
+  Separator,
+  VariableRef,
+} from './types';
+
+/** What one line is on its own; block lines are returned as themselves to keep allocations low. */
+type Classified =
+  | BlockLine
+  | { kind: 'blank' }
+  | { kind: 'separator'; node: Separator }
+  | { kind: 'fileVariable'; node: FileVariable; text: string };
+
+const BLANK: Classified = { kind: 'blank' };
+
+const CODE_TAB = 9;
+const CODE_SPACE = 32;
+const CODE_HASH = 35;
+const CODE_SEMICOLON = 59;
+const CODE_AT = 64;
+const CODE_COLON = 58;
+const CODE_OPEN_PAREN = 40;
+const CODE_CLOSE_PAREN = 41;
+const BOM = 0xfeff;
+
+const FILE_VARIABLE = /^@([A-Za-z_][\w.-]*)\s*=(.*)$/;
+const EXPECT_PREFIX = /^@expect(?=\s|$)/i;
+const DIRECTIVE = /^[#;]\s*@([\w-]+)(.*)$/;
+
+function range(line: number, start: number, end: number): Range {
+  return { start: { line, character: start }, end: { line, character: end } };
+}
+
+function position(line: number, character: number): Position {
+  return { line, character };
+}
+
+function isSpace(code: number): boolean {
+  return code === CODE_SPACE || code === CODE_TAB;
+}
+
+/** True for characters allowed in a header name before its optional `(suffix)`. */
+function isNameChar(code: number): boolean {
+  return (
+    (code >= 48 && code <= 57) || (code >= 65 && code <= 90) || (code >= 97 && code <= 122) || code === 45 || code === 95
+  );
+}
+
+/** First index >= `from` that is not a space or tab. */
+function skipSpaces(text: string, from: number, limit: number): number {
+  let index = from;
+  while (index < limit && isSpace(text.charCodeAt(index))) index++;
+  return index;
+}
+
+/** Index after the last non-space character before `to`. */
+function trimEnd(text: string, from: number, to: number): number {
+  let index = to;
+  while (index > from && isSpace(text.charCodeAt(index - 1))) index--;
+  return index;
+}
+
+/** `text.indexOf(pair, from)` limited to `[from, to)`, for a two-character `pair`; -1 when absent. */
+function indexOfPair(text: string, first: number, second: number, from: number, to: number): number {
+  for (let index = from; index + 1 < to; index++) {
+    if (text.charCodeAt(index) === first && text.charCodeAt(index + 1) === second) return index;
+  }
+  return -1;
+}
+
+const CODE_OPEN_BRACE = 123;
+const CODE_CLOSE_BRACE = 125;
+
+/**
+ * Finds `{{name}}` references in `text[from, to)` of document line `line`. An unclosed `{{` runs to the next
+ * `{{` or to `to` and is returned with `closed: false`. `base` is the offset in `text` where the line starts
+ * (characters in the ranges are relative to it).
+ */
+export function findVariables(text: string, line: number, from = 0, to = text.length, base = 0): VariableRef[] {
+  const refs: VariableRef[] = [];
+  // Every search is bounded by `to`: an unbounded indexOf would rescan the rest of the file for each line.
+  let open = indexOfPair(text, CODE_OPEN_BRACE, CODE_OPEN_BRACE, from, to);
+  // The next `}}` is searched again only once we are past it, so a line of many unclosed `{{` stays linear.
+  let nextClose = -2;
+  while (open !== -1 && open < to) {
+    const nameStart = open + 2;
+    if (nextClose !== -1 && nextClose < nameStart) {
+      nextClose = indexOfPair(text, CODE_CLOSE_BRACE, CODE_CLOSE_BRACE, nameStart, to);
+    }
+    const close = nextClose;
+    const nextOpen = indexOfPair(text, CODE_OPEN_BRACE, CODE_OPEN_BRACE, nameStart, to);
+    const closed = close !== -1 && (nextOpen === -1 || close < nextOpen);
+    const innerEnd = closed ? close : nextOpen === -1 ? to : nextOpen;
+    const trimmedStart = skipSpaces(text, nameStart, innerEnd);
+    const trimmedEnd = Math.max(trimmedStart, trimEnd(text, trimmedStart, innerEnd));
+    refs.push({
+      name: text.slice(trimmedStart, trimmedEnd),
+      range: range(line, open - base, (closed ? close + 2 : innerEnd) - base),
+      nameRange: range(line, trimmedStart - base, trimmedEnd - base),
+      closed,
+    });
+    open = closed ? indexOfPair(text, CODE_OPEN_BRACE, CODE_OPEN_BRACE, close + 2, to) : nextOpen;
+  }
+  return refs;
+}
+
+/**
+ * Tries to read `Name: value` (name chars, optional `(suffix)`, then the colon right away).
+ * Returns undefined when the line is not a header.
+ */
+function parseHeader(text: string, line: number, base: number, start: number, end: number): HeaderLine | undefined {
+  let index = start;
+  while (index < end && isNameChar(text.charCodeAt(index))) index++;
+  if (index === start) return undefined;
+  if (index < end && text.charCodeAt(index) === CODE_OPEN_PAREN) {
+    let close = index + 1;
+    while (close < end && text.charCodeAt(close) !== CODE_CLOSE_PAREN) close++;
+    if (close >= end) return undefined;
+    const inner = text.slice(index + 1, close);
+    if (inner.includes('(')) return undefined;
+    index = close + 1;
+    if (index < end && text.charCodeAt(index) === CODE_CLOSE_PAREN) return undefined;
+  }
+  if (index >= end || text.charCodeAt(index) !== CODE_COLON) return undefined;
+  const nameEnd = index;
+  const valueStart = skipSpaces(text, nameEnd + 1, end);
+  const valueEnd = Math.max(valueStart, trimEnd(text, valueStart, end));
+  // Ranges share their Position objects (fewer allocations on big files); treat them as immutable.
+  const startPosition = position(line, start - base);
+  const endPosition = position(line, end - base);
+  const valueStartPosition = valueStart === end ? endPosition : position(line, valueStart - base);
+  return {
+    kind: 'header',
+    name: text.slice(start, nameEnd),
+    value: text.slice(valueStart, valueEnd),
+    range: { start: startPosition, end: endPosition },
+    nameRange: { start: startPosition, end: position(line, nameEnd - base) },
+    valueRange: { start: valueStartPosition, end: valueEnd === end ? endPosition : position(line, valueEnd - base) },
+    variables: valueEnd > valueStart ? findVariables(text, line, valueStart, valueEnd, base) : [],
+  };
+}
+
+/** Strips the comment marker run (`#`, `##`, `;`...) and surrounding spaces. */
+function commentText(text: string, start: number, end: number): string {
+  const marker = text.charCodeAt(start);
+  let index = start;
+  while (index < end && text.charCodeAt(index) === marker) index++;
+  return text.slice(skipSpaces(text, index, end), end);
+}
+
+/**
+ * Classifies the line `text[base, lineEnd)` on its own (block membership is decided by the caller).
+ * Works on offsets into the whole text so that no per-line string is allocated.
+ */
+function classify(line: number, text: string, base: number, lineEnd: number): Classified {
+  let start = base === 0 && text.charCodeAt(0) === BOM ? 1 : base;
+  while (start < lineEnd && isSpace(text.charCodeAt(start))) start++;
+  const end = trimEnd(text, start, lineEnd);
+  if (start >= end) return BLANK;
+  const first = text.charCodeAt(start);
+
+  if (first === CODE_HASH || first === CODE_SEMICOLON) {
+    const whole = range(line, start - base, end - base);
+    if (first === CODE_HASH && text.startsWith('###', start)) {
+      return { kind: 'separator', node: { title: commentText(text, start, end), range: whole } };
+    }
+    const body = text.slice(start, end);
+    const directive = DIRECTIVE.exec(body);
+    if (directive) {
+      const nameStart = start + body.indexOf('@') + 1;
+      const nameEnd = nameStart + directive[1].length;
+      const valueStart = skipSpaces(text, nameEnd, end);
+      const node: DirectiveLine = {
+        kind: 'directive',
+        name: directive[1],
+        value: text.slice(valueStart, end),
+        range: whole,
+        nameRange: range(line, nameStart - base, nameEnd - base),
+        valueRange: range(line, valueStart - base, Math.max(valueStart, end) - base),
+      };
+      return node;
+    }
+    const node: CommentLine = { kind: 'comment', text: commentText(text, start, end), range: whole };
+    return node;
+  }
+
+  if (first === CODE_AT) {
+    const whole = range(line, start - base, end - base);
+    const body = text.slice(start, end);
+    const expect = EXPECT_PREFIX.exec(body);
+    if (expect) {
+      const textStart = skipSpaces(text, start + expect[0].length, end);
+      const node: ExpectLine = {
+        kind: 'expect',
+        text: text.slice(textStart, end),
+        range: whole,
+        textRange: range(line, textStart - base, Math.max(textStart, end) - base),
+        variables: findVariables(text, line, textStart, end, base),
+      };
+      return node;
+    }
+    const variable = FILE_VARIABLE.exec(body);
+    if (variable) {
+      const nameStart = start + 1;
+      const nameEnd = nameStart + variable[1].length;
+      const equals = text.indexOf('=', nameEnd);
+      const valueStart = skipSpaces(text, equals + 1, end);
+      const node: FileVariable = {
+        name: variable[1],
+        value: text.slice(valueStart, end),
+        range: whole,
+        nameRange: range(line, nameStart - base, nameEnd - base),
+        valueRange: range(line, valueStart - base, Math.max(valueStart, end) - base),
+      };
+      return { kind: 'fileVariable', node, text: body };
+    }
+  }
+
+  const header = parseHeader(text, line, base, start, end);
+  if (header) return header;
+  const node: InvalidLine = { kind: 'invalid', text: text.slice(start, end), range: range(line, start - base, end - base) };
+  return node;
+}
+
+/** Collects what a run of non-blank lines contributes: a block and/or file variables and loose comments. */
+class RunBuilder {
+  private lines: BlockLine[] = [];
+  private fileVariables: FileVariable[] = [];
+  private looseComments: CommentLine[] = [];
+  private sawHeader = false;
+
+  add(item: Classified): void {
+    if (item.kind === 'fileVariable') {
+      if (this.sawHeader) {
+        // Inside a block a file variable is not allowed: keep the line so it is reported.
+        this.lines.push({ kind: 'invalid', text: item.text, range: item.node.range });
+      } else {
+        // Lines gathered so far sit above a file variable, so they are not part of any block.
+        this.flushLeadingAsLoose();
+        this.fileVariables.push(item.node);
+      }
+      return;
+    }
+    if (item.kind === 'blank' || item.kind === 'separator') return;
+    if (item.kind === 'header') this.sawHeader = true;
+    this.lines.push(item);
+  }
+
+  private flushLeadingAsLoose(): void {
+    for (const line of this.lines) {
+      if (line.kind === 'comment') this.looseComments.push(line);
+    }
+    // Directives/expects/invalid lines before a file variable still form a (headerless) block later on,
+    // which the diagnostics flag; keep them instead of dropping them.
+    this.lines = this.lines.filter((line) => line.kind !== 'comment');
+  }
+
+  /** Finishes the run. `separatorAbove` is the `###` line right above the run, if any. */
+  finish(index: number, separatorAbove: Separator | undefined): { block?: Block; fileVariables: FileVariable[]; comments: CommentLine[] } {
+    const lines = this.lines;
+    const result = { fileVariables: this.fileVariables, comments: this.looseComments } as {
+      block?: Block;
+      fileVariables: FileVariable[];
+      comments: CommentLine[];
+    };
+    if (lines.length === 0) return result;
+    if (lines.every((line) => line.kind === 'comment')) {
+      result.comments = this.looseComments.concat(lines as CommentLine[]);
+      return result;
+    }
+    result.block = buildBlock(index, lines, separatorAbove);
+    return result;
+  }
+}
+
+function buildBlock(index: number, lines: BlockLine[], separatorAbove: Separator | undefined): Block {
+  const headers: HeaderLine[] = [];
+  const directives: DirectiveLine[] = [];
+  const expectations: ExpectLine[] = [];
+  const titleParts: string[] = [];
+  let name: string | undefined;
+  for (const line of lines) {
+    switch (line.kind) {
+      case 'header':
+        headers.push(line);
+        break;
+      case 'directive':
+        directives.push(line);
+        if (line.name.toLowerCase() === 'name' && name === undefined && line.value !== '') name = line.value;
+        break;
+      case 'expect':
+        expectations.push(line);
+        break;
+      case 'comment':
+        if (headers.length === 0) titleParts.push(line.text);
+        break;
+      case 'invalid':
+        // A line that is not a header breaks the title run (the title is the comments right above the header).
+        if (headers.length === 0) titleParts.length = 0;
+        break;
+    }
+  }
+  const first = headers[0];
+  const isAction = first !== undefined && first.name.toLowerCase() === 'action';
+  let title = titleParts.filter((part) => part !== '').join(' ');
+  if (title === '' && separatorAbove) title = separatorAbove.title;
+  const block: Block = {
+    index,
+    range: { start: lines[0].range.start, end: lines[lines.length - 1].range.end },
+    title,
+    lines,
+    headers,
+    directives,
+    expectations,
+  };
+  if (name !== undefined) block.name = name;
+  if (isAction) {
+    block.action = first.value;
+    block.actionHeader = first;
+  }
+  return block;
+}
+
+/** Calls `visit` for each line of `text` from `startOffset` (which must be a line start) numbered from `firstLine`. */
+function forEachLine(
+  text: string,
+  startOffset: number,
+  firstLine: number,
+  visit: (line: number, lineStart: number, lineEnd: number) => boolean | void,
+): void {
+  let offset = startOffset;
+  let line = firstLine;
+  const length = text.length;
+  for (;;) {
+    let end = offset;
+    let code = 0;
+    while (end < length) {
+      code = text.charCodeAt(end);
+      if (code === 10 || code === 13) break;
+      end++;
+    }
+    if (visit(line, offset, end) === false) return;
+    if (end >= length) return;
+    offset = code === 13 && text.charCodeAt(end + 1) === 10 ? end + 2 : end + 1;
+    line++;
+  }
+}
+
+/**
+ * Parses a whole `.ami` text. Never throws; every line ends up in a block, a file variable, a separator
+ * or the loose comments.
+ */
+export function parseScript(text: string): Script {
+  const script: Script = { blocks: [], fileVariables: [], separators: [], comments: [], lineCount: 0 };
+  let run: RunBuilder | undefined;
+  let separatorAbove: Separator | undefined;
+  let pendingSeparator: Separator | undefined;
+
+  const endRun = (): void => {
+    if (!run) return;
+    const { block, fileVariables, comments } = run.finish(script.blocks.length, separatorAbove);
+    if (block) script.blocks.push(block);
+    for (const variable of fileVariables) script.fileVariables.push(variable);
+    for (const comment of comments) script.comments.push(comment);
+    run = undefined;
+  };
+
+  forEachLine(text, 0, 0, (line, lineStart, lineEnd) => {
+    script.lineCount = line + 1;
+    const item = classify(line, text, lineStart, lineEnd);
+    if (item.kind === 'blank') {
+      endRun();
+      pendingSeparator = undefined;
+      return;
+    }
+    if (item.kind === 'separator') {
+      endRun();
+      script.separators.push(item.node);
+      pendingSeparator = item.node;
+      return;
+    }
+    if (!run) {
+      run = new RunBuilder();
+      separatorAbove = pendingSeparator;
+      pendingSeparator = undefined;
+    }
+    run.add(item);
+  });
+  endRun();
+  return script;
+}
+
+/** Offset where line `line` starts, or -1 when the text has fewer lines. */
+function lineStartOffset(text: string, line: number): number {
+  let offset = 0;
+  for (let current = 0; current < line; current++) {
+    let index = offset;
+    const length = text.length;
+    while (index < length) {
+      const code = text.charCodeAt(index);
+      if (code === 10 || code === 13) break;
+      index++;
+    }
+    if (index >= length) return -1;
+    offset = text.charCodeAt(index) === 13 && text.charCodeAt(index + 1) === 10 ? index + 2 : index + 1;
+  }
+  return offset;
+}
+
+/** Offset where the line before the one starting at `offset` starts (offset must be > 0). */
+function previousLineStart(text: string, offset: number): number {
+  let index = offset - 1;
+  if (text.charCodeAt(index) === 10 && index > 0 && text.charCodeAt(index - 1) === 13) index--;
+  while (index > 0) {
+    const code = text.charCodeAt(index - 1);
+    if (code === 10 || code === 13) break;
+    index--;
+  }
+  return index;
+}
+
+function lineEndAt(text: string, offset: number): number {
+  let end = offset;
+  while (end < text.length) {
+    const code = text.charCodeAt(end);
+    if (code === 10 || code === 13) break;
+    end++;
+  }
+  return end;
+}
+
+/**
+ * Parses only the block that contains `line`, scanning up and down to the nearest blank or `###` line,
+ * so the cost is the block's size (plus finding the line's offset, unless `lineOffset` — the offset where
+ * `line` starts, e.g. from `TextDocument.offsetAt` — is given). Ranges are in document coordinates.
+ * The returned block's `index` is -1: its position among all blocks is unknown without a full parse.
+ * Returns undefined when the line is blank, a separator, or not part of a block.
+ */
+export function parseBlockAt(text: string, line: number, lineOffset?: number): Block | undefined {
+  try {
+    if (line < 0) return undefined;
+    const offset = lineOffset ?? lineStartOffset(text, line);
+    if (offset < 0 || offset > text.length) return undefined;
+    if (offset > 0) {
+      const before = text.charCodeAt(offset - 1);
+      if (before !== 10 && before !== 13) return undefined;
+    }
+    const here = classify(line, text, offset, lineEndAt(text, offset));
+    if (here.kind === 'blank' || here.kind === 'separator') return undefined;
+
+    // Walk up to the first line of the run.
+    let startLine = line;
+    let startOffset = offset;
+    let separatorAbove: Separator | undefined;
+    while (startOffset > 0) {
+      const previousOffset = previousLineStart(text, startOffset);
+      const previous = classify(startLine - 1, text, previousOffset, lineEndAt(text, previousOffset));
+      if (previous.kind === 'separator') separatorAbove = previous.node;
+      if (previous.kind === 'blank' || previous.kind === 'separator') break;
+      startLine--;
+      startOffset = previousOffset;
+    }
+
+    const run = new RunBuilder();
+    forEachLine(text, startOffset, startLine, (lineNumber, lineStart, lineEnd) => {
+      const item = classify(lineNumber, text, lineStart, lineEnd);
+      if (item.kind === 'blank' || item.kind === 'separator') return false;
+      run.add(item);
+      return true;
+    });
+    const block = run.finish(-1, separatorAbove).block;
+    if (!block || line < block.range.start.line || line > block.range.end.line) return undefined;
+    return block;
+  } catch {
+    // Defensive: a bug here must never take the language server down.
+    return undefined;
+  }
+}
+
+/** The block of `script` whose range contains `line` (binary search), if any. */
+export function blockAtLine(script: Script, line: number): Block | undefined {
+  const blocks = script.blocks;
+  let low = 0;
+  let high = blocks.length - 1;
+  while (low <= high) {
+    const mid = (low + high) >> 1;
+    const block = blocks[mid];
+    if (line < block.range.start.line) high = mid - 1;
+    else if (line > block.range.end.line) low = mid + 1;
+    else return block;
+  }
+  return undefined;
+}
