@@ -163,6 +163,7 @@ const eventsToolbar = el(
   { className: 'toolbar events-toolbar' },
   filterInput,
   button('Push to server', 'push-filter', () => pushFilter(), 'Send this filter to Asterisk as Filter actions (server-side)'),
+  button('Server events…', 'event-mask', () => post({ type: 'setEventMask' }), 'Choose which event classes Asterisk sends (Events action)'),
   pauseButton,
   button('Clear', 'clear', () => clearEvents()),
   el(

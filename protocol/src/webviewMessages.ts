@@ -105,7 +105,8 @@ export type FromWebview =
   | { type: 'saveSession' }
   | { type: 'openSession' }
   | { type: 'clear' }
-  | { type: 'goLive' };
+  | { type: 'goLive' }
+  | { type: 'setEventMask' };
 
 /** Longest text the webview may ask to copy (a whole run with a large list stays well below). */
 export const MAX_COPY_CHARS = 8 * 1024 * 1024;
@@ -165,6 +166,7 @@ export function parseFromWebview(message: unknown): Parsed<FromWebview> {
     case 'openSession':
     case 'clear':
     case 'goLive':
+    case 'setEventMask':
       return { ok: true, value: { type } };
     case 'copy':
       if (!isString(message.text, MAX_COPY_CHARS)) {

@@ -64,6 +64,7 @@ test('parseFilterText: names, header=value, errors name the term', () => {
 
 test('messages from the webview are validated', () => {
   assert.deepEqual(parseFromWebview({ type: 'ready' }), { ok: true, value: { type: 'ready' } });
+  assert.deepEqual(parseFromWebview({ type: 'setEventMask', extra: 'ignored' }), { ok: true, value: { type: 'setEventMask' } });
   assert.equal(parseFromWebview({ type: 'copy', text: 5 }).ok, false);
   assert.equal(parseFromWebview({ type: 'pushFilter', filter: { eventNames: ['x'], headers: [['a']] } }).ok, false);
   assert.equal(parseFromWebview({ type: 'runCommand', command: 'rm -rf' }).ok, false);

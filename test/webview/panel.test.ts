@@ -126,6 +126,8 @@ describe('panel webview in Chromium', { skip: skipReason }, () => {
     await panel.page.click('#push-filter');
     const posted = await panel.posted();
     assert.deepEqual(posted.at(-1), { type: 'pushFilter', filter: { eventNames: ['Hangup'], headers: [['Cause', '17']] } });
+    await panel.page.click('#event-mask');
+    assert.deepEqual((await panel.posted()).at(-1), { type: 'setEventMask' });
   });
 
   test('click an event: all headers, catalogue description on hover, copy as text', async () => {

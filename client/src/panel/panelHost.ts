@@ -206,6 +206,9 @@ export class PanelHost implements vscode.Disposable {
         this.offline = undefined;
         this.sendReset();
         break;
+      case 'setEventMask':
+        await this.setEventMask();
+        break;
       default: {
         const unhandled: never = message;
         this.connections.info(`panel: unhandled message ${JSON.stringify(unhandled)}`);
@@ -243,6 +246,38 @@ export class PanelHost implements vscode.Disposable {
       level: failed ? 'error' : 'info',
       text: `Server-side filter (lasts for this session; Asterisk passes an event that matches any filter): ${answers.join('; ')}`,
     });
+  }
+
+  /** Sends `Action: Events` with the classes the user picks (all, none, or some). */
+  private async setEventMask(): Promise<void> {
+    const client = this.connections.connection;
+    if (!vscode.workspace.isTrusted || !client) {
+      this.post({ type: 'notice', level: 'error', text: 'Not connected: connect first ("AMI: Connect") to change which events the server sends.' });
+      return;
+    }
+    const all = 'All events (on)';
+    const none = 'No events (off)';
+    const classes = ['system', 'call', 'log', 'verbose', 'command', 'agent', 'user', 'config', 'dtmf', 'reporting', 'cdr', 'dialplan', 'originate', 'agi', 'cc', 'aoc', 'test', 'security', 'message'];
+    const picked = await vscode.window.showQuickPick([all, none, ...classes], {
+      canPickMany: true,
+      title: 'Events the server sends to this session (Action: Events)',
+      placeHolder: 'Pick "All", "No events", or some classes',
+    });
+    if (!picked || picked.length === 0) return;
+    const mask = picked.includes(all) ? 'on' : picked.includes(none) ? 'off' : picked.join(',');
+    try {
+      const result = await client.send([
+        ['Action', 'Events'],
+        ['EventMask', mask],
+      ]);
+      this.post({
+        type: 'notice',
+        level: result.success ? 'info' : 'error',
+        text: result.success ? `The server now sends: ${mask} (until reconnect).` : `Events refused: ${result.response.get('Message') ?? 'error'}`,
+      });
+    } catch (error) {
+      this.post({ type: 'notice', level: 'error', text: `Events not sent: ${(error as Error).message}` });
+    }
   }
 
   private async saveSession(): Promise<void> {
