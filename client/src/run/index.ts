@@ -83,6 +83,15 @@ export function registerRunFeatures(context: vscode.ExtensionContext, client: La
     if (!document) return [];
     const script = parseScript(document.getText());
     let block = typeof blockIndex === 'number' ? script.blocks[blockIndex] : undefined;
+    const active = vscode.window.activeTextEditor;
+    if (!block && active && active.document === document && active.selections.some((selection) => !selection.isEmpty)) {
+      // Ctrl+Enter over a selection that spans several blocks runs them all, in order.
+      const selected = blocksInSelections(script, active.selections);
+      if (selected.length > 1) {
+        const stopOnFailure = vscode.workspace.getConfiguration('ami.run', document.uri).get<boolean>('stopOnFailure', true);
+        return runner.runBlocks(document, selected, { withEvents, stopOnFailure });
+      }
+    }
     if (!block) {
       const editor = vscode.window.activeTextEditor;
       const line = editor && editor.document === document ? editor.selection.active.line : -1;
