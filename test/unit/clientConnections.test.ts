@@ -76,5 +76,12 @@ test('session log: redacts, batches, bounded, docs once per event name, saved fi
   assert.equal(saved.events.length, 3);
   assert.deepEqual(saved.events.map((event) => event.seq), [5, 6, 7]);
   assert.equal(parseSavedSession(JSON.parse(JSON.stringify(saved))).ok, true);
-  assert.deepEqual(fieldDocsOf([{ name: 'Cause', description: ' A  cause\ncode ' }, { name: 'X' }]), { cause: 'A cause code' });
+  assert.deepEqual(
+    fieldDocsOf([
+      { name: 'Cause', description: ' A  **cause**\ncode, see [Hangup](https://x) `16` ' },
+      { name: 'State', enum: [{ name: 'Up' }, { name: 'Down' }] },
+      { name: 'X' },
+    ]),
+    { cause: 'A cause code, see Hangup 16', state: 'One of: Up, Down.' },
+  );
 });

@@ -51,7 +51,10 @@ export class ConnectionManager implements vscode.Disposable {
     this.statusItem.command = 'ami.selectConnection';
     this.disposables.push(
       vscode.workspace.onDidChangeConfiguration((event) => {
-        if (event.affectsConfiguration(SETTING_CONNECTIONS)) this.render();
+        if (event.affectsConfiguration(SETTING_CONNECTIONS)) {
+          this.render();
+          void this.sendLiveInfo();
+        }
       }),
     );
     this.render();
@@ -190,6 +193,7 @@ export class ConnectionManager implements vscode.Disposable {
     if (this.client && this.profile?.name !== picked.profile.name) await this.disconnect();
     this.profile = picked.profile;
     this.render();
+    void this.sendLiveInfo();
     if (vscode.workspace.isTrusted) await this.connect(picked.profile);
     return picked.profile;
   }
@@ -316,7 +320,7 @@ export class ConnectionManager implements vscode.Disposable {
       this.retryTicker = setInterval(() => this.render(), 1000);
     }
     if (state.kind === 'connected') void this.learnServer(client, state.amiVersion);
-    if (state.kind === 'failed' || state.kind === 'closed' || state.kind === 'retrying') void this.pushServerInfo({}).catch(() => undefined);
+    if (state.kind === 'failed' || state.kind === 'closed' || state.kind === 'retrying') void this.sendLiveInfo();
     this.render();
   }
 
@@ -348,11 +352,24 @@ export class ConnectionManager implements vscode.Disposable {
       `connected: Asterisk ${facts.asteriskVersion ?? '?'}, AMI ${amiVersion}, ${facts.allowedActions?.length ?? '?'} actions allowed`,
     );
     this.render();
-    await this.pushServerInfo({
-      branch: facts.branch ?? null,
-      allowedActions: facts.allowedActions ?? null,
-      profileVariables: this.profile?.variables ?? null,
-    }).catch((error: unknown) => this.log.warn(`could not update the language server: ${String(error)}`));
+    await this.sendLiveInfo();
+  }
+
+  /**
+   * Tells the language server what it should validate against: while connected, the server's branch and the
+   * actions this user may run; always, the active profile's variables (so `{{name}}` from the profile resolves).
+   */
+  async sendLiveInfo(): Promise<void> {
+    const connected = this.state.kind === 'connected' ? this.facts : undefined;
+    try {
+      await this.pushServerInfo({
+        branch: connected?.branch ?? null,
+        allowedActions: connected?.allowedActions ?? null,
+        profileVariables: this.activeProfile?.variables ?? null,
+      });
+    } catch (error) {
+      this.log.warn(`could not update the language server: ${error instanceof Error ? error.message : String(error)}`);
+    }
   }
 
   /** "AMI: Disconnect": logs off and stops reconnecting. */
@@ -371,7 +388,7 @@ export class ConnectionManager implements vscode.Disposable {
     if (this.retryTicker) clearInterval(this.retryTicker);
     this.retryTicker = undefined;
     this.info(`disconnected from ${this.profile?.name ?? '?'}`);
-    await this.pushServerInfo({}).catch(() => undefined);
+    await this.sendLiveInfo();
     this.render();
   }
 

@@ -127,15 +127,29 @@ export class SessionLog {
 }
 
 /** Field descriptions of an event from a catalogue-like lookup, trimmed to plain short text for a tooltip. */
-export function fieldDocsOf(fields: ReadonlyArray<{ name: string; description?: string }> | undefined): Record<string, string> | undefined {
+export function fieldDocsOf(
+  fields: ReadonlyArray<{ name: string; description?: string; enum?: ReadonlyArray<{ name: string }> }> | undefined,
+): Record<string, string> | undefined {
   if (!fields || fields.length === 0) return undefined;
   const out: Record<string, string> = {};
   for (const field of fields) {
-    if (!field.description) continue;
-    const text = field.description.replace(/\s+/g, ' ').trim();
+    const parts: string[] = [];
+    if (field.description) parts.push(plainText(field.description));
+    if (field.enum && field.enum.length > 0) parts.push(`One of: ${field.enum.map((value) => value.name).join(', ')}.`);
+    if (parts.length === 0) continue;
+    const text = parts.join(' ');
     out[field.name.toLowerCase()] = text.length > 600 ? `${text.slice(0, 597)}...` : text;
   }
   return Object.keys(out).length > 0 ? out : undefined;
+}
+
+/** Catalogue Markdown as tooltip text: links become their text, emphasis and code marks go, spaces collapse. */
+function plainText(markdown: string): string {
+  return markdown
+    .replace(/\[([^\]]*)\]\([^)]*\)/g, '$1')
+    .replace(/(\*\*|__|`)/g, '')
+    .replace(/\s+/g, ' ')
+    .trim();
 }
 
 /** Copies headers into plain pairs (from an AmiMessage's headers() or anything pair-like). */

@@ -3,7 +3,7 @@
  * `registerRunFeatures` is the single call extension.ts makes.
  */
 import * as vscode from 'vscode';
-import type { LanguageClient } from 'vscode-languageclient/node';
+import { State, type LanguageClient } from 'vscode-languageclient/node';
 import { parseScript } from '../../../core/src/script/parser';
 import { LiveServerInfoNotification } from '../../../protocol/src/lspExtensions';
 import { ConnectionManager } from '../connections/connectionManager';
@@ -104,6 +104,12 @@ export function registerRunFeatures(context: vscode.ExtensionContext, client: La
     return [await runner.runOne(document, script, block, withEvents)];
   };
 
+  // The profile's variables are known before any connection: tell the server once it runs.
+  context.subscriptions.push(
+    client.onDidChangeState((change) => {
+      if (change.newState === State.Running) void connections.sendLiveInfo();
+    }),
+  );
   context.subscriptions.push(
     log,
     connections,
