@@ -140,6 +140,7 @@ export class ConnectionManager implements vscode.Disposable {
       item.tooltip = `Pick or add a connection (${SETTING_CONNECTIONS})`;
       item.backgroundColor = undefined;
       item.show();
+      this.changed.fire();
       return;
     }
     const { state, detail } = this.describe();
