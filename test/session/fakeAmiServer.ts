@@ -97,6 +97,7 @@ export class FakeAmiServer {
   private readonly byAction = new Map<string, RecordedExchange[]>();
   private readonly templates = new Map<RecordedExchange, ReplyTemplate>();
   private readonly knownActions = new Set<string>();
+  private readonly bestCache = new Map<string, RecordedExchange | undefined>();
   private readonly roAllowed = new Set<string>();
   private readonly banner: Buffer;
   private streamBytes: Buffer | undefined;
@@ -244,12 +245,15 @@ export class FakeAmiServer {
         socket.destroy();
         return;
       }
-      // No cork: each recorded read stays its own write.
+      // Answers to pipelined requests may share a write; a single request keeps its recorded reads apart.
+      const cork = requests.length > 1;
+      if (cork) socket.cork();
       for (const request of requests) {
         if (connection.closing) break;
         this.requestsHandled++;
         this.handle(connection, request);
       }
+      if (cork) socket.uncork();
     });
   }
 
@@ -406,6 +410,16 @@ export class FakeAmiServer {
 
   /** The recorded exchange whose request headers look most like this one (same action). */
   private bestExchange(connection: Connection, request: AmiRequest, action: string): RecordedExchange | undefined {
+    const lines = request.lines.filter((line) => !/^actionid:/i.test(line));
+    const key = `${connection.user}\n${connection.lastCapture}\n${lines.join('\n')}`;
+    if (this.bestCache.has(key)) return this.bestCache.get(key);
+    const best = this.scoreExchanges(connection, request, action);
+    if (this.bestCache.size > 10_000) this.bestCache.clear();
+    this.bestCache.set(key, best);
+    return best;
+  }
+
+  private scoreExchanges(connection: Connection, request: AmiRequest, action: string): RecordedExchange | undefined {
     const candidates = this.byAction.get(action);
     if (!candidates) return undefined;
     const wanted = request.headers().filter(([name]) => !/^(action|actionid)$/i.test(name));

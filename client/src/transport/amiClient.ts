@@ -64,9 +64,21 @@ export function nodeTransport(options: AmiClientOptions): TransportFactory {
       handlers.onError(describeSocketError(error.code, error.message, where, options.tls === true));
     });
     socket.on('close', () => handlers.onClose());
+    // Writes made in the same tick (pipelined actions) leave in one syscall.
+    let corked = false;
+    const uncork = (): void => {
+      corked = false;
+      socket.uncork();
+    };
     return {
       write: (data) => {
-        if (!socket.destroyed) socket.write(data);
+        if (socket.destroyed) return;
+        if (!corked) {
+          corked = true;
+          socket.cork();
+          process.nextTick(uncork);
+        }
+        socket.write(data);
       },
       close: () => {
         if (!socket.destroyed) socket.destroy();

@@ -72,6 +72,12 @@ export function describeSocketError(code: string | undefined, detail: string, wh
         `Connection to ${where} was reset: the server closed it (check manager.conf permit/deny for this address${tls ? ', and that the port speaks TLS' : ''}).`,
         'reset',
       );
+    case 'ERR_SSL_WRONG_VERSION_NUMBER':
+    case 'ERR_SSL_PACKET_LENGTH_TOO_LONG':
+      return new AmiConnectError(
+        `TLS handshake with ${where} failed: that port does not speak TLS (plain AMI is usually 5038, TLS 5039; check tlsenable and tlsbindport in manager.conf).`,
+        'tls',
+      );
     default:
       if (tls && code !== undefined && /CERT|SELF_SIGNED|UNABLE_TO|HOSTNAME|ALTNAME|SSL|TLS|ERR_SSL/i.test(code)) {
         return new AmiConnectError(
