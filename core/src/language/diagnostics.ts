@@ -1,0 +1,727 @@
+/**
+ * Checks of `.ami` scripts (AMI-SCRIPT-FORMAT.md "What the editor checks", SECURITY.md). Every diagnostic has
+ * source "ami", a stable kebab-case code from `DiagnosticCode`, a message that says how to fix it, and — when a
+ * quick fix exists — `data` of type `FixData` that `computeCodeActions` turns into edits.
+ */
+import { DiagnosticSeverity, type Diagnostic, type DiagnosticRelatedInformation, type Range } from 'vscode-languageserver-types';
+import type { TextDocument } from 'vscode-languageserver-textdocument';
+import { getCatalogue, type ActionDoc, type Catalogue, type ParamDoc } from '../catalogue/index';
+import { assessDanger } from '../safety/dangerous';
+import { parseScript } from '../script/parser';
+import type { Block, ExpectLine, HeaderLine, Script, VariableRef } from '../script/types';
+import { listText, nearestNames, utf8Length } from './textUtil';
+import type { LanguageSettings } from './types';
+
+/** The stable diagnostic codes. */
+export const DiagnosticCode = {
+  unknownAction: 'ami-unknown-action',
+  actionNotInVersion: 'ami-action-not-in-version',
+  actionNotAllowed: 'ami-action-not-allowed',
+  actionCase: 'ami-action-case',
+  missingAction: 'ami-missing-action',
+  actionNotFirst: 'ami-action-not-first',
+  textBeforeAction: 'ami-text-before-action',
+  invalidLine: 'ami-invalid-line',
+  missingHeader: 'ami-missing-header',
+  emptyRequiredHeader: 'ami-empty-required-header',
+  unknownHeader: 'ami-unknown-header',
+  headerNotInVersion: 'ami-header-not-in-version',
+  headerCase: 'ami-header-case',
+  duplicateHeader: 'ami-duplicate-header',
+  invalidValue: 'ami-invalid-value',
+  controlCharacter: 'ami-control-character',
+  lineTooLong: 'ami-line-too-long',
+  tooManyHeaders: 'ami-too-many-headers',
+  duplicateActionId: 'ami-duplicate-actionid',
+  dangerousAction: 'ami-dangerous-action',
+  secretInFile: 'ami-secret-in-file',
+  connectionAction: 'ami-connection-action',
+  unresolvedVariable: 'ami-unresolved-variable',
+  unclosedVariable: 'ami-unclosed-variable',
+  unknownBuiltin: 'ami-unknown-builtin',
+  unsafeVariableValue: 'ami-unsafe-variable-value',
+  duplicateName: 'ami-duplicate-name',
+  invalidName: 'ami-invalid-name',
+  invalidExpect: 'ami-invalid-expect',
+  unknownEvent: 'ami-unknown-event',
+  unknownAsteriskVersion: 'ami-unknown-asterisk-version',
+} as const;
+
+export type DiagnosticCodeValue = (typeof DiagnosticCode)[keyof typeof DiagnosticCode];
+
+/**
+ * What a quick fix needs, attached as `Diagnostic.data`. Positions are re-derived from the document when the
+ * fix is computed, so only names travel here.
+ */
+export type FixData =
+  /** Replace the text in the diagnostic's range with one of these (best first). */
+  | { fix: 'replace'; replacements: string[] }
+  /** Insert these headers (with empty values) after the last header of the block at the diagnostic's line. */
+  | { fix: 'insertHeaders'; headers: string[] }
+  /** Delete the diagnostic's whole line. */
+  | { fix: 'deleteLine' }
+  /** Delete exactly the diagnostic's range. */
+  | { fix: 'deleteRange' }
+  /** Turn the diagnostic's line into a comment. */
+  | { fix: 'commentLine' }
+  /** Move the `Action:` line at the diagnostic's line to be the block's first header. */
+  | { fix: 'moveActionFirst' }
+  /** Insert a blank line before the diagnostic's line, ending the block there. */
+  | { fix: 'splitBlock' }
+  /** Add `@name = ` as a file variable at the top of the file. */
+  | { fix: 'defineVariable'; name: string };
+
+/** Asterisk's manager input buffer holds 1024 bytes including CR LF (main/manager.c `inbuf[1025]`). */
+export const MAX_LINE_BYTES = 1022;
+/** Asterisk keeps at most this many headers per message (AST_MAX_MANHEADERS). */
+export const MAX_HEADERS = 128;
+/** Control-character findings reported per document before a summary (a binary file must not flood the list). */
+const MAX_CONTROL_CHARACTER_REPORTS = 100;
+
+/** Headers every action accepts. */
+const UNIVERSAL_HEADERS = new Set(['action', 'actionid']);
+/** Actions that take any header. */
+const FREE_FORM_ACTIONS = new Set(['userevent']);
+/** Actions the connection performs itself. */
+const CONNECTION_ACTIONS = new Set(['login', 'challenge', 'logoff']);
+/** Enumerations in the documentation that list examples rather than every allowed value. */
+const OPEN_ENUMS = new Set(['moduleload.module', 'updateconfig.options-000000']);
+const TRUE_VALUES = ['yes', 'true', 'y', 't', '1', 'on'];
+const FALSE_VALUES = ['no', 'false', 'n', 'f', '0', 'off'];
+const BOOLEAN_VALUES = new Set([...TRUE_VALUES, ...FALSE_VALUES]);
+const BUILTINS: Readonly<Record<string, 'none' | 'required'>> = { $uuid: 'none', $timestamp: 'none', $env: 'required', $prompt: 'required' };
+const BLOCK_NAME = /^[A-Za-z_][\w-]*$/;
+const KNOWN_RESPONSES = ['Success', 'Error', 'Goodbye', 'Follows'];
+
+interface ParamIndex {
+  byName: Map<string, ParamDoc>;
+  /** Numbered families: `Action-000000` matches `Action-000123`; `UnitAmount(0)` matches `UnitAmount(3)`. */
+  patterns: Array<{ pattern: RegExp; param: ParamDoc }>;
+}
+
+const paramIndexes = new WeakMap<ActionDoc, ParamIndex>();
+
+function paramIndex(action: ActionDoc): ParamIndex {
+  let index = paramIndexes.get(action);
+  if (index) return index;
+  index = { byName: new Map(), patterns: [] };
+  for (const param of action.params) {
+    index.byName.set(param.name.toLowerCase(), param);
+    const numbered = /^(.*)-0{6}$/.exec(param.name);
+    if (numbered) index.patterns.push({ pattern: new RegExp(`^${escapeRegExp(numbered[1])}-\\d{6}$`, 'i'), param });
+    const indexed = /^(.*)\(0\)$/.exec(param.name);
+    if (indexed) index.patterns.push({ pattern: new RegExp(`^${escapeRegExp(indexed[1])}\\(\\d+\\)$`, 'i'), param });
+  }
+  paramIndexes.set(action, index);
+  return index;
+}
+
+function escapeRegExp(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
+
+/** The catalogue parameter a header name stands for, if any. `exact` is false for numbered-family matches. */
+export function findParam(action: ActionDoc, headerName: string): { param: ParamDoc; exact: boolean } | undefined {
+  const index = paramIndex(action);
+  const param = index.byName.get(headerName.toLowerCase());
+  if (param) return { param, exact: true };
+  for (const entry of index.patterns) if (entry.pattern.test(headerName)) return { param: entry.param, exact: false };
+  return undefined;
+}
+
+/** The branch to check against: the setting (`20` or `20.5.1`), else the catalogue's newest. */
+export function resolveBranch(catalogue: Catalogue, version: string | undefined): { branch: string; known: boolean } {
+  if (version === undefined || version.trim() === '') return { branch: catalogue.newestBranch, known: true };
+  const trimmed = version.trim();
+  if (catalogue.branches.includes(trimmed)) return { branch: trimmed, known: true };
+  const major = trimmed.split('.')[0];
+  if (catalogue.branches.includes(major)) return { branch: major, known: true };
+  return { branch: catalogue.newestBranch, known: false };
+}
+
+/** Values an enumerated parameter accepts, or undefined when it is not a closed list we can check. */
+function closedEnum(action: ActionDoc, param: ParamDoc): string[] | undefined {
+  if (!param.enum || param.enum.length === 0) return undefined;
+  if (OPEN_ENUMS.has(`${action.name}.${param.name}`.toLowerCase())) return undefined;
+  const names = param.enum.map((value) => value.name);
+  if (!names.every((name) => /^[\w.+-]+$/.test(name))) return undefined;
+  return names;
+}
+
+function valueAccepted(allowed: readonly string[], value: string): boolean {
+  const lower = value.toLowerCase();
+  if (allowed.some((name) => name.toLowerCase() === lower)) return true;
+  // Asterisk reads yes/no style options with ast_true/ast_false, which accept every spelling.
+  if (allowed.every((name) => BOOLEAN_VALUES.has(name.toLowerCase()))) return BOOLEAN_VALUES.has(lower);
+  return false;
+}
+
+function rangeOfLine(range: Range): Range {
+  return { start: { line: range.start.line, character: range.start.character }, end: range.end };
+}
+
+/** Collects diagnostics for one document. */
+class Checker {
+  readonly diagnostics: Diagnostic[] = [];
+  private readonly branch: string;
+  private readonly fileVariables = new Set<string>();
+  /** Block name → index of the first block with that name. */
+  private readonly namedBlocks = new Map<string, number>();
+  private readonly actionIds = new Map<string, HeaderLine>();
+
+  constructor(
+    private readonly document: TextDocument,
+    private readonly script: Script,
+    private readonly settings: LanguageSettings,
+    private readonly catalogue: Catalogue,
+  ) {
+    const { branch, known } = resolveBranch(catalogue, settings.asteriskVersion);
+    this.branch = branch;
+    if (!known) {
+      this.add(
+        { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } },
+        DiagnosticSeverity.Warning,
+        DiagnosticCode.unknownAsteriskVersion,
+        `The target Asterisk version "${settings.asteriskVersion}" is not one the catalogue covers (${listText(catalogue.branches.slice(), 'or')}); checking against ${branch}. Set ami.asteriskVersion to one of those.`,
+      );
+    }
+    for (const variable of script.fileVariables) this.fileVariables.add(variable.name);
+  }
+
+  add(range: Range, severity: DiagnosticSeverity, code: DiagnosticCodeValue, message: string, data?: FixData, related?: DiagnosticRelatedInformation[]): void {
+    const diagnostic: Diagnostic = { range, severity, code, source: 'ami', message };
+    if (data) diagnostic.data = data;
+    if (related) diagnostic.relatedInformation = related;
+    this.diagnostics.push(diagnostic);
+  }
+
+  run(): Diagnostic[] {
+    for (const block of this.script.blocks) this.checkBlock(block);
+    this.checkControlCharacters();
+    return this.diagnostics;
+  }
+
+  private checkBlock(block: Block): void {
+    this.checkNames(block);
+    this.checkStructure(block);
+    for (const header of block.headers) {
+      this.checkLineLength(header);
+      for (const ref of header.variables) this.checkVariable(block, ref);
+    }
+    for (const expectation of block.expectations) {
+      this.checkExpectation(expectation);
+      for (const ref of expectation.variables) this.checkVariable(block, ref);
+    }
+    const sentHeaders = block.headers.length + (block.headers.some((h) => h.name.toLowerCase() === 'actionid') ? 0 : 1);
+    if (sentHeaders > MAX_HEADERS) {
+      this.add(
+        block.headers[MAX_HEADERS - 1]?.range ?? block.range,
+        DiagnosticSeverity.Error,
+        DiagnosticCode.tooManyHeaders,
+        `This block sends ${sentHeaders} headers (counting the ActionID the runner adds); Asterisk keeps only ${MAX_HEADERS} per action. Split it into several actions.`,
+      );
+    }
+    this.checkSecrets(block);
+    if (block.action !== undefined && block.actionHeader) this.checkAction(block, block.actionHeader);
+  }
+
+  /** `# @name` directives: valid, unique, recorded for later `{{name.X}}` references. */
+  private checkNames(block: Block): void {
+    for (const directive of block.directives) {
+      if (directive.name.toLowerCase() !== 'name') continue;
+      if (!BLOCK_NAME.test(directive.value)) {
+        this.add(
+          directive.value === '' ? directive.range : directive.valueRange,
+          DiagnosticSeverity.Error,
+          DiagnosticCode.invalidName,
+          directive.value === ''
+            ? '`# @name` needs a name: write `# @name call` (letters, digits, _ and -).'
+            : `"${directive.value}" is not a valid block name: use letters, digits, _ and - (no spaces or dots), starting with a letter.`,
+        );
+        continue;
+      }
+      if (directive !== block.directives.find((d) => d.name.toLowerCase() === 'name')) {
+        this.add(directive.range, DiagnosticSeverity.Error, DiagnosticCode.duplicateName, `This block already has a name ("${block.name}"): remove one \`# @name\` line.`, { fix: 'deleteLine' });
+        continue;
+      }
+      const first = this.namedBlocks.get(directive.value);
+      if (first !== undefined) {
+        const firstBlock = this.script.blocks[first];
+        const firstDirective = firstBlock.directives.find((d) => d.name.toLowerCase() === 'name' && d.value === directive.value);
+        this.add(
+          directive.valueRange,
+          DiagnosticSeverity.Error,
+          DiagnosticCode.duplicateName,
+          `The name "${directive.value}" is already used by the block on line ${(firstDirective ?? firstBlock).range.start.line + 1}: choose another name.`,
+          undefined,
+          firstDirective ? [{ location: { uri: this.document.uri, range: firstDirective.valueRange }, message: 'first use of the name' }] : undefined,
+        );
+      } else {
+        this.namedBlocks.set(directive.value, block.index);
+      }
+    }
+  }
+
+  /** Invalid lines, missing or misplaced `Action:`. */
+  private checkStructure(block: Block): void {
+    let headerSeen = false;
+    for (const line of block.lines) {
+      if (line.kind === 'header') headerSeen = true;
+      if (line.kind !== 'invalid') continue;
+      if (!headerSeen) {
+        this.add(
+          line.range,
+          DiagnosticSeverity.Error,
+          DiagnosticCode.textBeforeAction,
+          `Text before the first header: ${describeInvalidLine(line.text)} A block must start with \`Action:\` (comments start with # or ;).`,
+          { fix: 'commentLine' },
+        );
+      } else {
+        this.add(line.range, DiagnosticSeverity.Error, DiagnosticCode.invalidLine, `Not a header line: ${describeInvalidLine(line.text)}`, { fix: 'commentLine' });
+      }
+    }
+    if (block.action !== undefined) return;
+    const action = block.headers.find((h) => h.name.toLowerCase() === 'action');
+    if (action) {
+      this.add(
+        action.range,
+        DiagnosticSeverity.Error,
+        DiagnosticCode.actionNotFirst,
+        `\`Action:\` must be the first header of the block (here \`${block.headers[0].name}:\` comes first): move this line up.`,
+        { fix: 'moveActionFirst' },
+      );
+      return;
+    }
+    const first = block.headers[0] ?? block.lines.find((line) => line.kind !== 'comment') ?? block.lines[0];
+    this.add(
+      rangeOfLine(first.range),
+      DiagnosticSeverity.Error,
+      DiagnosticCode.missingAction,
+      block.headers.length > 0
+        ? 'This block has no `Action:` header: add `Action: <name>` as its first line, or separate it from the block above with a blank line if it belongs there.'
+        : 'This block has no `Action:` header, so nothing would be sent: add `Action: <name>` or remove the block.',
+    );
+  }
+
+  private checkLineLength(header: HeaderLine): void {
+    const length = header.name.length + 2 + header.value.length;
+    if (length * 3 <= MAX_LINE_BYTES) return;
+    const bytes = utf8Length(header.name) + 2 + utf8Length(header.value);
+    if (bytes <= MAX_LINE_BYTES) return;
+    this.add(
+      header.range,
+      DiagnosticSeverity.Error,
+      DiagnosticCode.lineTooLong,
+      `This header is ${bytes} bytes as sent; Asterisk discards any line over ${MAX_LINE_BYTES} bytes (plus CR LF). Shorten the value.`,
+    );
+  }
+
+  private checkSecrets(block: Block): void {
+    const action = block.action !== undefined ? this.catalogue.action(block.action) : undefined;
+    for (const header of block.headers) {
+      const name = header.name.toLowerCase();
+      const secret = name === 'secret' || (name === 'key' && !(action && action.name.toLowerCase() !== 'login' && findParam(action, 'key')));
+      if (!secret) continue;
+      this.add(
+        header.range,
+        DiagnosticSeverity.Error,
+        DiagnosticCode.secretInFile,
+        `\`${header.name}:\` puts a secret in the file: remove this line. The connection logs in with the secret kept in VS Code's secret storage.`,
+        { fix: 'deleteLine' },
+      );
+    }
+  }
+
+  private checkAction(block: Block, actionHeader: HeaderLine): void {
+    const name = actionHeader.value;
+    const valueRange = name === '' ? actionHeader.range : actionHeader.valueRange;
+    if (name === '') {
+      this.add(actionHeader.range, DiagnosticSeverity.Error, DiagnosticCode.missingAction, '`Action:` is empty: write the action to run, e.g. `Action: Ping`.');
+      return;
+    }
+    if (name.includes('{{')) return;
+    const lower = name.toLowerCase();
+    const doc = this.catalogue.action(name);
+    if (!doc) {
+      const suggestions = nearestNames(name, this.catalogue.data.actions.map((a) => a.name));
+      this.add(
+        valueRange,
+        DiagnosticSeverity.Error,
+        DiagnosticCode.unknownAction,
+        `Unknown action "${name}".${suggestions.length ? ` Did you mean ${listText(suggestions.map((s) => `"${s}"`), 'or')}?` : ' Check the spelling (Asterisk lists its actions with `manager show commands`).'}`,
+        suggestions.length ? { fix: 'replace', replacements: suggestions } : undefined,
+      );
+      return;
+    }
+    if (doc.name !== name) {
+      this.add(valueRange, DiagnosticSeverity.Hint, DiagnosticCode.actionCase, `Asterisk spells this action "${doc.name}".`, { fix: 'replace', replacements: [doc.name] });
+    }
+    if (CONNECTION_ACTIONS.has(lower)) {
+      this.add(
+        valueRange,
+        DiagnosticSeverity.Warning,
+        DiagnosticCode.connectionAction,
+        `The connection does ${doc.name} itself (login with the stored secret, logoff on disconnect): remove this block.`,
+      );
+      return;
+    }
+    if (!doc.branches.includes(this.branch)) {
+      this.add(
+        valueRange,
+        DiagnosticSeverity.Error,
+        DiagnosticCode.actionNotInVersion,
+        `${doc.name} does not exist in Asterisk ${this.branch}; it exists in ${listText(doc.branches)}. Target one of those with ami.asteriskVersion (or --asterisk-version), or use another action.`,
+      );
+    }
+    if (this.settings.allowedActions && !this.settings.allowedActions.has(lower)) {
+      this.add(
+        valueRange,
+        DiagnosticSeverity.Warning,
+        DiagnosticCode.actionNotAllowed,
+        `The connected user may not run ${doc.name} (it is not in ListCommands): grant the needed class in manager.conf (read=/write=) or connect as another user.`,
+      );
+    }
+    const danger = assessDanger(name, block.headers.map((h) => [h.name, h.value] as [string, string]));
+    if (danger.dangerous) {
+      this.add(valueRange, DiagnosticSeverity.Warning, DiagnosticCode.dangerousAction, `Dangerous: ${danger.reason}. Sending it asks for confirmation.`);
+    }
+    this.checkHeaders(block, doc);
+  }
+
+  private checkHeaders(block: Block, doc: ActionDoc): void {
+    const freeForm = FREE_FORM_ACTIONS.has(doc.name.toLowerCase());
+    const seen = new Map<ParamDoc, HeaderLine>();
+    for (const header of block.headers.slice(1)) {
+      const lower = header.name.toLowerCase();
+      if (lower === 'action') {
+        this.add(
+          header.range,
+          DiagnosticSeverity.Error,
+          DiagnosticCode.duplicateHeader,
+          'A second `Action:` in one block: Asterisk reads only the first. Put a blank line before this line to start a new block.',
+          { fix: 'splitBlock' },
+        );
+        continue;
+      }
+      const found = findParam(doc, header.name);
+      if (!found) {
+        if (freeForm || UNIVERSAL_HEADERS.has(lower) || lower === 'secret' || lower === 'key') continue;
+        const suggestions = nearestNames(header.name, doc.params.filter((p) => !seen.has(p) || p.repeatable).map((p) => p.name));
+        this.add(
+          header.nameRange,
+          DiagnosticSeverity.Warning,
+          DiagnosticCode.unknownHeader,
+          `${doc.name} has no header "${header.name}".${suggestions.length ? ` Did you mean ${listText(suggestions.map((s) => `"${s}"`), 'or')}?` : ` Its headers are ${listText(doc.params.map((p) => p.name))}.`}`,
+          suggestions.length ? { fix: 'replace', replacements: suggestions } : undefined,
+        );
+        continue;
+      }
+      const { param, exact } = found;
+      if (exact && param.name !== header.name) {
+        this.add(header.nameRange, DiagnosticSeverity.Hint, DiagnosticCode.headerCase, `Asterisk spells this header "${param.name}".`, { fix: 'replace', replacements: [param.name] });
+      }
+      if (param.branches && !param.branches.includes(this.branch)) {
+        this.add(
+          header.nameRange,
+          DiagnosticSeverity.Warning,
+          DiagnosticCode.headerNotInVersion,
+          `${doc.name} has no "${param.name}" header in Asterisk ${this.branch} (it has in ${listText(param.branches)}): Asterisk ${this.branch} ignores it. Remove it or target another version.`,
+          { fix: 'deleteLine' },
+        );
+      }
+      const previous = seen.get(param);
+      if (previous && exact && !param.repeatable) {
+        this.add(
+          header.range,
+          DiagnosticSeverity.Warning,
+          DiagnosticCode.duplicateHeader,
+          `"${param.name}" is given again; Asterisk reads only the first one (line ${previous.range.start.line + 1}). Remove this line.`,
+          { fix: 'deleteLine' },
+          [{ location: { uri: this.document.uri, range: previous.range }, message: 'the value Asterisk uses' }],
+        );
+      }
+      if (!previous) seen.set(param, header);
+      this.checkValue(doc, param, header);
+      if (lower === 'actionid') this.checkActionId(header);
+    }
+    this.checkRequired(block, doc, seen);
+  }
+
+  private checkValue(doc: ActionDoc, param: ParamDoc, header: HeaderLine): void {
+    if (header.value === '' || header.value.includes('{{')) return;
+    const allowed = closedEnum(doc, param);
+    if (!allowed || valueAccepted(allowed, header.value)) return;
+    const suggestions = nearestNames(header.value, allowed, allowed.length);
+    const ordered = [...suggestions, ...allowed.filter((value) => !suggestions.includes(value))];
+    this.add(
+      header.valueRange,
+      DiagnosticSeverity.Warning,
+      DiagnosticCode.invalidValue,
+      `"${header.value}" is not a value of ${param.name}: use ${listText(allowed.map((v) => `"${v}"`), 'or')}.`,
+      { fix: 'replace', replacements: ordered.slice(0, 8) },
+    );
+  }
+
+  private checkActionId(header: HeaderLine): void {
+    if (header.value === '' || header.value.includes('{{')) return;
+    const first = this.actionIds.get(header.value);
+    if (!first) {
+      this.actionIds.set(header.value, header);
+      return;
+    }
+    this.add(
+      header.valueRange,
+      DiagnosticSeverity.Warning,
+      DiagnosticCode.duplicateActionId,
+      `ActionID "${header.value}" is also used on line ${first.range.start.line + 1}: responses could be matched to the wrong block. Use a unique value, {{$uuid}}, or leave ActionID out.`,
+      undefined,
+      [{ location: { uri: this.document.uri, range: first.valueRange }, message: 'first use of this ActionID' }],
+    );
+  }
+
+  private checkRequired(block: Block, doc: ActionDoc, seen: Map<ParamDoc, HeaderLine>): void {
+    const missing: string[] = [];
+    for (const param of doc.params) {
+      if (!param.required) continue;
+      if (param.branches && !param.branches.includes(this.branch)) continue;
+      const header = seen.get(param);
+      if (!header) {
+        missing.push(param.name);
+      } else if (header.value === '') {
+        this.add(
+          header.range,
+          DiagnosticSeverity.Error,
+          DiagnosticCode.emptyRequiredHeader,
+          `${doc.name} needs a value for ${param.name}: fill it in after the colon.`,
+        );
+      }
+    }
+    if (missing.length === 0 || !block.actionHeader) return;
+    this.add(
+      block.actionHeader.range,
+      DiagnosticSeverity.Error,
+      DiagnosticCode.missingHeader,
+      `${doc.name} needs ${missing.length === 1 ? 'the header' : 'the headers'} ${listText(missing.map((m) => `"${m}"`))}: add ${missing.length === 1 ? 'it' : 'them'} to the block.`,
+      { fix: 'insertHeaders', headers: missing },
+    );
+  }
+
+  private checkVariable(block: Block, ref: VariableRef): void {
+    if (!ref.closed) {
+      this.add(ref.range, DiagnosticSeverity.Error, DiagnosticCode.unclosedVariable, `"{{${ref.name}" is not closed: add "}}" after the variable name.`);
+      return;
+    }
+    const name = ref.name;
+    if (name === '') {
+      this.add(ref.range, DiagnosticSeverity.Error, DiagnosticCode.unresolvedVariable, 'Empty variable "{{}}": write a name between the braces, e.g. {{$uuid}}.');
+      return;
+    }
+    if (name.startsWith('$')) {
+      const [builtin, ...rest] = name.split(/\s+/);
+      const argument = BUILTINS[builtin.toLowerCase()];
+      if (!argument) {
+        this.add(ref.nameRange, DiagnosticSeverity.Error, DiagnosticCode.unknownBuiltin, `Unknown built-in "${builtin}": use {{$uuid}}, {{$timestamp}}, {{$env NAME}} or {{$prompt Label}}.`);
+      } else if (argument === 'required' && rest.length === 0) {
+        this.add(ref.nameRange, DiagnosticSeverity.Error, DiagnosticCode.unknownBuiltin, `${builtin} needs an argument: write {{${builtin} ${builtin === '$env' ? 'NAME' : 'Label'}}}.`);
+      } else if (argument === 'none' && rest.length > 0) {
+        this.add(ref.nameRange, DiagnosticSeverity.Error, DiagnosticCode.unknownBuiltin, `${builtin} takes no argument: write {{${builtin}}}.`);
+      }
+      return;
+    }
+    if (this.fileVariables.has(name)) return;
+    const profile = this.settings.profileVariables;
+    if (profile && Object.prototype.hasOwnProperty.call(profile, name)) {
+      const value = profile[name];
+      if (/[\r\n\0]/.test(value)) {
+        this.add(
+          ref.range,
+          DiagnosticSeverity.Error,
+          DiagnosticCode.unsafeVariableValue,
+          `The profile variable "${name}" contains a line break or NUL, which would inject extra headers: fix its value in the connection profile.`,
+        );
+      }
+      return;
+    }
+    const dot = name.indexOf('.');
+    const blockName = dot === -1 ? name : name.slice(0, dot);
+    const named = this.namedBlocks.get(blockName);
+    if (named !== undefined && named < block.index && dot !== -1) return;
+    const laterBlock = this.script.blocks.find((b) => b.name === blockName && b.index >= block.index);
+    let message: string;
+    if (named !== undefined && named < block.index) {
+      message = `"{{${name}}}" names the block "${blockName}" but not a result: write {{${blockName}.Response}}, {{${blockName}.<Header>}} or {{${blockName}.events.<Event>.<Header>}}.`;
+    } else if (laterBlock && dot !== -1) {
+      message = laterBlock.index === block.index
+        ? `"{{${name}}}" refers to this block's own results, which do not exist before it is sent: use a value or another block's results.`
+        : `"{{${name}}}" uses the results of block "${blockName}", which comes later (line ${laterBlock.range.start.line + 1}): move that block above this one.`;
+    } else {
+      message = `Unknown variable "{{${name}}}": define it with \`@${name} = value\` above the blocks, in the connection profile's variables, or name an earlier block \`# @name ${blockName}\`.`;
+    }
+    // Without a known profile the variable may still come from it, so it is not an error yet.
+    const severity = profile ? DiagnosticSeverity.Error : DiagnosticSeverity.Warning;
+    this.add(ref.nameRange, severity, DiagnosticCode.unresolvedVariable, message, dot === -1 && /^[A-Za-z_][\w.-]*$/.test(name) ? { fix: 'defineVariable', name } : undefined);
+  }
+
+  private checkExpectation(expectation: ExpectLine): void {
+    const text = expectation.text;
+    const usage = 'Write `@expect Response: Success`, `@expect Event: Name [Header=value ...] [within 5s]` or `@expect List: >=1`.';
+    const match = /^(Response|Event|List)\s*:\s*(.*)$/i.exec(text);
+    if (!match) {
+      this.add(expectation.range, DiagnosticSeverity.Error, DiagnosticCode.invalidExpect, `Not an expectation: ${usage}`);
+      return;
+    }
+    const kind = match[1].toLowerCase();
+    const rest = match[2];
+    const restStart = expectation.textRange.start.character + (text.length - rest.length);
+    const restRange: Range = { start: { line: expectation.range.start.line, character: restStart }, end: expectation.textRange.end };
+    if (kind === 'response') {
+      if (/^[A-Za-z]+$/.test(rest)) {
+        if (!KNOWN_RESPONSES.some((known) => known.toLowerCase() === rest.toLowerCase())) {
+          const suggestions = nearestNames(rest, KNOWN_RESPONSES, 1);
+          this.add(
+            restRange,
+            DiagnosticSeverity.Warning,
+            DiagnosticCode.invalidExpect,
+            `Asterisk answers with ${listText(KNOWN_RESPONSES, 'or')}, not "${rest}"${suggestions.length ? `: did you mean "${suggestions[0]}"?` : '.'}`,
+            suggestions.length ? { fix: 'replace', replacements: suggestions } : undefined,
+          );
+        }
+      } else {
+        const suggestions = rest === '' ? [] : nearestNames(rest, KNOWN_RESPONSES, 1);
+        this.add(
+          rest === '' ? expectation.range : restRange,
+          DiagnosticSeverity.Error,
+          DiagnosticCode.invalidExpect,
+          `\`@expect Response:\` needs one word such as ${listText(KNOWN_RESPONSES, 'or')}.`,
+          suggestions.length ? { fix: 'replace', replacements: suggestions } : undefined,
+        );
+      }
+      return;
+    }
+    if (kind === 'list') {
+      if (!/^(>=\s*)?\d+$/.test(rest)) {
+        this.add(rest === '' ? expectation.range : restRange, DiagnosticSeverity.Error, DiagnosticCode.invalidExpect, '`@expect List:` needs a count: `@expect List: 3` or `@expect List: >=1`.');
+      }
+      return;
+    }
+    // Event: Name [K=V ...] [within N(s|ms)]
+    const tokens: Array<{ text: string; start: number }> = [];
+    const tokenPattern = /(?:\{\{.*?\}\}|"[^"]*"|\S)+/g;
+    for (let token = tokenPattern.exec(rest); token; token = tokenPattern.exec(rest)) tokens.push({ text: token[0], start: restStart + token.index });
+    const line = expectation.range.start.line;
+    const tokenRange = (token: { text: string; start: number }): Range => ({
+      start: { line, character: token.start },
+      end: { line, character: token.start + token.text.length },
+    });
+    if (tokens.length === 0 || !/^[\w-]+$/.test(tokens[0].text)) {
+      this.add(tokens.length ? tokenRange(tokens[0]) : expectation.range, DiagnosticSeverity.Error, DiagnosticCode.invalidExpect, `\`@expect Event:\` needs an event name first, e.g. \`@expect Event: OriginateResponse Response=Success within 5s\`.`);
+      return;
+    }
+    const eventName = tokens[0].text;
+    if (!this.catalogue.event(eventName)) {
+      const suggestions = nearestNames(eventName, this.catalogue.data.events.map((e) => e.name));
+      this.add(
+        tokenRange(tokens[0]),
+        DiagnosticSeverity.Warning,
+        DiagnosticCode.unknownEvent,
+        `Asterisk documents no event "${eventName}".${suggestions.length ? ` Did you mean ${listText(suggestions.map((s) => `"${s}"`), 'or')}?` : ' Check the spelling.'}`,
+        suggestions.length ? { fix: 'replace', replacements: suggestions } : undefined,
+      );
+    }
+    for (let index = 1; index < tokens.length; index++) {
+      const token = tokens[index];
+      if (token.text.toLowerCase() === 'within') {
+        const duration = tokens[index + 1];
+        if (!duration || !/^\d+(\.\d+)?(s|ms)$/.test(duration.text) || index + 2 !== tokens.length) {
+          this.add(
+            duration ? { start: tokenRange(token).start, end: tokenRange(tokens[tokens.length - 1]).end } : tokenRange(token),
+            DiagnosticSeverity.Error,
+            DiagnosticCode.invalidExpect,
+            '`within` takes one duration and ends the line: write `within 5s` or `within 500ms`.',
+          );
+        }
+        return;
+      }
+      if (!/^[\w-]+=/.test(token.text)) {
+        this.add(tokenRange(token), DiagnosticSeverity.Error, DiagnosticCode.invalidExpect, `"${token.text}" is not a Header=value condition: write e.g. \`Response=Success\` (no spaces around =), or \`within 5s\` at the end.`);
+      }
+    }
+  }
+
+  /** NUL, other control characters, lone CR and unusual line separators anywhere in the text. */
+  private checkControlCharacters(): void {
+    const text = this.document.getText();
+    const pattern = /[\0-\x08\x0B\x0C\x0E-\x1F\x7F\u0085\u2028\u2029]|\r(?!\n)/g;
+    let reported = 0;
+    let extra = 0;
+    for (let match = pattern.exec(text); match; match = pattern.exec(text)) {
+      if (reported >= MAX_CONTROL_CHARACTER_REPORTS) {
+        extra++;
+        continue;
+      }
+      reported++;
+      const char = match[0];
+      const code = char.charCodeAt(0);
+      const name = describeControl(code);
+      const start = this.document.positionAt(match.index);
+      const end = this.document.positionAt(match.index + 1);
+      if (char === '\r') {
+        this.add(
+          { start, end: start },
+          DiagnosticSeverity.Warning,
+          DiagnosticCode.controlCharacter,
+          'A lone carriage return (CR) ends this line: the editor breaks the line here but Asterisk does not, so text pasted elsewhere would smuggle it into a value. Use a normal line break (LF or CR LF).',
+        );
+        continue;
+      }
+      this.add(
+        { start, end },
+        code === 0 ? DiagnosticSeverity.Error : DiagnosticSeverity.Warning,
+        DiagnosticCode.controlCharacter,
+        code === 0
+          ? 'A NUL character (U+0000) is in the text: Asterisk would cut the line there. Remove it.'
+          : `An invisible ${name} is in the text: it would be sent as is (or hide what is sent). Remove it.`,
+        { fix: 'deleteRange' },
+      );
+    }
+    if (extra > 0) {
+      const last = this.diagnostics[this.diagnostics.length - 1];
+      this.add(last.range, DiagnosticSeverity.Warning, DiagnosticCode.controlCharacter, `${extra} more control characters are not listed: is this a binary file?`);
+    }
+  }
+}
+
+function describeControl(code: number): string {
+  switch (code) {
+    case 0x1b:
+      return 'escape character (ESC, U+001B)';
+    case 0x85:
+      return 'next-line character (NEL, U+0085)';
+    case 0x2028:
+      return 'line separator (U+2028)';
+    case 0x2029:
+      return 'paragraph separator (U+2029)';
+    case 0x7f:
+      return 'delete character (DEL, U+007F)';
+    default:
+      return `control character (U+${code.toString(16).toUpperCase().padStart(4, '0')})`;
+  }
+}
+
+/** Explains why a line is not a header, with the fix. */
+function describeInvalidLine(text: string): string {
+  if (/^[\w-]+(\([^()]*\))?\s+:/.test(text)) return 'there is a space before the colon; Asterisk needs `Name: value` with the colon right after the name.';
+  if (/^@[A-Za-z_][\w.-]*\s*=/.test(text)) return 'file variables (`@name = value`) go outside blocks: put a blank line before it or move it to the top.';
+  if (text.startsWith('@')) return 'lines starting with @ are `@expect ...` expectations or `@name = value` variables outside blocks.';
+  const colon = text.indexOf(':');
+  if (colon === -1) return 'a header is `Name: value` and this line has no colon. Make it a comment with # or end the block with a blank line.';
+  return `"${text.slice(0, colon)}" is not a header name: names are letters, digits, - and _ with an optional (suffix).`;
+}
+
+/**
+ * All diagnostics for an `.ami` document. `script` may be passed when the caller already parsed this version;
+ * `catalogue` defaults to the shipped one.
+ */
+export function computeDiagnostics(document: TextDocument, settings: LanguageSettings = {}, script?: Script, catalogue: Catalogue = getCatalogue()): Diagnostic[] {
+  return new Checker(document, script ?? parseScript(document.getText()), settings, catalogue).run();
+}

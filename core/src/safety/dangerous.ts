@@ -1,0 +1,118 @@
+/**
+ * The dangerous-action rules of ../shared/docs/SECURITY.md as data, and `assessDanger`, used by the editor's
+ * diagnostics and by the client right before it sends (with variables already substituted).
+ */
+
+/** Actions that are dangerous whatever their headers (names lower-cased; Asterisk matches them case-insensitively). */
+export const DANGEROUS_ACTIONS: Readonly<Record<string, string>> = {
+  command: 'runs an Asterisk CLI command, which can change or stop the PBX',
+  updateconfig: 'rewrites an Asterisk configuration file',
+  createconfig: 'creates a configuration file on the Asterisk server',
+  getconfig: 'reads any Asterisk configuration file, including secrets it contains (CVE-2024-49215)',
+  getconfigjson: 'reads any Asterisk configuration file, including secrets it contains (CVE-2024-49215)',
+  listcategories: 'reads the structure of any configuration file (CVE-2024-49215)',
+  moduleload: 'loads, unloads or reloads Asterisk modules',
+  moduleunload: 'unloads Asterisk modules',
+  reload: 'reloads Asterisk configuration and modules',
+  restart: 'restarts Asterisk',
+  shutdown: 'stops Asterisk',
+  dbdeltree: 'deletes a whole family from the Asterisk database',
+};
+
+/** Dialplan applications that make an Originate run code, record or re-enter the manager (lower-cased). */
+export const DANGEROUS_ORIGINATE_APPLICATIONS: Readonly<Record<string, string>> = {
+  system: 'runs a shell command on the Asterisk server',
+  trysystem: 'runs a shell command on the Asterisk server',
+  exec: 'runs any dialplan application',
+  execif: 'runs any dialplan application',
+  agi: 'runs an AGI script on the Asterisk server',
+  eagi: 'runs an AGI script on the Asterisk server',
+  externalivr: 'starts an external program on the Asterisk server (AST-2012-004)',
+  mixmonitor: 'records the call and can run a shell command when it ends',
+  originate: 'starts further calls from the server',
+  reload: 'reloads Asterisk configuration and modules',
+  dbdeltree: 'deletes a whole family from the Asterisk database',
+};
+
+/** The Queue application's AGI argument (0-based position in its comma-separated arguments). */
+const QUEUE_AGI_ARGUMENT = 5;
+
+/**
+ * Dialplan functions that reach the shell, files, databases or the network when evaluated (CVE-2024-42365):
+ * SHELL, EVAL, CURL, FILE, DB, ODBC and REALTIME families, written as a call `NAME(`.
+ */
+export const DANGEROUS_FUNCTION_PATTERN = /\b(SHELL|EVAL(?:_EXTEN)?|CURL(?:OPT)?|FILE(?:_COUNT_LINE|_FORMAT)?|DB(?:_DELETE|_KEYS|_EXISTS|_KEYCOUNT)?|ODBC\w*|REALTIME\w*)\s*\(/i;
+
+/** Actions whose variable-name headers are evaluated as dialplan functions. */
+const VARIABLE_ACTIONS: Readonly<Record<string, readonly string[]>> = {
+  getvar: ['variable'],
+  setvar: ['variable', 'value'],
+  status: ['variables'],
+};
+
+export interface DangerAssessment {
+  dangerous: boolean;
+  /** Why, as a phrase that completes "This action …" (e.g. "runs a shell command on the Asterisk server"). */
+  reason?: string;
+}
+
+function headerValues(headers: ReadonlyArray<readonly [string, string]>, name: string): string[] {
+  const wanted = name.toLowerCase();
+  const values: string[] = [];
+  for (const [headerName, value] of headers) if (headerName.toLowerCase() === wanted) values.push(value);
+  return values;
+}
+
+/** `Queue(...)` arguments may be separated by `,` or the old `|`. */
+function splitArguments(data: string): string[] {
+  return data.split(/[,|]/);
+}
+
+/**
+ * Says whether sending `action` with `headers` is dangerous per SECURITY.md, and why.
+ * Matching is case-insensitive, as in Asterisk. Pass the headers as they will be sent (after variable
+ * substitution), in order; repeated headers are all checked.
+ */
+export function assessDanger(action: string, headers: ReadonlyArray<readonly [string, string]>): DangerAssessment {
+  const name = action.trim().toLowerCase();
+  const fixed = DANGEROUS_ACTIONS[name];
+  if (fixed) return { dangerous: true, reason: `${action.trim()} ${fixed}` };
+
+  if (name === 'originate') {
+    for (const application of headerValues(headers, 'Application')) {
+      const appName = application.trim().toLowerCase();
+      const why = DANGEROUS_ORIGINATE_APPLICATIONS[appName];
+      if (why) return { dangerous: true, reason: `Originate with Application ${application.trim()} ${why}` };
+      if (appName === 'queue') {
+        const agi = headerValues(headers, 'Data').some((data) => (splitArguments(data)[QUEUE_AGI_ARGUMENT] ?? '').trim() !== '');
+        if (agi) return { dangerous: true, reason: 'Originate with Application Queue and an AGI argument runs an AGI script on the Asterisk server' };
+      }
+    }
+    for (const data of headerValues(headers, 'Data')) {
+      const match = DANGEROUS_FUNCTION_PATTERN.exec(data);
+      if (match) {
+        return {
+          dangerous: true,
+          reason: `Originate Data calls ${match[1].toUpperCase()}(), which reaches the shell, files, databases or the network (CVE-2024-42365)`,
+        };
+      }
+    }
+    return { dangerous: false };
+  }
+
+  const variableHeaders = VARIABLE_ACTIONS[name];
+  if (variableHeaders) {
+    for (const header of variableHeaders) {
+      for (const value of headerValues(headers, header)) {
+        const match = DANGEROUS_FUNCTION_PATTERN.exec(value);
+        if (match) {
+          return {
+            dangerous: true,
+            reason: `${action.trim()} evaluates ${match[1].toUpperCase()}(), which reaches the shell, files, databases or the network`,
+          };
+        }
+      }
+    }
+  }
+  return { dangerous: false };
+}
