@@ -1,0 +1,74 @@
+/**
+ * The `ami` command (dist/cli.js): dispatches to subcommands. A subcommand registers with one line in
+ * `COMMANDS`; it gets the words after its name and resolves with the exit code.
+ */
+import { version } from '../../package.json';
+import { runLint } from './lint';
+import { runSend } from './send';
+
+/** A subcommand of `ami`. */
+export interface CliCommand {
+  /** One line for `ami --help`. */
+  summary: string;
+  /** Runs with the arguments after the command name; resolves with the exit code. Should not throw. */
+  run(argv: string[]): Promise<number> | number;
+}
+
+/** Registered subcommands, in help order. */
+export const COMMANDS: Record<string, CliCommand> = {
+  lint: { summary: 'check .ami scripts like the editor does (exit 1 on errors)', run: (argv) => runLint(argv) },
+  send: { summary: 'send a .ami file\'s blocks and print every response and event as JSON lines', run: (argv) => runSend(argv) },
+};
+
+/** Exit code for bad usage (unknown command, bad options). */
+const EXIT_USAGE = 2;
+
+function help(): string {
+  const width = Math.max(...Object.keys(COMMANDS).map((name) => name.length));
+  const lines = Object.entries(COMMANDS).map(([name, command]) => `  ${name.padEnd(width)}  ${command.summary}`);
+  return [
+    `ami ${version}: Asterisk Manager Interface scripts from the command line`,
+    '',
+    'usage: ami <command> [options]',
+    '',
+    'Commands:',
+    ...lines,
+    '',
+    'Run ami <command> --help for the options of a command.',
+    '  ami --version    print the version',
+  ].join('\n');
+}
+
+/** Runs `ami` with `argv` (without node and the script path); resolves with the exit code. */
+export async function main(argv: string[]): Promise<number> {
+  const [name, ...rest] = argv;
+  if (name === undefined) {
+    process.stderr.write(`${help()}\n`);
+    return EXIT_USAGE;
+  }
+  if (name === '--help' || name === '-h' || name === 'help') {
+    process.stdout.write(`${help()}\n`);
+    return 0;
+  }
+  if (name === '--version' || name === '-v' || name === '-V') {
+    process.stdout.write(`${version}\n`);
+    return 0;
+  }
+  const command = Object.prototype.hasOwnProperty.call(COMMANDS, name) ? COMMANDS[name] : undefined;
+  if (!command) {
+    process.stderr.write(`ami: unknown command "${name}"; the commands are ${Object.keys(COMMANDS).join(', ')} (ami --help)\n`);
+    return EXIT_USAGE;
+  }
+  try {
+    return await command.run(rest);
+  } catch (error) {
+    process.stderr.write(`ami ${name}: unexpected failure: ${(error as Error)?.stack ?? String(error)}\n`);
+    return EXIT_USAGE;
+  }
+}
+
+if (require.main === module) {
+  void main(process.argv.slice(2)).then((code) => {
+    process.exitCode = code;
+  });
+}
