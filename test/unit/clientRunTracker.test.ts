@@ -43,11 +43,11 @@ test('"Run with events" follows the revealed Uniqueid/Channel until the time is 
 });
 
 test('risk and production classification', () => {
-  assert.match(assessRisk('Originate', [['Application', 'System'], ['Data', 'rm -rf /']]) ?? '', /System application/);
-  assert.match(assessRisk('originate', [['Application', 'Playback'], ['Data', '${SHELL(id)}']]) ?? '', /shell/);
+  assert.match(assessRisk('Originate', [['Application', 'System'], ['Data', 'rm -rf /']]) ?? '', /Application System runs a shell command/);
+  assert.match(assessRisk('originate', [['Application', 'Playback'], ['Data', '${SHELL(id)}']]) ?? '', /SHELL\(\)/);
   assert.equal(assessRisk('Originate', [['Application', 'Playback'], ['Data', 'hello-world']]), undefined);
-  assert.match(assessRisk('Command', [['Command', 'core show version']]) ?? '', /configuration/);
-  assert.match(assessRisk('Getvar', [['Variable', 'SHELL(id)']]) ?? '', /SHELL or EVAL/);
+  assert.match(assessRisk('Command', [['Command', 'core show version']]) ?? '', /^Command runs an Asterisk CLI command.*\.$/);
+  assert.match(assessRisk('Getvar', [['Variable', 'SHELL(id)']]) ?? '', /SHELL\(\)/);
   assert.equal(isReadOnlyAction('coreshowchannels'), true);
   assert.equal(isReadOnlyAction('Hangup'), false);
   assert.equal(isReadOnlyAction('SomethingNew'), false, 'unknown actions count as state-changing');

@@ -170,3 +170,32 @@ test('a list cut off by the server closing is failed and flagged as incomplete',
     await cutting.stop();
   }
 });
+
+test('beforeSend sees the substituted headers and can cancel: nothing reaches the server', async () => {
+  const session = await login({ username: 'dev', secret: 'devsecret', events: 'off' });
+  const before = server.requestsHandled;
+  let seen: ReadonlyArray<readonly [string, string]> = [];
+  const result = await runBlock(
+    [
+      ['Action', 'Originate'],
+      ['Channel', 'Local/100@test'],
+      ['Application', '{{app}}'],
+      ['Data', 'id'],
+    ],
+    { fileVariables: { app: 'System' } },
+    session,
+    {
+      beforeSend: async (headers) => {
+        seen = headers;
+        return false;
+      },
+    },
+  );
+  assert.equal(result.status, 'refused');
+  assert.equal(result.cancelled, true);
+  assert.deepEqual(seen.find(([name]) => name === 'Application'), ['Application', 'System'], 'the hook sees the value a variable hid');
+  assert.equal(server.requestsHandled, before);
+  const confirmed = await runBlock([['Action', 'Ping']], {}, session, { beforeSend: async () => true });
+  assert.equal(confirmed.status, 'success');
+  session.close();
+});

@@ -103,7 +103,6 @@ export class RunController implements vscode.Disposable {
     const profile = this.connections.activeProfile;
     if (!client || !profile) return 'refused';
     const headers: Array<[string, string]> = block.headers.map((h) => [h.name, h.value]);
-    if (!(await this.confirm(block.action, headers, profile))) return 'cancelled';
 
     const runs = this.runsOf(document);
     const id = `run-${++runCounter}`;
@@ -120,7 +119,12 @@ export class RunController implements vscode.Disposable {
 
     const sources = this.variableSources(script, runs, profile);
     const timeoutMs = vscode.workspace.getConfiguration('ami.run').get<number>('timeoutSeconds', 10) * 1000;
-    const result = await runBlock(headers, sources, client, { timeoutMs });
+    // Confirmation sees the headers as they will be sent: a {{variable}} cannot hide a dangerous value.
+    const action = block.action;
+    const result = await runBlock(headers, sources, client, {
+      timeoutMs,
+      beforeSend: (resolved) => this.confirm(action, resolved, profile),
+    });
     const followMs = withEvents ? vscode.workspace.getConfiguration('ami.run').get<number>('followEventsSeconds', 30) * 1000 : 0;
     let view: RunView = {
       ...pendingView,
@@ -139,6 +143,7 @@ export class RunController implements vscode.Disposable {
     if (block.name && result.actionId) runs.named.set(block.name, { result, actionId: result.actionId });
     this.setDecoration(document, block.index, result.status, this.summary(result));
     this.connections.info(`run ${block.action} (${source}) → ${result.status}${result.error ? `: ${result.error}` : ''}`);
+    if (result.cancelled) return 'cancelled';
     if (result.status === 'refused' || result.status === 'failed') void vscode.window.showErrorMessage(`${block.action}: ${result.error ?? result.status}`);
     return result.status;
   }
@@ -175,7 +180,7 @@ export class RunController implements vscode.Disposable {
   }
 
   /** Asks before dangerous actions and before state-changing actions on production profiles. */
-  private async confirm(action: string, headers: Array<[string, string]>, profile: ConnectionProfile): Promise<boolean> {
+  private async confirm(action: string, headers: ReadonlyArray<readonly [string, string]>, profile: ConnectionProfile): Promise<boolean> {
     const reasons: string[] = [];
     const risk = assessRisk(action, headers);
     if (risk) reasons.push(risk);

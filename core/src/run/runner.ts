@@ -44,11 +44,18 @@ export interface BlockRunResult {
   /** Why it was refused or failed, or the server's Message for an error. */
   error?: string;
   permissionDenied: boolean;
+  /** Set when `beforeSend` declined (status is then `refused`). */
+  cancelled?: boolean;
 }
 
 export interface RunOptions {
   timeoutMs?: number;
   now?: () => number;
+  /**
+   * Called with the headers exactly as they will be sent (variables substituted), just before sending:
+   * resolve false to cancel (e.g. the user declined a dangerous action). Nothing is sent then.
+   */
+  beforeSend?: (headers: ReadonlyArray<readonly [string, string]>) => Promise<boolean>;
 }
 
 function actionOf(headers: ReadonlyArray<readonly [string, string]>): string {
@@ -99,6 +106,18 @@ export async function runBlock(
       items: [],
       error: `Not sent: ${substituted.errors.map((e) => `${e.header}: ${e.error}`).join('; ')}`,
       permissionDenied: false,
+    };
+  }
+  if (options.beforeSend && !(await options.beforeSend(substituted.headers))) {
+    return {
+      status: 'refused',
+      action,
+      actionId: '',
+      sent: wireHeaders(substituted.headers, ''),
+      items: [],
+      error: `Not sent: ${action} was cancelled before sending.`,
+      permissionDenied: false,
+      cancelled: true,
     };
   }
   const started = now();
