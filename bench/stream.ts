@@ -137,7 +137,8 @@ function startServer(stream: Stream): Promise<{ port: number; bodyWrittenAt: Pro
 async function runClient(name: string, stream: Stream): Promise<RunResult> {
   const server = await startServer(stream);
   try {
-    const child = spawn(process.execPath, [CLIENT_BUNDLE, name, String(server.port), String(stream.events)], {
+    const nodeFlags = (process.env.AMI_BENCH_NODE_FLAGS ?? '').split(' ').filter(Boolean);
+    const child = spawn(process.execPath, [...nodeFlags, CLIENT_BUNDLE, name, String(server.port), String(stream.events)], {
       cwd: ROOT,
       stdio: ['ignore', 'pipe', 'pipe'],
     });
@@ -148,7 +149,10 @@ async function runClient(name: string, stream: Stream): Promise<RunResult> {
     const killTimer = setTimeout(() => child.kill('SIGKILL'), CHILD_TIMEOUT_MS);
     const code = await new Promise<number | null>((done) => child.on('close', done));
     clearTimeout(killTimer);
-    const line = stdout.trim().split('\n').pop() ?? '';
+    const outputLines = stdout.trim().split('\n');
+    const line = outputLines.pop() ?? '';
+    // Diagnostics from AMI_BENCH_NODE_FLAGS (e.g. --trace-gc) go to stderr.
+    if (nodeFlags.length > 0 && outputLines.length > 0) process.stderr.write(`[${name}] ${outputLines.join(`\n[${name}] `)}\n`);
     let report: { events: number; checksum: number; endMs: number; peakRssMb: number };
     try {
       report = JSON.parse(line) as typeof report;
@@ -223,7 +227,7 @@ async function main(): Promise<void> {
   });
   const distinctChecksums = new Set(checksums.values());
   if (distinctChecksums.size > 1) {
-    process.stderr.write(`Note: clients read different value lengths (${[...checksums].map(([n, c]) => `${n}=${c}`).join(', ')}); ami-io trims values.\n`);
+    process.stderr.write(`Note: clients read different total value lengths (${[...checksums].map(([n, c]) => `${n}=${c}`).join(', ')}).\n`);
   }
   if (options.json) {
     process.stdout.write(`${JSON.stringify(rows)}\n`);

@@ -62,6 +62,8 @@ function runWorkbench(): void {
     keepaliveIntervalMs: 0,
   });
   client.onEvent((message) => {
+    // As `ami tail` does: events are consumed here, synchronously, so the connection's queue is kept empty.
+    client.events.clear();
     if (message.kind !== 'event') return;
     consume(message.get('Event'), message.get('Uniqueid'), message.get('Channel'));
   });

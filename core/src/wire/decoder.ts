@@ -76,6 +76,10 @@ function contentEnd(bytes: Buffer, start: number, end: number): number {
 
 /** Classifies a message by its first line [start, end) (line end excluded). */
 function classify(bytes: Buffer, start: number, end: number): number {
+  // Fast path for the usual exact-case `Event:`.
+  if (bytes[start] === 69 && end - start > 5 && bytes[start + 5] === COLON && bytes[start + 1] === 118 && bytes[start + 2] === 101 && bytes[start + 3] === 110 && bytes[start + 4] === 116) {
+    return KIND_EVENT;
+  }
   if (startsWithIgnoreCase(bytes, start, end, EVENT_PREFIX)) return KIND_EVENT;
   if (startsWithIgnoreCase(bytes, start, end, RESPONSE_PREFIX)) {
     let v = start + RESPONSE_PREFIX.length;
@@ -126,8 +130,38 @@ class FramedMessage implements AmiMessage {
   }
 
   get(name: string): string | undefined {
-    const index = this.findLine(name, 0);
-    return index < 0 ? undefined : this.valueOfLine(index, name.length);
+    // findLine + valueOfLine by hand: one small hot function warms up (gets optimised) sooner than three.
+    const nameLength = name.length;
+    const bytes = this.bytes;
+    const start = this.start;
+    const slab = this.slab;
+    const base = this.base;
+    const lineCount = this.lineCount;
+    let lineStart = start + slab[base];
+    for (let k = 0; k < lineCount; k++) {
+      const nextLineStart = start + slab[base + k + 1];
+      // The colon right after the name is the cheapest filter; then compare the name bytes.
+      if (nextLineStart - lineStart > nameLength && bytes[lineStart + nameLength] === COLON) {
+        let m = 0;
+        for (; m < nameLength; m++) {
+          let c = bytes[lineStart + m];
+          let d = name.charCodeAt(m);
+          if (c === d) continue;
+          if (c >= 65 && c <= 90) c |= 32;
+          if (d >= 65 && d <= 90) d |= 32;
+          if (c !== d) break;
+        }
+        if (m === nameLength) {
+          let valueStart = lineStart + nameLength + 1;
+          let lineEnd = nextLineStart - 1;
+          if (lineEnd > valueStart && bytes[lineEnd - 1] === CR) lineEnd--;
+          if (valueStart < lineEnd && bytes[valueStart] === SPACE) valueStart++;
+          return valueStart >= lineEnd ? '' : (bytes as FastSliceBuffer).utf8Slice(valueStart, lineEnd);
+        }
+      }
+      lineStart = nextLineStart;
+    }
+    return undefined;
   }
 
   getAll(name: string): string[] {
@@ -333,7 +367,7 @@ export class AmiDecoder {
       this.byteLength = inputLength;
       this.lineStart = offset;
       this.messageStart = -1;
-      this.scan(offset);
+      this.scan();
     } catch (error) {
       if (error instanceof AmiProtocolError) this.fail(error);
       throw error;
@@ -375,7 +409,7 @@ export class AmiDecoder {
 
   /** Frames what is complete in the carry; drops the carry once nothing in it is pending. */
   private settleCarry(): void {
-    this.scan(this.lineStart);
+    this.scan();
     if (this.messageStart < 0 && this.lineStart === this.byteLength) {
       this.carrying = false;
       this.bytes = undefined;
@@ -430,24 +464,23 @@ export class AmiDecoder {
     );
   }
 
-  /** A fresh slab for the message in progress (its line starts so far move along); earlier messages keep the old one. */
-  private growSlab(slabUsed: number): void {
-    const inProgress = this.messageStart >= 0 ? slabUsed - this.slabBase : 0;
+  /** A fresh slab; the message in progress (from slab index `base`, -1: none) moves along, earlier messages keep the old one. */
+  private growSlab(used: number, base: number): void {
+    const inProgress = base >= 0 ? used - base : 0;
     const fresh = new Int32Array(Math.max(SLAB_ENTRIES, inProgress * 2));
-    if (inProgress > 0) fresh.set(this.slab.subarray(this.slabBase, slabUsed));
+    if (inProgress > 0) fresh.set(this.slab.subarray(base, used));
     this.slab = fresh;
-    this.slabBase = 0;
     this.slabUsed = inProgress;
   }
 
   /**
-   * Frames every complete line of bytes[.., byteLength), looking for line ends from `from`. The hot loop
-   * works on locals; the finally block stores them so a throwing consumer or a cap leaves a consistent state.
+   * Frames every complete line of bytes[lineStart, byteLength). The hot loops work on locals; the finally
+   * block stores them so a throwing consumer or a cap leaves a consistent state.
    */
-  private scan(from: number): void {
+  private scan(): void {
     const bytes = this.bytes as Buffer;
     const length = this.byteLength;
-    const maxMessageBytes = this.maxMessageBytes;
+    const maxHeaders = this.maxHeaders;
     let lineStart = this.lineStart;
     let messageStart = this.messageStart;
     let kind = this.messageKind;
@@ -456,61 +489,79 @@ export class AmiDecoder {
     let slab = this.slab;
     let slabUsed = this.slabUsed;
     let slabBase = this.slabBase;
-    let pos = from;
     try {
-      for (;;) {
-        const lf = bytes.indexOf(LF, pos);
-        if (lf < 0 || lf >= length) break;
-        const blank = lf === lineStart || (lf === lineStart + 1 && bytes[lineStart] === CR);
-        if (slabUsed === slab.length) {
-          this.messageStart = messageStart;
-          this.slabBase = slabBase;
-          this.growSlab(slabUsed);
-          slab = this.slab;
-          slabUsed = this.slabUsed;
-          slabBase = this.slabBase;
-        }
+      outer: for (;;) {
         if (messageStart < 0) {
-          if (!blank) {
-            if (this.bannerPending) {
-              this.bannerPending = false;
-              const start = lineStart;
-              lineStart = pos = lf + 1;
-              this.deliverBanner(bytes, start, lf + 1);
-              continue;
-            }
-            messageStart = lineStart;
-            kind = classify(bytes, lineStart, lf);
-            lines = 1;
-            sawEndCommand = false;
-            slabBase = slabUsed;
-            slab[slabUsed++] = 0;
+          // Between messages: skip blank lines, then the banner or the first line of a message.
+          const lf = bytes.indexOf(LF, lineStart);
+          if (lf < 0 || lf >= length) break;
+          if (lf === lineStart || (lf === lineStart + 1 && bytes[lineStart] === CR)) {
+            lineStart = lf + 1;
+            continue;
           }
-        } else if (blank && (kind !== KIND_FOLLOWS || sawEndCommand)) {
-          const size = lineStart - messageStart;
-          slab[slabUsed++] = size;
-          const start = messageStart;
-          messageStart = -1;
-          lineStart = pos = lf + 1;
-          if (size > maxMessageBytes) throw this.tooLarge(size);
-          this.onMessage(
-            kind === KIND_FOLLOWS
-              ? new FollowsMessage(bytes.subarray(start, start + size))
-              : new FramedMessage(KIND_NAMES[kind], bytes, start, slab, slabBase, lines),
-          );
-          continue;
-        } else {
-          if (++lines > this.maxHeaders) {
+          if (this.bannerPending) {
+            this.bannerPending = false;
+            const start = lineStart;
+            lineStart = lf + 1;
+            this.deliverBanner(bytes, start, lf + 1);
+            continue;
+          }
+          if (slabUsed === slab.length) {
+            this.growSlab(slabUsed, -1);
+            slab = this.slab;
+            slabUsed = this.slabUsed;
+          }
+          messageStart = lineStart;
+          kind = classify(bytes, lineStart, lf);
+          lines = 1;
+          sawEndCommand = false;
+          slabBase = slabUsed;
+          slab[slabUsed++] = 0;
+          lineStart = lf + 1;
+        }
+        // Inside a message: one slab entry per line until the closing blank line.
+        for (;;) {
+          const lf = bytes.indexOf(LF, lineStart);
+          if (lf < 0 || lf >= length) break outer;
+          if (lf - lineStart < 2 && (lf === lineStart || bytes[lineStart] === CR)) {
+            if (kind !== KIND_FOLLOWS || sawEndCommand) {
+              const size = lineStart - messageStart;
+              if (slabUsed === slab.length) {
+                this.growSlab(slabUsed, slabBase);
+                slab = this.slab;
+                slabUsed = this.slabUsed;
+                slabBase = 0;
+              }
+              slab[slabUsed++] = size;
+              const start = messageStart;
+              messageStart = -1;
+              lineStart = lf + 1;
+              if (size > this.maxMessageBytes) throw this.tooLarge(size);
+              this.onMessage(
+                kind === KIND_FOLLOWS
+                  ? new FollowsMessage(bytes.subarray(start, start + size))
+                  : new FramedMessage(KIND_NAMES[kind], bytes, start, slab, slabBase, lines),
+              );
+              continue outer;
+            }
+          } else if (kind === KIND_FOLLOWS) {
+            sawEndCommand = endsWithEndCommand(bytes, lineStart, lf);
+          }
+          if (++lines > maxHeaders) {
             throw new AmiProtocolError(
-              `An AMI message has more than ${this.maxHeaders} header lines; closing the session. Raise maxHeaders if the server really sends messages this long.`,
+              `An AMI message has more than ${maxHeaders} header lines; closing the session. Raise maxHeaders if the server really sends messages this long.`,
               'too-many-headers',
             );
           }
+          if (slabUsed === slab.length) {
+            this.growSlab(slabUsed, slabBase);
+            slab = this.slab;
+            slabUsed = this.slabUsed;
+            slabBase = 0;
+          }
           slab[slabUsed++] = lineStart - messageStart;
-          if (kind === KIND_FOLLOWS && !blank) sawEndCommand = endsWithEndCommand(bytes, lineStart, lf);
+          lineStart = lf + 1;
         }
-        lineStart = pos = lf + 1;
-        if (messageStart >= 0 && lineStart - messageStart > maxMessageBytes) throw this.tooLarge(lineStart - messageStart);
       }
     } finally {
       this.lineStart = lineStart;
