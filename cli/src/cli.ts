@@ -5,6 +5,10 @@
 import { version } from '../../package.json';
 import { runLint } from './lint';
 import { runSend } from './send';
+import { runCommand } from './run';
+import { tailCommand } from './tail';
+import { captureCommand } from './capture';
+import { replayCommand } from './replay';
 
 /** A subcommand of `ami`. */
 export interface CliCommand {
@@ -18,6 +22,10 @@ export interface CliCommand {
 export const COMMANDS: Record<string, CliCommand> = {
   lint: { summary: 'check .ami scripts like the editor does (exit 1 on errors)', run: (argv) => runLint(argv) },
   send: { summary: 'send a .ami file\'s blocks and print every response and event as JSON lines', run: (argv) => runSend(argv) },
+  run: { summary: 'run .ami scripts as tests: check @expect lines, report, --junit FILE (exit 1 on failure)', run: (argv) => runCommand(argv) },
+  tail: { summary: 'stream events until Ctrl+C (--filter Event=Hangup, --json)', run: (argv) => tailCommand(argv) },
+  capture: { summary: 'record a session (redacted) to FILE.txt + .sent.txt + .meta.txt for ami replay', run: (argv) => captureCommand(argv) },
+  replay: { summary: 'serve a capture as a fake AMI server on 127.0.0.1 (prints the port)', run: (argv) => replayCommand(argv) },
 };
 
 /** Exit code for bad usage (unknown command, bad options). */

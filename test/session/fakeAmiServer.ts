@@ -11,13 +11,14 @@
 import { createHash, randomInt } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import * as net from 'node:net';
-import { join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import * as tls from 'node:tls';
 import { gunzipSync } from 'node:zlib';
 import {
   AmiRequest,
   FIXTURE_CAPTURES_DIR,
   RequestReader,
+  loadCapture,
   loadCaptures,
   type Capture,
   type RecordedExchange,
@@ -48,6 +49,8 @@ export interface FakeAmiServerOptions {
   closeMidList?: string;
   /** Serve TLS with this key and certificate (PEM). */
   tls?: { key: string | Buffer; cert: string | Buffer };
+  /** Capture files (`x.txt`, with x.sent.txt and x.meta.txt beside it) whose answers win over the others (`ami replay`). */
+  preferCaptures?: string[];
 }
 
 type EventMask = 'on' | 'off' | Set<string>;
@@ -99,6 +102,7 @@ export class FakeAmiServer {
   private readonly knownActions = new Set<string>();
   private readonly bestCache = new Map<string, RecordedExchange | undefined>();
   private readonly roAllowed = new Set<string>();
+  private readonly preferred = new Set<string>();
   private readonly banner: Buffer;
   private streamBytes: Buffer | undefined;
   private liveTimer: NodeJS.Timeout | undefined;
@@ -109,6 +113,11 @@ export class FakeAmiServer {
 
   constructor(private readonly options: FakeAmiServerOptions = {}) {
     this.captures = loadCaptures(options.capturesDir ?? defaultCapturesDir());
+    for (const file of options.preferCaptures ?? []) {
+      const name = basename(file).replace(/\.txt$/, '');
+      this.captures.set(name, loadCapture(dirname(file), name));
+      this.preferred.add(name);
+    }
     this.users = options.users ?? DEFAULT_USERS;
     this.timeScale = options.timeScale ?? 1;
     const bannerCapture = this.capture('01-banner');
@@ -442,6 +451,7 @@ export class FakeAmiServer {
       // Ties: the recording with the same ActionID, then the scenario this client used last.
       if (candidate.actionId !== undefined && candidate.actionId === (request.get('ActionID') ?? '').trim()) score += 0.5;
       if (candidate.capture === connection.lastCapture) score += 0.25;
+      if (this.preferred.has(candidate.capture)) score += 1000;
       if (score > bestScore) {
         best = candidate;
         bestScore = score;
@@ -609,4 +619,5 @@ async function main(): Promise<void> {
   }
 }
 
-if (require.main === module) void main();
+// Also bundled into dist/cli.js (ami replay): start only when this file itself is the program.
+if (require.main === module && /(?:simulator|fakeAmiServer)\.[cm]?[jt]s$/.test(process.argv[1] ?? '')) void main();

@@ -1,0 +1,144 @@
+/**
+ * `ami run FILE...`: runs `.ami` scripts as tests over one AMI connection. Blocks run in order, named blocks
+ * feed later ones, expectations are checked, a readable report goes to stdout (or `--json`), `--junit FILE`
+ * writes JUnit XML. Exit code: 0 all passed, 1 any failure, 2 usage / connection / login failure.
+ */
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { hostname } from 'node:os';
+import { dirname, relative, resolve } from 'node:path';
+import { runScript, type ScriptReport } from '../../core/src/expect/scriptRunner';
+import { parseScript } from '../../core/src/script/parser';
+import type { AmiClient } from '../../client/src/transport/amiClient';
+import { toJUnit } from './junit';
+import {
+  CONNECTION_FLAGS,
+  CONNECTION_HELP,
+  CONNECTION_VALUES,
+  EXIT_FAILED,
+  EXIT_OK,
+  EXIT_USAGE,
+  UsageError,
+  durationOf,
+  onInterrupt,
+  openConnection,
+  parseArgs,
+  processEnvironment,
+  promptLine,
+  reportError,
+  resolveConnection,
+  valueOf,
+  type CliEnvironment,
+} from './options';
+import { formatBlock, formatFileHeader, formatCounts, formatSummary, toJson, totals, type FileRun } from './report';
+
+export const RUN_HELP = `Usage: ami run FILE... (--connection NAME | --host H --user U [--port P]) [options]
+
+Runs .ami scripts as tests: blocks in order, {{variables}} resolved (a "# @name x" block feeds {{x.Header}},
+{{x.events.Event.Header}} to later blocks), @expect lines checked. A block without "@expect Response:" must
+answer Response: Success.
+
+Options:
+  --junit FILE             write a JUnit XML report (for CI)
+  --json                   print a JSON report instead of the text one
+  --continue-on-failure    run the blocks after a failing one (default: they are skipped)
+  --chain-wait 5s          how long a block waits for a named block's result that has not arrived yet
+${CONNECTION_HELP}
+
+Exit code: 0 every block passed, 1 a check failed or a block could not run, 2 usage or connection failure.
+`;
+
+const EMPTY_REPORT: ScriptReport = { blocks: [], passed: 0, failed: 0, errors: 0, skipped: 0, durationMs: 0 };
+
+/** Entry of `ami run`; resolves with the exit code. */
+export async function runCommand(argv: readonly string[], environment: CliEnvironment = processEnvironment()): Promise<number> {
+  const stdout = process.stdout;
+  const stderr = environment.stderr;
+  let client: AmiClient | undefined;
+  try {
+    const args = parseArgs(
+      argv,
+      { flags: [...CONNECTION_FLAGS, 'json', 'continue-on-failure', 'help'], values: [...CONNECTION_VALUES, 'junit', 'chain-wait'] },
+      'run',
+    );
+    if (args.flags.has('help')) {
+      stdout.write(RUN_HELP);
+      return EXIT_OK;
+    }
+    if (args.positionals.length === 0) throw new UsageError('name at least one .ami file to run (try ami run --help)');
+    const json = args.flags.has('json');
+    const junit = valueOf(args, 'junit');
+    const chainWaitMs = durationOf(args, 'chain-wait');
+    // Read every file first: a typo in a path is a usage error before anything is sent.
+    const files = args.positionals.map((file) => {
+      try {
+        return { file, text: readFileSync(resolve(environment.cwd, file), 'utf8') };
+      } catch (error) {
+        throw new UsageError(`cannot read ${file}: ${(error as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (error as Error).message}`);
+      }
+    });
+
+    const resolved = await resolveConnection(args, environment);
+    const started = new Date();
+    client = await openConnection(resolved);
+    let lost: string | undefined;
+    client.onState((state) => {
+      if (state.kind === 'failed' || (state.kind === 'closed' && state.reason !== 'closed by the user')) lost ??= state.reason ?? 'closed';
+    });
+    let interrupted = false;
+    const stopInterrupt = onInterrupt(() => {
+      interrupted = true;
+      stderr.write('\ninterrupted: finishing the current block, then logging off (Ctrl+C again to quit at once)\n');
+    });
+
+    const runs: FileRun[] = [];
+    try {
+      for (const { file, text } of files) {
+        const display = relative(environment.cwd, resolve(environment.cwd, file)) || file;
+        if (!json) stdout.write(`\n${formatFileHeader(display, resolved.target)}`);
+        if (interrupted || lost) {
+          runs.push({ file: display, report: EMPTY_REPORT, error: interrupted ? 'not run: interrupted' : `not run: connection lost (${lost})` });
+          continue;
+        }
+        const report = await runScript(parseScript(text), client, {
+          sources: {
+            profileVariables: resolved.profileVariables,
+            env: (name) => environment.env[name],
+            prompt: (label) => promptLine(label, environment),
+          },
+          continueOnFailure: args.flags.has('continue-on-failure'),
+          chainWaitMs,
+          shouldStop: () => interrupted || lost !== undefined,
+          onBlockDone: (block) => {
+            if (!json) stdout.write(formatBlock(block));
+          },
+        });
+        if (!json) {
+          for (const block of report.blocks) if (block.verdict === 'skipped') stdout.write(formatBlock(block));
+          stdout.write(`  ${formatCounts(report)}\n`);
+        }
+        runs.push({ file: display, report });
+      }
+    } finally {
+      stopInterrupt();
+    }
+
+    const sum = totals(runs);
+    const exitCode = lost !== undefined ? EXIT_USAGE : sum.failed + sum.errors + sum.fileErrors > 0 || interrupted ? EXIT_FAILED : EXIT_OK;
+    if (junit) {
+      const path = resolve(environment.cwd, junit);
+      mkdirSync(dirname(path), { recursive: true });
+      writeFileSync(path, toJUnit(runs, { timestamp: started, hostname: hostname(), target: resolved.target }));
+    }
+    if (json) stdout.write(`${toJson(runs, resolved.target, exitCode)}\n`);
+    else {
+      stdout.write(formatSummary(runs));
+      if (lost !== undefined) stdout.write(`connection lost: ${lost}\n`);
+      if (junit) stdout.write(`JUnit report: ${junit}\n`);
+    }
+    return exitCode;
+  } catch (error) {
+    return reportError(error, stderr, 'run');
+  } finally {
+    if (client) await client.close().catch(() => undefined);
+  }
+}
