@@ -28,7 +28,7 @@ export interface CodeServerOptions {
   readonly runDir: string;
   /** Workspace folder to open. */
   readonly workspace: string;
-  /** Extra user settings merged over {@link baseUserSettings}. */
+  /** Extra settings merged over {@link baseUserSettings} (written as user and as machine settings). */
   readonly userSettings?: Readonly<Record<string, unknown>>;
   /** Extra environment for the server and the extension host it forks. */
   readonly env?: Readonly<Record<string, string>>;
@@ -75,10 +75,12 @@ export async function startCodeServer(options: CodeServerOptions): Promise<CodeS
   for (const dir of [join(userDataDir, 'User'), extensionsDir, join(runDir, 'xdg-config'), join(runDir, 'xdg-data')]) {
     mkdirSync(dir, { recursive: true });
   }
-  writeFileSync(
-    join(userDataDir, 'User', 'settings.json'),
-    JSON.stringify({ ...baseUserSettings, ...options.userSettings }, null, 2),
-  );
+  // code-server is a remote window: settings with `machine` scope (ami.connections) are read from the
+  // Machine settings only, so both files get the same content.
+  const settings = JSON.stringify({ ...baseUserSettings, ...options.userSettings }, null, 2);
+  mkdirSync(join(userDataDir, 'Machine'), { recursive: true });
+  writeFileSync(join(userDataDir, 'User', 'settings.json'), settings);
+  writeFileSync(join(userDataDir, 'Machine', 'settings.json'), settings);
   const configFile = join(runDir, 'config.yaml');
   writeFileSync(configFile, `bind-addr: 127.0.0.1:${port}\nauth: none\ncert: false\n`);
 

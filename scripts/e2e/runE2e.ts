@@ -1,63 +1,33 @@
 // `npm run test:e2e`: the mocha suites inside a real VS Code extension host (code-server), then the Playwright UI
 // smoke tests. Options: --grep TEXT (only matching tests), --no-ui (API suites only), --keep (keep run folders).
-import * as esbuild from 'esbuild';
 import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { simulatorUser, startSimulator, type Simulator } from './simulator';
+import { simulatorScript, simulatorUser, startSimulator, type Simulator } from './simulator';
+import { stageExtension } from './stageExtension';
+import {
+  compileSuites,
+  contributesCommand,
+  groupEnv,
+  groupHasSuites,
+  groupUserSettings,
+  makeWrongSecret,
+  suiteGroups,
+  suiteWorkspace,
+  type SuiteGroup,
+  type SuiteResult,
+} from './suites';
 import { ensureTools, repoRoot, type E2eTools } from './tools';
 import { runUiSmoke, type UiTestResult } from './uiSmoke';
 import { openWorkbench } from './workbench';
 
 /** Where screenshots and logs go (kept by CI as artefacts). */
 export const outputDir = join(repoRoot, 'test-output', 'e2e');
-const compiledDir = join(repoRoot, '.e2e', 'out');
-const suiteGroups = ['trusted', 'untrusted'] as const;
-type SuiteGroup = (typeof suiteGroups)[number];
-
-interface SuiteResult {
-  group: string;
-  passes: number;
-  failures: number;
-  report: string[];
-}
-
-/** Compiles test/e2e (index + each group's *.test.ts) to .e2e/out, the extensionTestsPath VS Code loads. */
-async function compileSuites(): Promise<void> {
-  rmSync(compiledDir, { recursive: true, force: true });
-  const source = join(repoRoot, 'test', 'e2e');
-  const entryPoints = [join(source, 'index.ts')];
-  for (const group of suiteGroups) {
-    const dir = join(source, group);
-    if (!existsSync(dir)) continue;
-    for (const file of readdirSync(dir).filter((name) => name.endsWith('.test.ts'))) entryPoints.push(join(dir, file));
-  }
-  await esbuild.build({
-    entryPoints,
-    outbase: source,
-    outdir: compiledDir,
-    bundle: true,
-    platform: 'node',
-    target: 'node20',
-    format: 'cjs',
-    sourcemap: 'inline',
-    external: ['vscode', 'mocha'],
-    logLevel: 'warning',
-  });
-}
-
-/** User settings that point the extension at the simulator (host and port are machine-scoped settings). */
-function connectionSettings(simulator: Simulator | undefined): Record<string, unknown> {
-  if (!simulator) return {};
-  return {
-    'ami.connections': [
-      { name: 'simulator', host: simulator.host, port: simulator.port, username: simulatorUser.username },
-    ],
-  };
-}
+const wrongSecret = makeWrongSecret();
 
 /** Runs one group of API suites in a fresh workbench; resolves with mocha's counts and report. */
 async function runSuiteGroup(
   tools: E2eTools,
+  extension: { path: string; testsPath: string },
   group: SuiteGroup,
   runRoot: string,
   simulator: Simulator | undefined,
@@ -65,22 +35,15 @@ async function runSuiteGroup(
 ): Promise<SuiteResult> {
   const runDir = join(runRoot, group);
   const resultFile = join(runDir, 'result.json');
-  const env: Record<string, string> = { AMI_E2E_GROUP: group, AMI_E2E_RESULT_FILE: resultFile };
-  if (grep) env.AMI_E2E_GREP = grep;
-  if (simulator) {
-    env.AMI_E2E_SIMULATOR = JSON.stringify({ host: simulator.host, port: simulator.port, ...simulatorUser });
-  }
+  const env = groupEnv(group, resultFile, simulator, wrongSecret, grep);
   const workbench = await openWorkbench({
     tools,
     runDir,
-    workspaceTemplate: join(repoRoot, 'test', 'e2e', 'fixtures', 'workspace'),
-    userSettings: {
-      // trusted: trust off means every folder is trusted; untrusted: trust on and the folder never trusted.
-      'security.workspace.trust.enabled': group === 'untrusted',
-      ...connectionSettings(simulator),
-    },
+    workspaceTemplate: suiteWorkspace,
+    userSettings: groupUserSettings(group, simulator),
     env,
-    extensionTestsPath: join(compiledDir, 'index.js'),
+    extensionPath: extension.path,
+    extensionTestsPath: extension.testsPath,
   });
   const timeoutMs = 240_000;
   let timer: NodeJS.Timeout | undefined;
@@ -106,10 +69,31 @@ async function runSuiteGroup(
   }
 }
 
-/** Whether a group has any compiled suite file. */
-function groupHasSuites(group: SuiteGroup): boolean {
-  const dir = join(compiledDir, group);
-  return existsSync(dir) && readdirSync(dir).some((name) => name.endsWith('.test.js'));
+/** Every `*.log` file under `dir` (code-server, extension host, output channels, the page log). */
+function logFiles(dir: string): string[] {
+  return readdirSync(dir, { recursive: true, withFileTypes: true })
+    .filter((entry) => entry.isFile() && entry.name.endsWith('.log'))
+    .map((entry) => join(entry.parentPath, entry.name))
+    .filter((path) => !path.includes(`${join(dir, 'workspace')}/`) && !/\/chromium-[^/]+\//.test(path));
+}
+
+/**
+ * After the trusted group connected to the simulator: the extension's own log must exist and show the
+ * connection, and no log of the run may contain the secret or the wrong secret the suite tried.
+ */
+function checkSecretsNotLogged(runDir: string, secrets: readonly string[]): { name: string; error?: string } {
+  const name = 'the secret never appears in any log (output channels, extension host, code-server, page console)';
+  const files = logFiles(runDir);
+  const extensionLog = files.find((path) => path.endsWith(join('ami-workbench.ami-workbench', 'AMI Workbench.log')));
+  if (!extensionLog) return { name, error: `no "AMI Workbench" output channel log among ${files.length} log files` };
+  if (!/connected/.test(readFileSync(extensionLog, 'utf8'))) {
+    return { name, error: `${extensionLog} does not show a connection: the check would prove nothing` };
+  }
+  const leaks = files.filter((path) => {
+    const text = readFileSync(path, 'utf8');
+    return secrets.some((secret) => text.includes(secret));
+  });
+  return leaks.length > 0 ? { name, error: `a secret was written to ${leaks.join(', ')}` } : { name };
 }
 
 function argValue(flag: string): string | undefined {
@@ -126,23 +110,31 @@ async function main(): Promise<number> {
   const runRoot = join(repoRoot, '.e2e', 'runs', String(process.pid));
   rmSync(runRoot, { recursive: true, force: true });
 
-  const [tools] = await Promise.all([ensureTools(), compileSuites()]);
-  const simulator = existsSync(join(repoRoot, 'dist', 'simulator.js')) ? await startSimulator() : undefined;
+  const extensionPath = stageExtension(join(runRoot, 'extension'));
+  const [tools, testsPath] = await Promise.all([ensureTools(), compileSuites(extensionPath)]);
+  const extension = { path: extensionPath, testsPath };
+  const simulator = existsSync(simulatorScript) ? await startSimulator() : undefined;
   if (!simulator) console.log('dist/simulator.js not built: suites that need an AMI server are not registered');
   let passed = 0;
   let failed = 0;
   try {
     for (const group of suiteGroups) {
-      if (!groupHasSuites(group)) continue;
+      if (!groupHasSuites(testsPath, group)) continue;
       console.log(`\nAPI suite (${group} workspace) in the extension host:`);
-      const result = await runSuiteGroup(tools, group, runRoot, simulator, grep);
+      const result = await runSuiteGroup(tools, extension, group, runRoot, simulator, grep);
       console.log(result.report.join('\n'));
       passed += result.passes;
       failed += result.failures;
+      if (group === 'trusted' && simulator && contributesCommand('ami.connect') && !grep) {
+        const check = checkSecretsNotLogged(join(runRoot, group), [simulatorUser.secret, wrongSecret]);
+        console.log(check.error ? `  ✗ ${check.name}\n      ${check.error}` : `  ✔ ${check.name}`);
+        if (check.error) failed += 1;
+        else passed += 1;
+      }
     }
     if (!process.argv.includes('--no-ui')) {
       console.log('\nUI smoke tests (Playwright on the workbench):');
-      const results: UiTestResult[] = await runUiSmoke({ tools, runDir: join(runRoot, 'ui'), outputDir, grep });
+      const results: UiTestResult[] = await runUiSmoke({ tools, extensionPath, runDir: join(runRoot, 'ui'), outputDir, grep, simulator });
       for (const result of results) {
         console.log(result.error ? `  ✗ ${result.name}\n      ${result.error}` : `  ✔ ${result.name} (${result.durationMs}ms)`);
         if (result.screenshot) console.log(`      screenshot: ${result.screenshot}`);

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { launchBrowser, type HeadlessBrowser } from './browser';
 import { startCodeServer, type CodeServer } from './codeServer';
-import { repoRoot, type E2eTools } from './tools';
+import type { E2eTools } from './tools';
 
 /** What a workbench starts with. */
 export interface WorkbenchOptions {
@@ -15,6 +15,8 @@ export interface WorkbenchOptions {
   readonly workspaceTemplate: string;
   readonly userSettings?: Readonly<Record<string, unknown>>;
   readonly env?: Readonly<Record<string, string>>;
+  /** The extension folder to load (see stageExtension.ts). */
+  readonly extensionPath: string;
   /** Compiled extensionTestsPath to run in the extension host (the API suite); omit for UI or demo use. */
   readonly extensionTestsPath?: string;
   /** code-server port; 0 picks a free one. */
@@ -26,7 +28,7 @@ export interface Workbench {
   readonly server: CodeServer;
   /** The copied workspace folder that the workbench opened. */
   readonly workspace: string;
-  /** URL that opens the workspace with the extension loaded from this repository. */
+  /** URL that opens the workspace with the extension loaded from `extensionPath`. */
   readonly url: string;
   stop(): Promise<void>;
 }
@@ -41,7 +43,7 @@ export interface DrivenWorkbench extends Workbench {
   readonly log: string[];
 }
 
-/** Starts code-server on a copy of the workspace, loading the extension from the repository (no browser). */
+/** Starts code-server on a copy of the workspace, loading the extension from `extensionPath` (no browser). */
 export async function startWorkbench(options: WorkbenchOptions): Promise<Workbench> {
   mkdirSync(options.runDir, { recursive: true });
   const workspace = join(options.runDir, 'workspace');
@@ -58,7 +60,7 @@ export async function startWorkbench(options: WorkbenchOptions): Promise<Workben
   });
   const url = server.workbenchUrl({
     folder: workspace,
-    extensionDevelopmentPath: repoRoot,
+    extensionDevelopmentPath: options.extensionPath,
     extensionTestsPath: options.extensionTestsPath,
   });
   return {

@@ -107,3 +107,39 @@ export async function closeAllEditors(): Promise<void> {
   }
   await vscode.commands.executeCommand('workbench.action.closeAllEditors');
 }
+
+/** The AMI server the runner started for this suite (from `AMI_E2E_SIMULATOR`), if any. */
+export interface SimulatorTarget {
+  host: string;
+  port: number;
+  username: string;
+  secret: string;
+  /** A secret the simulator rejects (the runner also checks that it never reaches a log). */
+  wrongSecret: string;
+}
+
+/** Name of the connection profile the runner seeds in the user settings. */
+export const simulatorProfileName = 'simulator';
+
+/** The simulator target, or undefined when the runner did not start one. */
+export function simulatorTarget(): SimulatorTarget | undefined {
+  const raw = process.env.AMI_E2E_SIMULATOR;
+  return raw ? (JSON.parse(raw) as SimulatorTarget) : undefined;
+}
+
+type WindowFunctions = Record<string, (...args: unknown[]) => unknown>;
+
+/**
+ * Replaces a `vscode.window` function for the extension too (the extension host gives one API object per
+ * extension, and these tests run as part of the extension under test). Returns the calls seen and a restore.
+ */
+export function stubWindow(name: keyof typeof vscode.window, answer: (...args: unknown[]) => unknown): { calls: unknown[][]; restore(): void } {
+  const target = vscode.window as unknown as WindowFunctions;
+  const original = target[name];
+  const calls: unknown[][] = [];
+  target[name] = (...args: unknown[]) => {
+    calls.push(args);
+    return answer(...args);
+  };
+  return { calls, restore: () => void (target[name] = original) };
+}

@@ -59,7 +59,7 @@ describe('AMI language features', () => {
 
   it("shows Originate's synopsis on hover over the action name", async () => {
     const editor = await openWorkspaceFile('calls.ami');
-    const position = positionOf(editor.document, 'Originate', 3);
+    const position = positionOf(editor.document, 'Action: Originate', 'Action: Orig'.length);
     const hovers = await vscode.commands.executeCommand<vscode.Hover[]>('vscode.executeHoverProvider', editor.document.uri, position);
     assert.match(hoverText(hovers), /Originate a call\./);
   });

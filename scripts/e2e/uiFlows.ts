@@ -1,0 +1,71 @@
+// What a user does in the workbench, as Playwright steps shared by the UI smoke tests and `npm run demo -- --headless-check`.
+import type { FrameLocator, Page } from 'playwright-core';
+
+/** Selectors that worked on the VS Code 1.139 workbench (VSCODE-TESTING.md). */
+export const selectors = {
+  workbench: '.monaco-workbench',
+  explorerRow: '.explorer-folders-view .monaco-list-row',
+  quickInput: '.quick-input-widget input[type="text"]',
+  quickInputPassword: '.quick-input-widget input[type="password"]',
+  quickInputRow: '.quick-input-list .monaco-list-row',
+  editorLines: '.monaco-editor .view-lines',
+  suggestLabel: '.editor-widget.suggest-widget.visible .monaco-list-row .label-name',
+  hover: '.monaco-hover:not(.hidden) .monaco-hover-content',
+  codeLens: '.monaco-editor .codelens-decoration a',
+  squiggleError: '.monaco-editor .squiggly-error',
+  problemsRow: '.markers-panel .monaco-list-row',
+} as const;
+
+/** Waits until the workbench shows the workspace's files. */
+export async function waitForWorkbench(page: Page): Promise<void> {
+  await page.locator(selectors.workbench).waitFor({ timeout: 60_000 });
+  await page.locator(selectors.explorerRow).first().waitFor({ timeout: 60_000 });
+}
+
+/** Opens a workspace file through Quick Open and waits for its editor. */
+export async function openFile(page: Page, fileName: string): Promise<void> {
+  await page.keyboard.press('Control+P');
+  const input = page.locator(selectors.quickInput);
+  await input.waitFor({ state: 'visible' });
+  await input.fill(fileName);
+  await page.locator(selectors.quickInputRow, { hasText: fileName }).first().waitFor();
+  await page.keyboard.press('Enter');
+  await page.locator(`.tab.active[aria-label*="${fileName}"]`).waitFor();
+  await page.locator(selectors.editorLines).first().waitFor();
+}
+
+/** The document inside the AMI panel's webview (two nested iframes). */
+export function panelFrame(page: Page): FrameLocator {
+  return page.frameLocator('iframe.webview.ready').frameLocator('iframe#active-frame');
+}
+
+/**
+ * Clicks the first "▶ Run" CodeLens of the active editor, types the secret if VS Code asks for it (first run
+ * of a connection), and waits for the panel to show the run's result (status `success`) with at least one
+ * event tied to it, then switches the panel to its live event stream and waits for a row.
+ * Returns the run card's summary text and the names of the events tied to it.
+ */
+export async function runFirstBlockFromCodeLens(page: Page, secret: string | undefined): Promise<{ summary: string; events: string[] }> {
+  await page.locator(selectors.codeLens, { hasText: 'Run' }).first().waitFor({ timeout: 30_000 });
+  await page.locator(selectors.codeLens, { hasText: /^▶ Run$/ }).first().click();
+  const password = page.locator(selectors.quickInputPassword);
+  const panel = panelFrame(page);
+  const card = panel.locator('details.run').first();
+  // Either VS Code asks for the secret (nothing stored yet) or the run goes straight through.
+  await Promise.race([password.waitFor({ timeout: 30_000 }), card.waitFor({ timeout: 30_000 })]);
+  if (await password.isVisible()) {
+    if (secret === undefined) throw new Error('VS Code asks for the AMI secret, and none was given');
+    await password.fill(secret);
+    await page.keyboard.press('Enter');
+  }
+  const success = panel.locator('details.run.status-success').first();
+  await success.waitFor({ timeout: 30_000 });
+  const eventSummaries = success.locator('.run-events summary');
+  await eventSummaries.first().waitFor({ timeout: 30_000 });
+  const summary = (await success.locator('summary').first().innerText()).replace(/\s+/g, ' ').trim();
+  const events = (await eventSummaries.allInnerTexts()).map((text) => text.replace(/^\S+\s+/, '').trim());
+  await panel.locator('#tab-events').click();
+  await panel.locator('#event-list .row .name').first().waitFor({ timeout: 30_000 });
+  await panel.locator('#tab-results').click();
+  return { summary, events };
+}
