@@ -643,7 +643,14 @@ class Checker {
         return;
       }
       if (!/^[\w-]+=/.test(token.text)) {
-        this.add(tokenRange(token), DiagnosticSeverity.Error, DiagnosticCode.invalidExpect, `"${token.text}" is not a Header=value condition: write e.g. \`Response=Success\` (no spaces around =), or \`within 5s\` at the end.`);
+        // One diagnostic per line: the rest of the line is what needs rewriting.
+        this.add(
+          { start: tokenRange(token).start, end: tokenRange(tokens[tokens.length - 1]).end },
+          DiagnosticSeverity.Error,
+          DiagnosticCode.invalidExpect,
+          `"${token.text}" is not a Header=value condition: write e.g. \`Response=Success\` (no spaces around =), or \`within 5s\` at the end.`,
+        );
+        return;
       }
     }
   }

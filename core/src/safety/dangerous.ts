@@ -3,36 +3,44 @@
  * diagnostics and by the client right before it sends (with variables already substituted).
  */
 
-/** Actions that are dangerous whatever their headers (names lower-cased; Asterisk matches them case-insensitively). */
+/** Actions that are dangerous whatever their headers (Asterisk matches the names case-insensitively). */
 export const DANGEROUS_ACTIONS: Readonly<Record<string, string>> = {
-  command: 'runs an Asterisk CLI command, which can change or stop the PBX',
-  updateconfig: 'rewrites an Asterisk configuration file',
-  createconfig: 'creates a configuration file on the Asterisk server',
-  getconfig: 'reads any Asterisk configuration file, including secrets it contains (CVE-2024-49215)',
-  getconfigjson: 'reads any Asterisk configuration file, including secrets it contains (CVE-2024-49215)',
-  listcategories: 'reads the structure of any configuration file (CVE-2024-49215)',
-  moduleload: 'loads, unloads or reloads Asterisk modules',
-  moduleunload: 'unloads Asterisk modules',
-  reload: 'reloads Asterisk configuration and modules',
-  restart: 'restarts Asterisk',
-  shutdown: 'stops Asterisk',
-  dbdeltree: 'deletes a whole family from the Asterisk database',
+  Command: 'runs an Asterisk CLI command, which can change or stop the PBX',
+  UpdateConfig: 'rewrites an Asterisk configuration file',
+  CreateConfig: 'creates a configuration file on the Asterisk server',
+  GetConfig: 'reads any Asterisk configuration file, including secrets it contains (CVE-2024-49215)',
+  GetConfigJSON: 'reads any Asterisk configuration file, including secrets it contains (CVE-2024-49215)',
+  ListCategories: 'reads the structure of any configuration file (CVE-2024-49215)',
+  ModuleLoad: 'loads, unloads or reloads Asterisk modules',
+  ModuleUnload: 'unloads Asterisk modules',
+  Reload: 'reloads Asterisk configuration and modules',
+  Restart: 'restarts Asterisk',
+  Shutdown: 'stops Asterisk',
+  DBDelTree: 'deletes a whole family from the Asterisk database',
 };
 
-/** Dialplan applications that make an Originate run code, record or re-enter the manager (lower-cased). */
+/** Dialplan applications that make an Originate run code, record or re-enter the manager. */
 export const DANGEROUS_ORIGINATE_APPLICATIONS: Readonly<Record<string, string>> = {
-  system: 'runs a shell command on the Asterisk server',
-  trysystem: 'runs a shell command on the Asterisk server',
-  exec: 'runs any dialplan application',
-  execif: 'runs any dialplan application',
-  agi: 'runs an AGI script on the Asterisk server',
-  eagi: 'runs an AGI script on the Asterisk server',
-  externalivr: 'starts an external program on the Asterisk server (AST-2012-004)',
-  mixmonitor: 'records the call and can run a shell command when it ends',
-  originate: 'starts further calls from the server',
-  reload: 'reloads Asterisk configuration and modules',
-  dbdeltree: 'deletes a whole family from the Asterisk database',
+  System: 'runs a shell command on the Asterisk server',
+  TrySystem: 'runs a shell command on the Asterisk server',
+  Exec: 'runs any dialplan application',
+  ExecIf: 'runs any dialplan application',
+  AGI: 'runs an AGI script on the Asterisk server',
+  EAGI: 'runs an AGI script on the Asterisk server',
+  ExternalIVR: 'starts an external program on the Asterisk server (AST-2012-004)',
+  MixMonitor: 'records the call and can run a shell command when it ends',
+  Originate: 'starts further calls from the server',
+  Reload: 'reloads Asterisk configuration and modules',
+  DBdeltree: 'deletes a whole family from the Asterisk database',
 };
+
+/** Lower-cased name → [canonical name, reason]. */
+function lowerIndex(table: Readonly<Record<string, string>>): Map<string, [string, string]> {
+  return new Map(Object.entries(table).map(([name, reason]) => [name.toLowerCase(), [name, reason]]));
+}
+
+const actionIndex = lowerIndex(DANGEROUS_ACTIONS);
+const applicationIndex = lowerIndex(DANGEROUS_ORIGINATE_APPLICATIONS);
 
 /** The Queue application's AGI argument (0-based position in its comma-separated arguments). */
 const QUEUE_AGI_ARGUMENT = 5;
@@ -52,7 +60,7 @@ const VARIABLE_ACTIONS: Readonly<Record<string, readonly string[]>> = {
 
 export interface DangerAssessment {
   dangerous: boolean;
-  /** Why, as a phrase that completes "This action …" (e.g. "runs a shell command on the Asterisk server"). */
+  /** Why, as a sentence without final period naming the action (e.g. "Command runs an Asterisk CLI command…"). */
   reason?: string;
 }
 
@@ -75,14 +83,14 @@ function splitArguments(data: string): string[] {
  */
 export function assessDanger(action: string, headers: ReadonlyArray<readonly [string, string]>): DangerAssessment {
   const name = action.trim().toLowerCase();
-  const fixed = DANGEROUS_ACTIONS[name];
-  if (fixed) return { dangerous: true, reason: `${action.trim()} ${fixed}` };
+  const fixed = actionIndex.get(name);
+  if (fixed) return { dangerous: true, reason: `${fixed[0]} ${fixed[1]}` };
 
   if (name === 'originate') {
     for (const application of headerValues(headers, 'Application')) {
       const appName = application.trim().toLowerCase();
-      const why = DANGEROUS_ORIGINATE_APPLICATIONS[appName];
-      if (why) return { dangerous: true, reason: `Originate with Application ${application.trim()} ${why}` };
+      const why = applicationIndex.get(appName);
+      if (why) return { dangerous: true, reason: `Originate with Application ${why[0]} ${why[1]}` };
       if (appName === 'queue') {
         const agi = headerValues(headers, 'Data').some((data) => (splitArguments(data)[QUEUE_AGI_ARGUMENT] ?? '').trim() !== '');
         if (agi) return { dangerous: true, reason: 'Originate with Application Queue and an AGI argument runs an AGI script on the Asterisk server' };
@@ -108,7 +116,7 @@ export function assessDanger(action: string, headers: ReadonlyArray<readonly [st
         if (match) {
           return {
             dangerous: true,
-            reason: `${action.trim()} evaluates ${match[1].toUpperCase()}(), which reaches the shell, files, databases or the network`,
+            reason: `${name === 'getvar' ? 'Getvar' : name === 'setvar' ? 'Setvar' : 'Status'} evaluates ${match[1].toUpperCase()}(), which reaches the shell, files, databases or the network`,
           };
         }
       }
