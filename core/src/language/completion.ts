@@ -119,7 +119,7 @@ class CompletionContext {
         label: '@name',
         kind: CompletionItemKind.Keyword,
         detail: 'Names the block so later blocks can use its results as {{name.Field}}',
-        filterText: directive[2],
+        filterText: 'name',
         textEdit: { range: this.wordRange(directive[1].length, /[\w-]/), newText: 'name ' },
       },
     ];
