@@ -32,6 +32,8 @@ const SPACE = 32;
 
 /** Line starts are stored in shared Int32Array slabs so a message costs one small object. */
 const SLAB_ENTRIES = 8192;
+/** The first slab is small: the growth path then runs early, while the JIT still collects type feedback. */
+const FIRST_SLAB_ENTRIES = 256;
 /** A carry buffer starts at twice the tail, at least this big (small ones come from Node's pool). */
 const MIN_CARRY_BYTES = 512;
 
@@ -321,7 +323,7 @@ export class AmiDecoder {
   private messageLines = 0;
   private sawEndCommand = false;
 
-  private slab = new Int32Array(SLAB_ENTRIES);
+  private slab = new Int32Array(FIRST_SLAB_ENTRIES);
   private slabUsed = 0;
   /** Slab index of the message in progress' first line. */
   private slabBase = 0;
@@ -506,32 +508,27 @@ export class AmiDecoder {
             this.deliverBanner(bytes, start, lf + 1);
             continue;
           }
-          if (slabUsed === slab.length) {
-            this.growSlab(slabUsed, -1);
-            slab = this.slab;
-            slabUsed = this.slabUsed;
-          }
           messageStart = lineStart;
           kind = classify(bytes, lineStart, lf);
-          lines = 1;
+          lines = 0;
           sawEndCommand = false;
-          slabBase = slabUsed;
-          slab[slabUsed++] = 0;
-          lineStart = lf + 1;
+          slabBase = -1;
         }
-        // Inside a message: one slab entry per line until the closing blank line.
+        // Inside a message (its first line included): one slab entry per line until the closing blank line.
         for (;;) {
           const lf = bytes.indexOf(LF, lineStart);
           if (lf < 0 || lf >= length) break outer;
-          if (lf - lineStart < 2 && (lf === lineStart || bytes[lineStart] === CR)) {
+          // The only slab write site: one growth path, exercised early (small first slab).
+          if (slabUsed === slab.length) {
+            this.growSlab(slabUsed, slabBase);
+            slab = this.slab;
+            slabUsed = this.slabUsed;
+            if (slabBase >= 0) slabBase = 0;
+          }
+          if (slabBase < 0) slabBase = slabUsed;
+          if (lines > 0 && lf - lineStart < 2 && (lf === lineStart || bytes[lineStart] === CR)) {
             if (kind !== KIND_FOLLOWS || sawEndCommand) {
               const size = lineStart - messageStart;
-              if (slabUsed === slab.length) {
-                this.growSlab(slabUsed, slabBase);
-                slab = this.slab;
-                slabUsed = this.slabUsed;
-                slabBase = 0;
-              }
               slab[slabUsed++] = size;
               const start = messageStart;
               messageStart = -1;
@@ -552,12 +549,6 @@ export class AmiDecoder {
               `An AMI message has more than ${maxHeaders} header lines; closing the session. Raise maxHeaders if the server really sends messages this long.`,
               'too-many-headers',
             );
-          }
-          if (slabUsed === slab.length) {
-            this.growSlab(slabUsed, slabBase);
-            slab = this.slab;
-            slabUsed = this.slabUsed;
-            slabBase = 0;
           }
           slab[slabUsed++] = lineStart - messageStart;
           lineStart = lf + 1;
