@@ -3,7 +3,7 @@
  * Grammar (case-insensitive keywords):
  *   Response: <Word>
  *   Event: <Name> [Header=value | Header="value with spaces"]... [within <N>s|<N>ms]
- *   List: [=|>=|<=|>|<]<N>
+ *   List: <N> | >=<N>
  * `{{variables}}` stay intact inside tokens (they may contain spaces, e.g. `{{$env NAME}}`).
  */
 import type { EventExpectation, Expectation, ExpectParse, ExpectSyntaxError, FieldCondition, ListOperator } from './types';
@@ -78,9 +78,9 @@ function tokenize(text: string, from: number): { tokens: Token[] } | { quoteAt: 
 
 const NAME = /^(?:[A-Za-z][\w-]*|\{\{[^}]*\}\})$/;
 const FIELD_NAME = /^[A-Za-z][\w-]*(?:\([^()]*\))?$/;
-const DURATION = /^(\d+(?:\.\d+)?)\s*(ms|s|m)$/i;
+const DURATION = /^(\d+(?:\.\d+)?)(ms|s|m)$/i;
 
-/** Parses `within` values: `5s`, `500ms`, `1.5s`, `2m`. Undefined when not a duration. */
+/** Parses durations: `5s`, `500ms`, `1.5s`, `2m` (`within` takes s and ms only). Undefined when not one. */
 export function parseDuration(text: string): number | undefined {
   const match = DURATION.exec(text.trim());
   if (!match) return undefined;
@@ -112,14 +112,10 @@ function parseEvent(text: string, from: number): ExpectParse {
   for (let k = 0; k < rest.length; k++) {
     const token = rest[k];
     if (token.text.toLowerCase() === 'within' && !text.slice(token.start, token.end).includes('=')) {
-      // `within 5s`, `within 5 s`; it must come last.
-      let durationText = rest[k + 1]?.text ?? '';
-      let last = k + 1;
-      if (/^\d+(\.\d+)?$/.test(durationText) && rest[k + 2] && /^(ms|s|m)$/i.test(rest[k + 2].text)) {
-        durationText += rest[k + 2].text;
-        last = k + 2;
-      }
-      const ms = parseDuration(durationText);
+      // `within 5s` or `within 500ms`, last on the line.
+      const durationText = rest[k + 1]?.text ?? '';
+      const last = k + 1;
+      const ms = /^\d+(\.\d+)?(s|ms)$/.test(durationText) ? parseDuration(durationText) : undefined;
       const end = rest[last]?.end ?? token.end;
       if (ms === undefined) {
         return fail('expect-within', 'write the wait as "within 5s" or "within 500ms"', token.start, end);
@@ -138,24 +134,26 @@ function parseEvent(text: string, from: number): ExpectParse {
     const equals = raw.indexOf('=');
     const fieldName = equals > 0 ? raw.slice(0, equals) : '';
     if (equals <= 0 || !FIELD_NAME.test(fieldName)) {
-      return fail('expect-field', `"${raw}" is not a Header=value condition (e.g. Cause=16, Channel="PJSIP/100-0001")`, token.start, token.end);
+      // One error for the rest of the line: that is what needs rewriting.
+      return fail('expect-field', `"${raw}" is not a Header=value condition (e.g. Cause=16, Channel="PJSIP/100-0001"; no spaces around =)`, token.start, rest[rest.length - 1].end);
     }
     // The token's text has quotes removed; the value is what follows the first "=".
     fields.push({ name: fieldName, value: token.text.slice(token.text.indexOf('=') + 1) });
   }
   const expectation: EventExpectation = { kind: 'event', event: name.text, fields, withinMs, withinGiven };
-  return { ok: true, expectation };
+  return { ok: true, expectation, span: { start: name.start, end: name.end } };
 }
 
 function parseList(text: string, from: number): ExpectParse {
   const body = text.slice(from).trim();
-  const match = /^(>=|<=|=|>|<)?\s*(\d+)$/.exec(body);
+  const match = /^(>=)?\s*(\d+)$/.exec(body);
   if (!match) {
     return fail('expect-list', 'write the item count as "@expect List: 3" or "@expect List: >=1"', from, text.length);
   }
   const count = Number(match[2]);
   if (!Number.isSafeInteger(count)) return fail('expect-list', 'the item count is too large', from, text.length);
-  return { ok: true, expectation: { kind: 'list', operator: (match[1] ?? '=') as ListOperator, count } };
+  const start = from + (text.length - from - text.slice(from).trimStart().length);
+  return { ok: true, expectation: { kind: 'list', operator: (match[1] ?? '=') as ListOperator, count }, span: { start, end: text.trimEnd().length } };
 }
 
 function parseResponse(text: string, from: number): ExpectParse {
@@ -165,7 +163,7 @@ function parseResponse(text: string, from: number): ExpectParse {
   if (tokens.length !== 1 || !NAME.test(text.slice(tokens[0].start, tokens[0].end))) {
     return fail('expect-response', `write one status: "@expect Response: Success" (or ${KNOWN_RESPONSE_STATUSES.slice(1).join(', ')})`, from, text.length);
   }
-  return { ok: true, expectation: { kind: 'response', status: tokens[0].text } };
+  return { ok: true, expectation: { kind: 'response', status: tokens[0].text }, span: { start: tokens[0].start, end: tokens[0].end } };
 }
 
 /** Parses the text after `@expect` (ExpectLine.text). Offsets in errors index into `text`. */

@@ -30,8 +30,8 @@ export interface EventExpectation {
   withinGiven: boolean;
 }
 
-/** List comparison operators (`N` means `=`). */
-export type ListOperator = '=' | '>=' | '<=' | '>' | '<';
+/** List comparison: `N` (exactly) or `>=N`. */
+export type ListOperator = '=' | '>=';
 
 /** `@expect List: 3`, `@expect List: >=1` */
 export interface ListExpectation {
@@ -51,7 +51,10 @@ export interface ExpectSyntaxError {
   end: number;
 }
 
-export type ExpectParse = { ok: true; expectation: Expectation } | { ok: false; error: ExpectSyntaxError };
+/** A parsed expectation; `span` locates its main word in the text (the status, the event name or the count). */
+export type ExpectParse =
+  | { ok: true; expectation: Expectation; span: { start: number; end: number } }
+  | { ok: false; error: ExpectSyntaxError };
 
 /** How one expectation came out. */
 export type OutcomeStatus = 'pass' | 'fail' | 'pending';
