@@ -101,6 +101,7 @@ export class FakeAmiServer {
   private readonly templates = new Map<RecordedExchange, ReplyTemplate>();
   private readonly knownActions = new Set<string>();
   private readonly bestCache = new Map<string, RecordedExchange | undefined>();
+  private readonly recordedIds = new Set<string>();
   private readonly roAllowed = new Set<string>();
   private readonly preferred = new Set<string>();
   private readonly banner: Buffer;
@@ -125,6 +126,7 @@ export class FakeAmiServer {
     for (const capture of this.captures.values()) {
       for (const exchange of capture.exchanges) {
         if (exchange.reply.length === 0) continue;
+        if (exchange.actionId !== undefined) this.recordedIds.add(exchange.actionId);
         const list = this.byAction.get(exchange.action) ?? [];
         list.push(exchange);
         this.byAction.set(exchange.action, list);
@@ -419,7 +421,8 @@ export class FakeAmiServer {
 
   /** The recorded exchange whose request headers look most like this one (same action). */
   private bestExchange(connection: Connection, request: AmiRequest, action: string): RecordedExchange | undefined {
-    const lines = request.lines.filter((line) => !/^actionid:/i.test(line));
+    // The ActionID is part of the key only when a recording used it (it breaks ties in the scoring).
+    const lines = request.lines.filter((line) => !/^actionid:/i.test(line) || this.recordedIds.has((request.get('ActionID') ?? '').trim()));
     const key = `${connection.user}\n${connection.lastCapture}\n${lines.join('\n')}`;
     if (this.bestCache.has(key)) return this.bestCache.get(key);
     const best = this.scoreExchanges(connection, request, action);
