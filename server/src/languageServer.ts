@@ -79,7 +79,7 @@ export function startLanguageServer(
   const languageSettings = async (uri: string): Promise<LanguageSettings> => {
     const documentSettings = await settings.forDocument(uri);
     return {
-      asteriskVersion: settings.checkBranch(live.branch ?? undefined, 'the connected server') ?? documentSettings.asteriskVersion,
+      asteriskVersion: settings.checkBranch(live.branch, 'the connected server') ?? documentSettings.asteriskVersion,
       allowedActions: liveAllowedActions,
       profileVariables: live.profileVariables ?? undefined,
     };

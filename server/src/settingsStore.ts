@@ -2,12 +2,12 @@
  * `ami.*` settings for each document: pulled with workspace/configuration when the client supports it (VS Code,
  * Neovim, Helix), else taken from didChangeConfiguration's payload. Cached until the configuration changes.
  */
-import type { Connection, InitializeParams } from 'vscode-languageserver/node';
+import { MessageType, ShowMessageNotification, type Connection, type InitializeParams } from 'vscode-languageserver/node';
 import { getCatalogue } from '../../core/src/catalogue/index';
 
 /** The `ami` settings section, as the server understands it. */
 export interface AmiSettings {
-  /** A branch present in the catalogue, or undefined for the newest. */
+  /** As configured (`"20"`, `"20.5.1"`); undefined for the catalogue's newest. */
   asteriskVersion?: string;
 }
 
@@ -63,8 +63,8 @@ export class SettingsStore {
   }
 
   /**
-   * Normalises a branch ("20", "20.5.1", 20) to one the catalogue covers; otherwise warns once, naming the
-   * branches that are available, and returns undefined (the newest branch is used).
+   * Normalises the connected server's branch ("20", "20.5.1", 20) to one the catalogue covers; otherwise warns
+   * once, naming the branches that are available, and returns undefined (the setting applies).
    */
   checkBranch(value: unknown, source: string): string | undefined {
     if (value === undefined || value === null || value === '') return undefined;
@@ -76,14 +76,18 @@ export class SettingsStore {
       this.warned.add(key);
       const message = `AMI: Asterisk version "${String(value)}" from ${source} is not one the catalogue knows (${branches.join(', ')}); checking against ${branches[branches.length - 1]} instead.`;
       this.connection.console.warn(message);
-      void this.connection.window.showWarningMessage(message);
+      // A notification, not showWarningMessage (a request some clients do not answer).
+      void this.connection.sendNotification(ShowMessageNotification.type, { type: MessageType.Warning, message });
     }
     return undefined;
   }
 
+  // An unknown version is passed on: the language service reports it in the document, naming the known ones.
   private parse(value: unknown): AmiSettings {
     if (!isRecord(value)) return {};
-    return { asteriskVersion: this.checkBranch(value.asteriskVersion, 'the setting ami.asteriskVersion') };
+    const version = value.asteriskVersion;
+    if (typeof version === 'number') return { asteriskVersion: String(version) };
+    return typeof version === 'string' && version.trim() !== '' ? { asteriskVersion: version.trim() } : {};
   }
 }
 

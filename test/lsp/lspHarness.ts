@@ -18,6 +18,7 @@ import {
   PublishDiagnosticsNotification,
   RegistrationRequest,
   ShowMessageNotification,
+  ShowMessageRequest,
   ShutdownRequest,
   StreamMessageReader,
   StreamMessageWriter,
@@ -70,6 +71,10 @@ export class LspSession {
     });
     this.connection.onNotification(ShowMessageNotification.type, (params) => {
       this.logs.push(params);
+    });
+    this.connection.onRequest(ShowMessageRequest.type, (params) => {
+      this.logs.push(params);
+      return null;
     });
     this.connection.onNotification(PublishDiagnosticsNotification.type, (params) => {
       this.latestDiagnostics.set(params.uri, params);
@@ -205,6 +210,11 @@ export class LspSession {
     this.connection.dispose();
     if (this.alive) this.child.kill('SIGKILL');
   }
+}
+
+/** A diagnostic's message as text (LSP 3.18 also allows Markdown). */
+export function messageOf(diagnostic: Diagnostic): string {
+  return typeof diagnostic.message === 'string' ? diagnostic.message : diagnostic.message.value;
 }
 
 /** Diagnostic codes as strings, for assertions. */

@@ -22,7 +22,7 @@ import {
 } from 'vscode-languageserver-protocol/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { BlockAtPositionRequest, LiveServerInfoNotification } from '../../protocol/src/lspExtensions';
-import { LspSession, positionAfter } from './lspHarness';
+import { LspSession, codesOf, messageOf, positionAfter } from './lspHarness';
 
 const uri = (name: string): string => `file:///workspace/${name}.ami`;
 
@@ -307,6 +307,10 @@ describe('language server over stdio', () => {
     assert.ok(hover, 'the server still answers after the garbage');
   });
 
+  it('logged no errors (no handler threw, even on garbage)', () => {
+    assert.deepEqual(session.logs.filter((log) => log.type === 1), []);
+  });
+
   it('shuts down and exits cleanly', async () => {
     assert.equal(await session.shutdown(), 0);
   });
@@ -329,12 +333,16 @@ describe('language server process lifetime', () => {
     try {
       const result = await session.initialize({}, { configurationPull: false, initializationOptions: { ami: { asteriskVersion: '17' } } });
       assert.ok(result.capabilities.hoverProvider);
-      // An unknown branch is reported, naming the branches that exist, instead of being silently ignored.
-      await session.open(uri('pushed'), 'Action: Ping\n');
-      await session.diagnostics(uri('pushed'), () => true, { includeLatest: true });
-      const warning = session.logs.find((log) => log.message.includes('"17"'));
-      assert.ok(warning, JSON.stringify(session.logs));
-      assert.match(warning.message, /18, 20, 21, 22, 23/);
+      // An unknown branch is reported in the document, naming the branches that exist.
+      const pushed = uri('pushed');
+      await session.open(pushed, 'Action: PJSIPShowMaintenance\n');
+      const unknown = await session.diagnostics(pushed, () => true, { includeLatest: true });
+      assert.deepEqual(codesOf(unknown.diagnostics), ['ami-unknown-asterisk-version']);
+      assert.match(messageOf(unknown.diagnostics[0]), /"17"/);
+      // Pushed settings (no workspace/configuration): 18 has no PJSIPShowMaintenance.
+      await session.changeConfiguration({ asteriskVersion: '18' });
+      const older = await session.diagnostics(pushed, (params) => codesOf(params.diagnostics).includes('ami-action-not-in-version'));
+      assert.ok(!codesOf(older.diagnostics).includes('ami-unknown-asterisk-version'));
       assert.equal(await session.shutdown(), 0);
     } finally {
       session.dispose();
