@@ -48,6 +48,7 @@ test('collapses runs of blank lines to one, and trailing blank lines to the fina
   assert.equal(formatted('Action: Ping\n\n\n\n  \nAction: CoreStatus\n\n\n'), 'Action: Ping\n\nAction: CoreStatus\n');
   assert.equal(formatted('Action: Ping\r\n\r\n\r\nAction: CoreStatus\r\n'), 'Action: Ping\r\n\r\nAction: CoreStatus\r\n');
   assert.equal(formatted('\n\n\nAction: Ping'), '\nAction: Ping');
+  assert.equal(formatted('action:ping\r\r\raction:ping'), 'Action: ping\r\rAction: ping');
 });
 
 test('formatting is idempotent', () => {

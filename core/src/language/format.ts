@@ -2,7 +2,7 @@ import type { FormattingOptions, Range, TextEdit } from 'vscode-languageserver-t
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import { getCatalogue, type Catalogue } from '../catalogue/index';
 import type { Script } from '../script/types';
-import { existsIn, getScript, lineText } from './documents';
+import { existsIn, getScript } from './documents';
 
 /**
  * Formats the document (or the lines `range` touches): header lines become `Name: value` (no indentation, no
@@ -31,6 +31,9 @@ export function format(
     }
   }
 
+  // Same line breaks as TextDocument and the parser: CRLF, LF, or a lone CR.
+  const lines = document.getText().split(/\r\n|\r|\n/);
+  const lineText = (line: number): string => lines[line] ?? '';
   const edits: TextEdit[] = [];
   const replaceLine = (line: number, oldText: string, newText: string): void => {
     if (oldText === newText) return;
@@ -38,7 +41,7 @@ export function format(
   };
   let line = firstLine;
   while (line <= lastLine) {
-    const text = lineText(document, line);
+    const text = lineText(line);
     if (text.trim() !== '') {
       const names = headerLines.get(line);
       replaceLine(line, text, (names && formatHeader(text, names)) || text.trimEnd());
@@ -46,10 +49,10 @@ export function format(
       continue;
     }
     let runEnd = line;
-    while (runEnd + 1 <= lastLine && lineText(document, runEnd + 1).trim() === '') runEnd++;
+    while (runEnd + 1 <= lastLine && lineText(runEnd + 1).trim() === '') runEnd++;
     if (runEnd === document.lineCount - 1) {
       // Blank lines at the end: keep only the final line break (nothing when the whole document is blank).
-      const end = { line: runEnd, character: lineText(document, runEnd).length };
+      const end = { line: runEnd, character: lineText(runEnd).length };
       if (runEnd > line || text !== '') edits.push({ range: { start: { line, character: 0 }, end }, newText: '' });
     } else {
       replaceLine(line, text, '');
