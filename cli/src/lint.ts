@@ -130,7 +130,8 @@ export async function runLint(argv: string[], io: LintIo = defaultIo()): Promise
     const variables = args.values.get('var');
     if (variables) settings.profileVariables = parseVariables(variables);
   } catch (error) {
-    io.err(`ami lint: ${(error as Error).message}\n${error instanceof UsageError ? 'run ami lint --help for usage\n' : ''}`);
+    const message = (error as Error).message;
+    io.err(`ami lint: ${message}\n${error instanceof UsageError && !message.includes('--help') ? 'run ami lint --help for usage\n' : ''}`);
     return EXIT_USAGE;
   }
 
