@@ -175,6 +175,29 @@ describe('AmiConnection', () => {
     assert.match(links[1].written[0].toString(), /^Action: Login/);
   });
 
+  it('reconnectNow() skips the wait (once), and restarts after a failure', async () => {
+    const { connection, links, refuse, accept } = setup({ reconnect: false });
+    connection.start();
+    refuse();
+    assert.equal(connection.state.kind, 'failed');
+    connection.reconnectNow();
+    connection.reconnectNow();
+    assert.equal(links.length, 2, 'one attempt, even when asked twice');
+    accept();
+    await flush();
+    assert.equal(connection.state.kind, 'connected');
+
+    const retrying = setup();
+    retrying.connection.start();
+    retrying.refuse();
+    assert.equal(retrying.connection.state.kind, 'retrying');
+    retrying.connection.reconnectNow();
+    assert.equal(retrying.links.length, 2);
+    assert.equal(retrying.clock.pendingTimers > 0, true);
+    retrying.clock.advance(5000);
+    assert.equal(retrying.links.length, 2, 'the cancelled retry timer does not start another attempt');
+  });
+
   it('times out a connect that never opens, then retries', () => {
     const { connection, clock, links } = setup({ connectTimeoutMs: 3000 });
     connection.start();

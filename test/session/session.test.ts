@@ -119,6 +119,19 @@ describe('AmiSession: banner and login', () => {
     assert.equal(h.closed(), true);
   });
 
+  it('closes with a clear error when a message exceeds the size cap, failing what is pending', async () => {
+    const h = await loggedIn({ limits: { maxMessageBytes: 4096 } });
+    let reason: AmiConnectError | undefined;
+    h.session.onClosed((r) => (reason = r));
+    const pending = h.session.send([['Action', 'Ping']]);
+    h.session.receive(Buffer.from(`Event: UserEvent\r\nUserEvent: Big\r\nData: ${'x'.repeat(8000)}\r\n\r\n`));
+    assert.equal(reason?.code, 'protocol');
+    assert.match(reason!.message, /cannot read/);
+    assert.equal(h.closed(), true);
+    await assert.rejects(pending, (error: AmiActionError) => error.code === 'disconnected');
+    assert.equal(h.session.pendingCount, 0);
+  });
+
   it('times out a login that gets no banner', async () => {
     const h = harness({}, { loginTimeoutMs: 5000 });
     h.clock.advance(5000);
@@ -332,6 +345,17 @@ describe('AmiSession: disconnects, keepalive, shutdown', () => {
     h.session.transportClosed();
     assert.equal(reason?.code, 'shutdown');
     assert.equal(reason?.retryable, true);
+  });
+
+  it('treats a Logoff sent as an action as a clean end, not a lost connection', async () => {
+    const h = await loggedIn();
+    let closedWith: AmiConnectError | undefined | 'open' = 'open';
+    h.session.onClosed((r) => (closedWith = r));
+    const goodbye = h.session.send([['Action', 'Logoff']]);
+    h.session.receive(recorded('26-logoff', 'logoff-1', 't-2'));
+    assert.equal((await goodbye).response.get('Response'), 'Goodbye');
+    h.session.transportClosed();
+    assert.equal(closedWith, undefined);
   });
 
   it('logs off: Goodbye, then closed without a reason', async () => {

@@ -47,11 +47,8 @@ export function nodeTransport(options: AmiClientOptions): TransportFactory {
         rejectUnauthorized: options.rejectUnauthorized ?? true,
         servername: options.servername ?? (net.isIP(options.host) ? undefined : options.host),
       };
+      // An IP literal is checked against the certificate's IP SANs (node does that when servername is unset).
       if (ca) secureContextOptions.ca = [...tls.rootCertificates, ca.toString('utf8')];
-      if (net.isIP(options.host) && options.servername === undefined) {
-        // Verify an IP literal against the certificate's IP SANs (checkServerIdentity does that with host).
-        secureContextOptions.checkServerIdentity = (_host, cert) => tls.checkServerIdentity(options.host, cert);
-      }
       const tlsSocket = tls.connect(secureContextOptions, () => handlers.onOpen());
       socket = tlsSocket;
     } else {

@@ -116,6 +116,18 @@ export class AmiConnection {
     this.connect();
   }
 
+  /**
+   * Connects now instead of waiting for the retry timer (a "Reconnect" button). Also restarts after a
+   * failure (e.g. the server came back); never while an attempt is in progress or after close().
+   */
+  reconnectNow(): void {
+    if (this.stopped || this.attemptInProgress || this.current.kind === 'connected') return;
+    if (this.retryTimer !== undefined) this.clock.clearTimeout(this.retryTimer);
+    this.retryTimer = undefined;
+    if (this.current.kind === 'failed') this.current = { kind: 'idle' };
+    this.connect();
+  }
+
   /** Resolves when connected; rejects when the connection fails or is closed first. */
   whenConnected(): Promise<{ amiVersion: string }> {
     if (this.current.kind === 'connected') return Promise.resolve({ amiVersion: this.current.amiVersion });

@@ -246,7 +246,12 @@ export class AmiSession {
         ),
       );
     }
-    return this.enqueue(headers, options.timeoutMs ?? this.options.actionTimeoutMs ?? 10_000, false);
+    const result = this.enqueue(headers, options.timeoutMs ?? this.options.actionTimeoutMs ?? 10_000, false);
+    // A Logoff sent by the user ends the session cleanly: the server's close that follows is not a loss.
+    if (headers.some(([name, value]) => name.toLowerCase() === 'action' && value.trim().toLowerCase() === 'logoff')) {
+      this.phase = 'closing';
+    }
+    return result;
   }
 
   /** Sends Logoff and waits for Goodbye; the server then closes the socket. */
