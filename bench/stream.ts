@@ -7,7 +7,7 @@
  *
  * FILE is raw or .gz (default ../shared/bench/ami-stream-2000-calls.raw.gz). The server sends the banner,
  * answers the client's Login (echoing its ActionID, as Asterisk does), then writes the rest of the file as
- * fast as the client reads. Time runs from that write to the client's last event. Best of N runs (default 3)
+ * fast as the client reads. Time runs from that write to the client's last event. Best of N runs (default 5)
  * for events/s; peak RSS is the highest seen over the runs.
  */
 import { spawn } from 'node:child_process';
@@ -19,7 +19,8 @@ import * as esbuild from 'esbuild';
 
 const ROOT = resolve(__dirname, '..');
 const DEFAULT_STREAM = resolve(ROOT, '..', 'shared', 'bench', 'ami-stream-2000-calls.raw.gz');
-const CLIENT_BUNDLE = join(ROOT, 'dist', 'bench', 'streamClient.js');
+/** AMI_BENCH_CLIENT: a prebuilt client runner to use instead (for A/B comparisons of builds). */
+const CLIENT_BUNDLE = process.env.AMI_BENCH_CLIENT ?? join(ROOT, 'dist', 'bench', 'streamClient.js');
 const CLIENTS = ['ami-workbench', 'asterisk-manager', 'ami-io', 'asterisk-ami-client', 'framing-limit'] as const;
 /** The bench stream's documented event count (../shared/bench/README.md). */
 const DEFAULT_STREAM_EVENTS = 54_003;
@@ -49,7 +50,7 @@ interface BenchRow {
 }
 
 function parseArgs(argv: string[]): Options {
-  const options: Options = { stream: DEFAULT_STREAM, json: false, runs: 3, only: [...CLIENTS] };
+  const options: Options = { stream: DEFAULT_STREAM, json: false, runs: 5, only: [...CLIENTS] };
   for (let k = 0; k < argv.length; k++) {
     const arg = argv[k];
     if (arg === '--stream') options.stream = resolve(argv[++k] ?? '');
@@ -191,7 +192,7 @@ async function main(): Promise<void> {
   if (options.stream === DEFAULT_STREAM && stream.events !== DEFAULT_STREAM_EVENTS) {
     throw new Error(`The default stream should hold ${DEFAULT_STREAM_EVENTS} events, found ${stream.events}`);
   }
-  await bundleClient();
+  if (process.env.AMI_BENCH_CLIENT === undefined) await bundleClient();
   const log = (text: string): void => {
     if (!options.json) process.stdout.write(text);
   };

@@ -345,6 +345,15 @@ test('an exception thrown by the consumer propagates; decoding resumes on the ne
   assert.deepEqual(seen, ['A', 'B', 'C', 'D']);
 });
 
+test('accepts plain Uint8Array chunks', () => {
+  const out: string[] = [];
+  const decoder = new AmiDecoder((m) => out.push(`${m.kind}:${m.get('Event') ?? ''}`));
+  decoder.push(new TextEncoder().encode('Asterisk Call Manager/12.0.0\r\nEvent: A\r\n'));
+  decoder.push(new Uint8Array([13, 10]));
+  decoder.end();
+  assert.deepEqual(out, ['banner:', 'event:A']);
+});
+
 test('messages stay valid after later pushes reuse or replace the buffers', () => {
   const kept: AmiMessage[] = [];
   const decoder = new AmiDecoder((m) => kept.push(m), { maxHeaders: 50 }, { expectBanner: false });
@@ -376,6 +385,20 @@ function random(seed: number): () => number {
   };
 }
 
+/** Messages and the error (if any) from decoding `chunks`. */
+function decodeOutcome(chunks: Buffer[], limits: Partial<DecoderLimits>, options: DecoderOptions): { messages: Snapshot[]; failed: boolean } {
+  const messages: Snapshot[] = [];
+  const decoder = new AmiDecoder((m) => messages.push(snapshot(m)), limits, options);
+  try {
+    for (const chunk of chunks) decoder.push(chunk);
+    decoder.end();
+    return { messages, failed: false };
+  } catch (error) {
+    if (!(error instanceof AmiProtocolError)) throw error;
+    return { messages, failed: true };
+  }
+}
+
 test('fuzz: hostile bytes at random splits never throw anything but AmiProtocolError, and never hang', () => {
   const pieces = [
     'Event: X\r\n', 'Response: Follows\r\n', '--END COMMAND--', '\r\n', '\n', '\r', '\0', '\x1b[31m', '\ufeff',
@@ -393,6 +416,19 @@ test('fuzz: hostile bytes at random splits never throw anything but AmiProtocolE
       }
     }
     const bytes = Buffer.concat(parts);
+    // Differential: random chunking gives the same messages (and fails or not) as one chunk.
+    const limits = { maxMessageBytes: 4096, maxHeaders: 64 };
+    const options = { expectBanner: seed % 2 === 0 };
+    const whole = decodeOutcome([bytes], limits, options);
+    const chunks: Buffer[] = [];
+    for (let at = 0; at < bytes.length; ) {
+      const size = 1 + Math.floor(next() * 100);
+      chunks.push(bytes.subarray(at, at + size));
+      at += size;
+    }
+    const split = decodeOutcome(chunks, limits, options);
+    assert.equal(split.failed, whole.failed, `seed ${seed}: failure differs`);
+    assert.deepEqual(split.messages, whole.messages, `seed ${seed}: messages differ`);
     const decoder = new AmiDecoder(
       (m) => {
         m.headers();
