@@ -9,6 +9,7 @@ import { gunzipSync } from 'node:zlib';
 import { after, before, describe, it } from 'node:test';
 import { FIXTURE_CAPTURES_DIR, RequestReader, loadCaptures, parseTimeline } from './captureIndex';
 import { FakeAmiServer } from './fakeAmiServer';
+import { ReplyTemplate } from './replyTemplate';
 import { messageHeads, rawConnect } from './helpers';
 
 const SHARED_CAPTURES = join(__dirname, '..', '..', '..', 'shared', 'ami-captures');
@@ -67,6 +68,21 @@ describe('capture fixtures', () => {
     assert.deepEqual(timeline[0], { t: 0.001, dir: 'RECV', off: 0, len: 30 });
     assert.equal(timeline.filter((e) => e.dir === 'SEND').length, 9);
     assert.deepEqual(timeline[timeline.length - 1], { t: 1.203, dir: 'EOF', off: 802, len: 0 });
+  });
+});
+
+describe('reply templates', () => {
+  it('cut answers at the recorded read boundaries and keep the recorded delays', () => {
+    const p1 = captures.get('28-pipelined-and-split-writes')!.exchanges.find((e) => e.actionId === 'p1')!;
+    const writes = new ReplyTemplate(p1).render({ actionId: 'mine', allowEvent: () => true });
+    // Asterisk's first read after the pipelined write was 19 bytes: "Response: Success\r\n".
+    assert.deepEqual(writes.map((w) => w.data.toString()), ['Response: Success\r\n', 'ActionID: mine\r\nPing: Pong\r\nTimestamp: 1795393229.652121\r\n\r\n']);
+
+    const originate = captures.get('16-originate-local-exten-async')!.exchanges.find((e) => e.actionId === 'orig-1')!;
+    const stream = new ReplyTemplate(originate).render({ actionId: undefined, allowEvent: () => true });
+    assert.equal(stream[0].data.toString(), 'Response: Success\r\nMessage: Originate successfully queued\r\n\r\n');
+    assert.deepEqual([...new Set(stream.map((w) => w.delayMs))], [0, 502, 1503]);
+    assert.equal(Buffer.concat(stream.slice(1).map((w) => w.data)).toString().includes('ActionID: orig-1'), false);
   });
 });
 

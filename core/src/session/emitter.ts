@@ -29,12 +29,14 @@ export class Emitter<T> {
       try {
         listener(value);
       } catch (error) {
-        this.onListenerError?.(error);
+        // A throwing listener must not stop the socket reader; its error is reported, not lost.
+        if (this.onListenerError) this.onListenerError(error);
+        else console.error('AMI listener failed:', error);
       }
     }
   }
 
-  /** Where listener exceptions go (default: dropped after being handed here, if set). */
+  /** Where listener exceptions go (default: console.error). */
   onListenerError?: (error: unknown) => void;
 
   dispose(): void {

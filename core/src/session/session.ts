@@ -155,6 +155,10 @@ export class AmiSession {
     readonly events: EventQueue = new EventQueue(10_000),
   ) {
     this.clock = options.clock ?? systemClock;
+    if (options.log) {
+      const log = options.log;
+      this.eventEmitter.onListenerError = (error) => log(`an event listener failed: ${error instanceof Error ? error.message : String(error)}`);
+    }
     this.prefix = options.actionIdPrefix ?? `aw${randomBytes(4).toString('hex')}`;
     this.decoder = new AmiDecoder((message) => this.onMessage(message), options.limits ?? {});
     this.ready = new Promise((resolve, reject) => {
