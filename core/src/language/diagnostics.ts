@@ -6,6 +6,7 @@
 import { DiagnosticSeverity, type Diagnostic, type DiagnosticRelatedInformation, type Range } from 'vscode-languageserver-types';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import { getCatalogue, type ActionDoc, type Catalogue, type ParamDoc } from '../catalogue/index';
+import { KNOWN_RESPONSE_STATUSES, parseExpectation } from '../expect/parse';
 import { assessDanger } from '../safety/dangerous';
 import { parseScript } from '../script/parser';
 import type { Block, ExpectLine, HeaderLine, Script, VariableRef } from '../script/types';
@@ -91,7 +92,6 @@ const FALSE_VALUES = ['no', 'false', 'n', 'f', '0', 'off'];
 const BOOLEAN_VALUES = new Set([...TRUE_VALUES, ...FALSE_VALUES]);
 const BUILTINS: Readonly<Record<string, 'none' | 'required'>> = { $uuid: 'none', $timestamp: 'none', $env: 'required', $prompt: 'required' };
 const BLOCK_NAME = /^[A-Za-z_][\w-]*$/;
-const KNOWN_RESPONSES = ['Success', 'Error', 'Goodbye', 'Follows'];
 
 interface ParamIndex {
   byName: Map<string, ParamDoc>;
@@ -562,96 +562,48 @@ class Checker {
     this.add(ref.nameRange, severity, DiagnosticCode.unresolvedVariable, message, dot === -1 && /^[A-Za-z_][\w.-]*$/.test(name) ? { fix: 'defineVariable', name } : undefined);
   }
 
+  /** `@expect` lines, through the shared expectation parser (core/src/expect/parse.ts) the runners use. */
   private checkExpectation(expectation: ExpectLine): void {
-    const text = expectation.text;
-    const usage = 'Write `@expect Response: Success`, `@expect Event: Name [Header=value ...] [within 5s]` or `@expect List: >=1`.';
-    const match = /^(Response|Event|List)\s*:\s*(.*)$/i.exec(text);
-    if (!match) {
-      this.add(expectation.range, DiagnosticSeverity.Error, DiagnosticCode.invalidExpect, `Not an expectation: ${usage}`);
-      return;
-    }
-    const kind = match[1].toLowerCase();
-    const rest = match[2];
-    const restStart = expectation.textRange.start.character + (text.length - rest.length);
-    const restRange: Range = { start: { line: expectation.range.start.line, character: restStart }, end: expectation.textRange.end };
-    if (kind === 'response') {
-      if (/^[A-Za-z]+$/.test(rest)) {
-        if (!KNOWN_RESPONSES.some((known) => known.toLowerCase() === rest.toLowerCase())) {
-          const suggestions = nearestNames(rest, KNOWN_RESPONSES, 1);
-          this.add(
-            restRange,
-            DiagnosticSeverity.Warning,
-            DiagnosticCode.invalidExpect,
-            `Asterisk answers with ${listText(KNOWN_RESPONSES, 'or')}, not "${rest}"${suggestions.length ? `: did you mean "${suggestions[0]}"?` : '.'}`,
-            suggestions.length ? { fix: 'replace', replacements: suggestions } : undefined,
-          );
-        }
-      } else {
-        const suggestions = rest === '' ? [] : nearestNames(rest, KNOWN_RESPONSES, 1);
-        this.add(
-          rest === '' ? expectation.range : restRange,
-          DiagnosticSeverity.Error,
-          DiagnosticCode.invalidExpect,
-          `\`@expect Response:\` needs one word such as ${listText(KNOWN_RESPONSES, 'or')}.`,
-          suggestions.length ? { fix: 'replace', replacements: suggestions } : undefined,
-        );
-      }
-      return;
-    }
-    if (kind === 'list') {
-      if (!/^(>=\s*)?\d+$/.test(rest)) {
-        this.add(rest === '' ? expectation.range : restRange, DiagnosticSeverity.Error, DiagnosticCode.invalidExpect, '`@expect List:` needs a count: `@expect List: 3` or `@expect List: >=1`.');
-      }
-      return;
-    }
-    // Event: Name [K=V ...] [within N(s|ms)]
-    const tokens: Array<{ text: string; start: number }> = [];
-    const tokenPattern = /(?:\{\{.*?\}\}|"[^"]*"|\S)+/g;
-    for (let token = tokenPattern.exec(rest); token; token = tokenPattern.exec(rest)) tokens.push({ text: token[0], start: restStart + token.index });
     const line = expectation.range.start.line;
-    const tokenRange = (token: { text: string; start: number }): Range => ({
-      start: { line, character: token.start },
-      end: { line, character: token.start + token.text.length },
-    });
-    if (tokens.length === 0 || !/^[\w-]+$/.test(tokens[0].text)) {
-      this.add(tokens.length ? tokenRange(tokens[0]) : expectation.range, DiagnosticSeverity.Error, DiagnosticCode.invalidExpect, `\`@expect Event:\` needs an event name first, e.g. \`@expect Event: OriginateResponse Response=Success within 5s\`.`);
+    const base = expectation.textRange.start.character;
+    const at = (start: number, end: number): Range => ({ start: { line, character: base + start }, end: { line, character: base + end } });
+    const parsed = parseExpectation(expectation.text);
+    if (!parsed.ok) {
+      const { start, end } = parsed.error;
+      const message = parsed.error.message;
+      this.add(
+        end > start ? at(start, end) : expectation.range,
+        DiagnosticSeverity.Error,
+        DiagnosticCode.invalidExpect,
+        `Bad @expect: ${message.charAt(0).toLowerCase()}${message.slice(1)}.`.replace(/\.\.$/, '.'),
+      );
       return;
     }
-    const eventName = tokens[0].text;
-    if (!this.catalogue.event(eventName)) {
+    const { expectation: parsedExpectation, span } = parsed;
+    if (parsedExpectation.kind === 'response') {
+      const status = parsedExpectation.status;
+      if (status.includes('{{') || KNOWN_RESPONSE_STATUSES.some((known) => known.toLowerCase() === status.toLowerCase())) return;
+      const suggestions = nearestNames(status, KNOWN_RESPONSE_STATUSES, 1);
+      this.add(
+        at(span.start, span.end),
+        DiagnosticSeverity.Warning,
+        DiagnosticCode.invalidExpect,
+        `Asterisk answers with ${listText(KNOWN_RESPONSE_STATUSES, 'or')}, not "${status}"${suggestions.length ? `: did you mean "${suggestions[0]}"?` : '.'}`,
+        suggestions.length ? { fix: 'replace', replacements: suggestions } : undefined,
+      );
+      return;
+    }
+    if (parsedExpectation.kind === 'event') {
+      const eventName = parsedExpectation.event;
+      if (eventName.includes('{{') || this.catalogue.event(eventName)) return;
       const suggestions = nearestNames(eventName, this.catalogue.data.events.map((e) => e.name));
       this.add(
-        tokenRange(tokens[0]),
+        at(span.start, span.end),
         DiagnosticSeverity.Warning,
         DiagnosticCode.unknownEvent,
         `Asterisk documents no event "${eventName}".${suggestions.length ? ` Did you mean ${listText(suggestions.map((s) => `"${s}"`), 'or')}?` : ' Check the spelling.'}`,
         suggestions.length ? { fix: 'replace', replacements: suggestions } : undefined,
       );
-    }
-    for (let index = 1; index < tokens.length; index++) {
-      const token = tokens[index];
-      if (token.text.toLowerCase() === 'within') {
-        const duration = tokens[index + 1];
-        if (!duration || !/^\d+(\.\d+)?(s|ms)$/.test(duration.text) || index + 2 !== tokens.length) {
-          this.add(
-            duration ? { start: tokenRange(token).start, end: tokenRange(tokens[tokens.length - 1]).end } : tokenRange(token),
-            DiagnosticSeverity.Error,
-            DiagnosticCode.invalidExpect,
-            '`within` takes one duration and ends the line: write `within 5s` or `within 500ms`.',
-          );
-        }
-        return;
-      }
-      if (!/^[\w-]+=/.test(token.text)) {
-        // One diagnostic per line: the rest of the line is what needs rewriting.
-        this.add(
-          { start: tokenRange(token).start, end: tokenRange(tokens[tokens.length - 1]).end },
-          DiagnosticSeverity.Error,
-          DiagnosticCode.invalidExpect,
-          `"${token.text}" is not a Header=value condition: write e.g. \`Response=Success\` (no spaces around =), or \`within 5s\` at the end.`,
-        );
-        return;
-      }
     }
   }
 
