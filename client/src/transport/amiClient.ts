@@ -94,7 +94,9 @@ export class AmiClient extends AmiConnection {
 /**
  * Connects and logs in. Resolves with the client once connected; rejects with an AmiConnectError whose
  * message says what to check when the first attempt fails for good (auth, TLS, not AMI) or, with
- * `reconnect: false`, for any reason.
+ * `reconnect: false`, for any reason (with reconnect on, transient failures keep retrying meanwhile).
+ * Events that arrive together with the login answer are already in `client.events` when this resolves; to
+ * see them through `onEvent`, create an AmiClient, subscribe, then `start()`.
  */
 export async function connectAmi(options: AmiClientOptions): Promise<AmiClient> {
   const client = new AmiClient(options);
