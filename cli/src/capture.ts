@@ -138,7 +138,7 @@ export async function captureCommand(argv: readonly string[], environment: CliEn
       });
       if (durationMs !== undefined) setTimeout(done, durationMs).unref();
       connected.onState((state) => {
-        if (state.kind === 'failed' || (state.kind === 'closed' && state.reason !== 'closed by the user')) {
+        if (state.kind === 'failed') {
           lost ??= state.reason ?? 'the connection closed';
           stop();
           done();

@@ -82,7 +82,7 @@ export async function runCommand(argv: readonly string[], environment: CliEnviro
     client = await openConnection(resolved);
     let lost: string | undefined;
     client.onState((state) => {
-      if (state.kind === 'failed' || (state.kind === 'closed' && state.reason !== 'closed by the user')) lost ??= state.reason ?? 'closed';
+      if (state.kind === 'failed') lost ??= state.reason ?? 'closed';
     });
     let interrupted = false;
     const stopInterrupt = onInterrupt(() => {

@@ -88,9 +88,7 @@ export async function tailCommand(argv: readonly string[], environment: CliEnvir
     environment.stderr.write(`tailing events of ${resolved.target}${filters.length ? ` where ${filters.map((f) => f.text).join(' and ')}` : ''}; Ctrl+C stops\n`);
     let printed = 0;
     let dropped = 0;
-    connected.onEvent((message) => {
-      // Printed here, synchronously; the connection's own queue is not read, so keep it empty.
-      connected.events.clear();
+    const print = (message: AmiMessage): void => {
       if (message.kind !== 'event' || !matchesFilters(message, filters)) return;
       if (stdout.writableLength > MAX_BUFFERED_OUTPUT) {
         dropped++;
@@ -104,6 +102,13 @@ export async function tailCommand(argv: readonly string[], environment: CliEnvir
       } else {
         stdout.write(`# ${timeOfDay(now)}\n${headers.map(([n, v]) => `${n}: ${v.replace(/[\r\n]/g, ' ')}`).join('\n')}\n\n`);
       }
+    };
+    // Events that came with the login answer were queued before this subscription: print them first.
+    for (const message of connected.events.drain()) print(message);
+    connected.onEvent((message) => {
+      // Printed here, synchronously; the connection's own queue is not read, so keep it empty.
+      connected.events.clear();
+      print(message);
     });
     const ended = await new Promise<string | undefined>((done) => {
       const stop = onInterrupt(() => {
@@ -112,7 +117,7 @@ export async function tailCommand(argv: readonly string[], environment: CliEnvir
       });
       const timer = durationMs !== undefined ? setTimeout(() => done(undefined), durationMs) : undefined;
       connected.onState((state) => {
-        if (state.kind === 'failed' || (state.kind === 'closed' && state.reason !== 'closed by the user')) {
+        if (state.kind === 'failed') {
           if (timer) clearTimeout(timer);
           stop();
           done(state.reason ?? 'the connection closed');
