@@ -355,12 +355,20 @@ export class AmiDecoder {
       let offset = 0;
       // Lines left complete in the carry (a consumer threw) come first.
       if (this.carrying) this.settleCarry();
-      // Finish a straddling message (or line) first, one line at a time, so only its bytes are copied.
+      // Finish a straddling message (or line) first, so only its bytes are copied: in one copy when its
+      // end can be found ahead in `input`, else one line at a time until it can.
       while (this.carrying && offset < inputLength) {
+        const end = this.messageStart >= 0 && this.messageKind !== KIND_FOLLOWS ? this.messageEndIn(input, offset) : -1;
+        if (end > 0) {
+          this.append(input, offset, end);
+          offset = end;
+          this.settleCarry();
+          continue;
+        }
         const lf = input.indexOf(LF, offset);
-        const end = lf < 0 ? inputLength : lf + 1;
-        this.append(input, offset, end);
-        offset = end;
+        const lineEnd = lf < 0 ? inputLength : lf + 1;
+        this.append(input, offset, lineEnd);
+        offset = lineEnd;
         if (lf < 0) break;
         this.settleCarry();
       }
@@ -407,6 +415,28 @@ export class AmiDecoder {
     this.failure = error;
     this.bytes = undefined;
     this.carrying = false;
+  }
+
+  /**
+   * Where the carried (non-legacy) message ends in input[offset..]: just after the LF of its closing blank
+   * line, or -1 when it does not end in this input. The carry's partial line continues at `offset`.
+   */
+  private messageEndIn(input: Buffer, offset: number): number {
+    const carry = this.bytes as Buffer;
+    const partial = this.byteLength - this.lineStart;
+    let lf = input.indexOf(LF, offset);
+    if (lf < 0) return -1;
+    // The line that straddles: blank if it is empty or a lone CR, wherever that CR is.
+    const straddling = partial + (lf - offset);
+    if (this.messageLines > 0 && (straddling === 0 || (straddling === 1 && (partial === 1 ? carry[this.lineStart] : input[offset]) === CR))) {
+      return lf + 1;
+    }
+    for (;;) {
+      const lineStart = lf + 1;
+      lf = input.indexOf(LF, lineStart);
+      if (lf < 0) return -1;
+      if (lf === lineStart || (lf === lineStart + 1 && input[lineStart] === CR)) return lf + 1;
+    }
   }
 
   /** Frames what is complete in the carry; drops the carry once nothing in it is pending. */
