@@ -387,6 +387,18 @@ describe('AmiSession: event queue and redaction', () => {
     assert.equal(queue.size, 0);
   });
 
+  it('a queue of capacity 0 keeps nothing (events only through onEvent)', async () => {
+    const queue = new EventQueue(0);
+    const h = await loggedIn({}, queue);
+    let seen = 0;
+    h.session.onEvent(() => seen++);
+    h.session.receive(recorded('16-originate-local-exten-async', 'orig-1', 'x', true));
+    assert.equal(seen, 36);
+    assert.equal(queue.size, 0);
+    assert.equal(queue.dropped, 0);
+    assert.throws(() => new EventQueue(-1), /integer >= 0/);
+  });
+
   it('redacts Secret and Key in logs and traces', async () => {
     const plain = await loggedIn();
     const md5 = harness({ authType: 'md5' });

@@ -58,7 +58,7 @@ export interface ConnectionOptions extends SessionOptions {
   random?: () => number;
   /** TCP/TLS connect must succeed within this (default 10 s). */
   connectTimeoutMs?: number;
-  /** Capacity of the event queue (default 10,000). */
+  /** Capacity of the event queue (default 10,000; 0 = no queue, events only through onEvent). */
   eventQueueCapacity?: number;
   /** `host:port`, for messages. */
   where?: string;

@@ -15,8 +15,9 @@ export class EventQueue {
   /** Fires when the queue goes from empty to non-empty: drain then. */
   readonly onReadable = this.readable.event;
 
+  /** @param capacity events kept; 0 disables the queue (for consumers that only use onEvent). */
   constructor(readonly capacity: number) {
-    if (!Number.isInteger(capacity) || capacity < 1) throw new RangeError('EventQueue capacity must be a positive integer');
+    if (!Number.isInteger(capacity) || capacity < 0) throw new RangeError('EventQueue capacity must be an integer >= 0');
     this.ring = new Array<AmiMessage | undefined>(capacity);
   }
 
@@ -32,6 +33,7 @@ export class EventQueue {
 
   /** Adds an event; drops the oldest one when full. */
   push(event: AmiMessage): void {
+    if (this.capacity === 0) return;
     if (this.count === this.capacity) {
       this.ring[this.head] = event;
       this.head = (this.head + 1) % this.capacity;
