@@ -88,7 +88,7 @@ export async function runSend(
     const resolved = await resolveConnection(args, environment);
 
     // Subscribed before connecting, so events that come with the login answer are printed too.
-    client = new AmiClient({ ...resolved.options, keepaliveIntervalMs: 0 });
+    client = new AmiClient({ ...resolved.options, keepaliveIntervalMs: 0, eventQueueCapacity: 0 });
     const connectedClient = client;
     client.onEvent((event) => stdout.write(jsonLine('event', event.get('ActionID'), event)));
     const connected = client.whenConnected();
