@@ -204,7 +204,13 @@ async function main(): Promise<void> {
   // Round-robin so that background load hits every client alike.
   for (let run = 1; run <= options.runs; run++) {
     for (const name of options.only) {
-      const result = await runClient(name, stream);
+      let result: RunResult;
+      try {
+        result = await runClient(name, stream);
+      } catch (error) {
+        process.stderr.write(`!!! ${name} failed: ${error instanceof Error ? error.message : String(error)} !!!\n`);
+        result = { events: 0, checksum: 0, seconds: Number.NaN, peakRssMb: 0 };
+      }
       log(`  run ${run} ${name.padEnd(20)} ${format(result.events / result.seconds).padStart(10)} events/s  ${format(result.peakRssMb, 1)} MB\n`);
       if (result.events !== stream.events) {
         mismatch = true;
@@ -212,7 +218,7 @@ async function main(): Promise<void> {
       }
       if (name !== 'framing-limit') checksums.set(name, result.checksum);
       const previous = best.get(name);
-      if (!previous || result.events / result.seconds > previous.events / previous.seconds) best.set(name, result);
+      if (!previous || !(previous.events / previous.seconds >= result.events / result.seconds)) best.set(name, result);
       peakRss.set(name, Math.max(peakRss.get(name) ?? 0, result.peakRssMb));
     }
   }
