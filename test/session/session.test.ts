@@ -216,6 +216,17 @@ describe('AmiSession: actions', () => {
     assert.ok(result.response.getAll('Output').length >= 3);
   });
 
+  it('accepts the legacy Response: Follows command framing (Asterisk before 14)', async () => {
+    const h = await loggedIn();
+    const sent = h.session.send([['Action', 'Command'], ['Command', 'core show uptime']]);
+    // Framing from PROTOCOL.md (older servers): raw output lines, then --END COMMAND--.
+    h.session.receive(Buffer.from('Response: Follows\r\nPrivilege: Command\r\nActionID: t-2\r\nSystem uptime: 5 minutes\r\n\r\nLast reload: 1 minute\r\n--END COMMAND--\r\n\r\n'));
+    const result = await sent;
+    assert.equal(result.success, true);
+    assert.equal(result.response.kind, 'follows');
+    assert.deepEqual(result.response.output, ['System uptime: 5 minutes', '', 'Last reload: 1 minute']);
+  });
+
   it('pairs pipelined answers by ActionID, and an answer without ActionID with the oldest pending action', async () => {
     const h = await loggedIn();
     const actions = ['Ping', 'CoreStatus', 'NoSuchThing', 'Getvar', 'Ping'].map((action) => h.session.send([['Action', action]]));
