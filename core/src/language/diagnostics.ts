@@ -156,10 +156,6 @@ function valueAccepted(allowed: readonly string[], value: string): boolean {
   return false;
 }
 
-function rangeOfLine(range: Range): Range {
-  return { start: { line: range.start.line, character: range.start.character }, end: range.end };
-}
-
 /** Collects diagnostics for one document. */
 class Checker {
   readonly diagnostics: Diagnostic[] = [];
@@ -294,7 +290,7 @@ class Checker {
     }
     const first = block.headers[0] ?? block.lines.find((line) => line.kind !== 'comment') ?? block.lines[0];
     this.add(
-      rangeOfLine(first.range),
+      first.range,
       DiagnosticSeverity.Error,
       DiagnosticCode.missingAction,
       block.headers.length > 0
