@@ -148,12 +148,10 @@ export function startLanguageServer(
   });
 
   // By method name: the server's vscode-languageserver carries its own copy of the protocol package.
-  connection.onNotification(LiveServerInfoNotification.method, (params: LiveServerInfoParams | null) => {
+  connection.onNotification(LiveServerInfoNotification.method, (params: unknown) => {
     try {
-      live = params ?? {};
-      liveAllowedActions = Array.isArray(live.allowedActions)
-        ? new Set(live.allowedActions.filter((name) => typeof name === 'string').map((name) => name.toLowerCase()))
-        : undefined;
+      live = sanitizeLiveServerInfo(params);
+      liveAllowedActions = live.allowedActions ? new Set(live.allowedActions.map((name) => name.toLowerCase())) : undefined;
       revalidateAll();
     } catch (error) {
       logError('Live server info', error);
@@ -306,6 +304,23 @@ export function startLanguageServer(
 
   documents.listen(connection);
   connection.listen();
+}
+
+/** Keeps only well-typed fields of a client's live-server info (it is JSON from another process). */
+export function sanitizeLiveServerInfo(params: unknown): LiveServerInfoParams {
+  if (typeof params !== 'object' || params === null) return {};
+  const raw = params as Record<string, unknown>;
+  const info: LiveServerInfoParams = {};
+  if (Array.isArray(raw.allowedActions)) {
+    info.allowedActions = raw.allowedActions.filter((name): name is string => typeof name === 'string');
+  }
+  if (typeof raw.branch === 'string' || typeof raw.branch === 'number') info.branch = String(raw.branch);
+  if (typeof raw.profileVariables === 'object' && raw.profileVariables !== null && !Array.isArray(raw.profileVariables)) {
+    info.profileVariables = Object.fromEntries(
+      Object.entries(raw.profileVariables).filter((entry): entry is [string, string] => typeof entry[1] === 'string'),
+    );
+  }
+  return info;
 }
 
 /** The wire shape of a block for `ami/blockAtPosition` (plain JSON, no parser internals). */

@@ -151,6 +151,21 @@ describe('diagnostics and quick fixes over stdio', () => {
     await session.connection.sendNotification(LiveServerInfoNotification.type, {});
   });
 
+  it('resolves {{variables}} from the connection profile sent by the client, ignoring mistyped fields', async () => {
+    const text = 'Action: Hangup\nChannel: {{trunk}}\n';
+    await session.open(uri('profile'), text);
+    const unresolved = await session.diagnosticsFor(uri('profile'), 1);
+    assert.deepEqual(codesOf(unresolved.diagnostics), ['ami-unresolved-variable']);
+    await session.connection.sendNotification(LiveServerInfoNotification.type, {
+      profileVariables: { trunk: 'PJSIP/trunk', bad: 7 as unknown as string },
+      allowedActions: 'everything' as unknown as string[],
+    });
+    await session.diagnostics(uri('profile'), (params) => params.diagnostics.length === 0);
+    await session.connection.sendNotification(LiveServerInfoNotification.type, { profileVariables: [1, 2] as unknown as Record<string, string> });
+    await session.diagnostics(uri('profile'), (params) => codesOf(params.diagnostics).includes('ami-unresolved-variable'));
+    await session.connection.sendNotification(LiveServerInfoNotification.type, {});
+  });
+
   it('clears diagnostics when a document closes', async () => {
     await session.open(uri('close'), 'Action: Originat\n');
     await session.diagnosticsFor(uri('close'), 1);
