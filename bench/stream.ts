@@ -218,7 +218,8 @@ async function main(): Promise<void> {
       }
       if (name !== 'framing-limit') checksums.set(name, result.checksum);
       const previous = best.get(name);
-      if (!previous || !(previous.events / previous.seconds >= result.events / result.seconds)) best.set(name, result);
+      const speed = (r: RunResult): number => (Number.isFinite(r.events / r.seconds) ? r.events / r.seconds : -1);
+      if (!previous || speed(result) > speed(previous)) best.set(name, result);
       peakRss.set(name, Math.max(peakRss.get(name) ?? 0, result.peakRssMb));
     }
   }
