@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { CodeActionKind, type CodeAction, type Diagnostic, type Range } from 'vscode-languageserver-types';
-import { computeCodeActions } from '../../core/src/language/codeActions';
+import { codeActionsFor, computeCodeActions } from '../../core/src/language/codeActions';
 import { computeDiagnostics } from '../../core/src/language/diagnostics';
 
 const URI = 'file:///fix.ami';
@@ -192,4 +192,23 @@ test('every fixable diagnostic of a messy file gets at least one quick fix that 
       assert.equal(typeof apply(document, action), 'string');
     }
   }
+});
+
+test('fuzz: every fix of every diagnostic on random documents builds and applies without throwing', () => {
+  let seed = 11;
+  const random = (): number => ((seed = (seed * 1103515245 + 12345) >>> 0) / 4294967296);
+  const pieces = ['Action: ', 'Orignate', 'Hangup', 'Redirect', 'chanel: x', 'Channel: ', 'Secret: s', '{{v}}', '{{', '\n', '\r\n', '\r', '\n\n', '\0', '\u001b', '# @name a', '@expect Event: Hangupp', 'junk', '  ', 'Action: Ping', '@x = 1', 'Direction: bogus'];
+  let fixesApplied = 0;
+  for (let round = 0; round < 300; round++) {
+    let text = '';
+    for (let i = 0; i < 40; i++) text += pieces[Math.floor(random() * pieces.length)];
+    const document = documentOf(text);
+    for (const diagnostic of computeDiagnostics(document)) {
+      for (const action of codeActionsFor(document, diagnostic)) {
+        assert.equal(typeof apply(document, action), 'string');
+        fixesApplied++;
+      }
+    }
+  }
+  assert.ok(fixesApplied > 500, `only ${fixesApplied} fixes exercised`);
 });

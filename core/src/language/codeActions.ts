@@ -144,6 +144,16 @@ function fixesFor(document: TextDocument, diagnostic: Diagnostic, data: FixData)
 }
 
 /**
+ * The quick fixes for one diagnostic, whatever `range` was asked for; [] when it is not an `ami` diagnostic
+ * with usable data. Exported for tests (it may throw on a bug; `computeCodeActions` contains that).
+ */
+export function codeActionsFor(document: TextDocument, diagnostic: Diagnostic): CodeAction[] {
+  if (diagnostic.source !== 'ami' || !isValidRange(document, diagnostic.range)) return [];
+  const data = fixData(diagnostic);
+  return data ? fixesFor(document, diagnostic, data) : [];
+}
+
+/**
  * Quick fixes for the `ami` diagnostics (from the request context) that touch `range`. Diagnostics from other
  * sources, or with missing/malformed `data`, are skipped. Never throws.
  */
@@ -151,10 +161,8 @@ export function computeCodeActions(document: TextDocument, range: Range, diagnos
   const actions: CodeAction[] = [];
   for (const diagnostic of diagnostics) {
     try {
-      if (diagnostic.source !== 'ami' || !isValidRange(document, diagnostic.range)) continue;
-      if (!intersects(diagnostic.range, range)) continue;
-      const data = fixData(diagnostic);
-      if (data) actions.push(...fixesFor(document, diagnostic, data));
+      if (diagnostic.source !== 'ami' || !isValidRange(document, diagnostic.range) || !intersects(diagnostic.range, range)) continue;
+      actions.push(...codeActionsFor(document, diagnostic));
     } catch {
       // A malformed diagnostic from the client must not break the other fixes.
     }
