@@ -84,6 +84,9 @@ export async function runCommand(argv: readonly string[], environment: CliEnviro
     client.onState((state) => {
       if (state.kind === 'failed') lost ??= state.reason ?? 'closed';
     });
+    // The runner listens to onEvent; the connection's own queue is not read, so keep it empty.
+    const connected = client;
+    connected.onEvent(() => connected.events.clear());
     let interrupted = false;
     const stopInterrupt = onInterrupt(() => {
       interrupted = true;
@@ -103,7 +106,8 @@ export async function runCommand(argv: readonly string[], environment: CliEnviro
           sources: {
             profileVariables: resolved.profileVariables,
             env: (name) => environment.env[name],
-            prompt: (label) => promptLine(label, environment),
+            // Without a terminal, {{$prompt}} says it cannot ask (rather than "cancelled").
+            prompt: environment.stdin.isTTY ? (label) => promptLine(label, environment) : undefined,
           },
           continueOnFailure: args.flags.has('continue-on-failure'),
           chainWaitMs,

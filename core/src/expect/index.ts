@@ -7,4 +7,4 @@ export { DEFAULT_EVENT_WITHIN_MS, EXPECT_KINDS, KNOWN_RESPONSE_STATUSES, MAX_WIT
 export { Correlator, headerValue, type CorrelatorOptions, type ObservedEvent } from './correlator';
 export { ExpectationMatcher, formatElapsed, type BlockAnswer, type MatcherOptions, type SourcedExpectation } from './matcher';
 export { resolveExpectation, type ExpectationResolution } from './resolve';
-export { runScript, type BlockReport, type BlockVerdict, type ScriptReport, type ScriptRunOptions, type ScriptSession } from './scriptRunner';
+export { blockExpectations, runScript, type BlockReport, type BlockVerdict, type ScriptReport, type ScriptRunOptions, type ScriptSession } from './scriptRunner';

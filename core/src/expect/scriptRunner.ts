@@ -9,7 +9,7 @@ import type { Disposable } from '../session/emitter';
 import type { AmiMessage } from '../wire/types';
 import { runBlock, type ActionSender, type BlockRunResult } from '../run/runner';
 import { findVariables, substituteHeaders, type NamedResult, type VariableSources } from '../run/variables';
-import type { Block, Script } from '../script/types';
+import type { Block, ExpectLine, Script } from '../script/types';
 import { blockLabel } from '../language/symbols';
 import { Correlator } from './correlator';
 import { ExpectationMatcher, formatElapsed, type SourcedExpectation } from './matcher';
@@ -148,6 +148,20 @@ function referencedBlocks(block: Block, named: ReadonlyMap<string, unknown>): st
   return [...names];
 }
 
+/**
+ * Parses a block's `@expect` lines (for runners and the editor): the typed expectations in order, or the
+ * first syntax error with its line.
+ */
+export function blockExpectations(block: Block): { ok: true; expectations: SourcedExpectation[] } | { ok: false; line: ExpectLine; error: string } {
+  const expectations: SourcedExpectation[] = [];
+  for (const line of block.expectations) {
+    const result = parseExpectation(line.text);
+    if (!result.ok) return { ok: false, line, error: result.error.message };
+    expectations.push({ source: line.text, expectation: result.expectation });
+  }
+  return { ok: true, expectations };
+}
+
 /** Runs every block of `script` in order; never throws. */
 export async function runScript(script: Script, session: ScriptSession, options: ScriptRunOptions = {}): Promise<ScriptReport> {
   const clock = options.clock ?? systemClock;
@@ -210,12 +224,9 @@ export async function runScript(script: Script, session: ScriptSession, options:
     });
     if (!block.action) return error(`line ${base.line}: the block does not start with "Action:", so it was not sent`);
 
-    const parsed: SourcedExpectation[] = [];
-    for (const line of block.expectations) {
-      const result = parseExpectation(line.text);
-      if (!result.ok) return error(`line ${line.range.start.line + 1}: @expect ${line.text}: ${result.error.message} (not sent)`);
-      parsed.push({ source: line.text, expectation: result.expectation });
-    }
+    const checks = blockExpectations(block);
+    if (!checks.ok) return error(`line ${checks.line.range.start.line + 1}: @expect ${checks.line.text}: ${checks.error} (not sent)`);
+    const parsed = checks.expectations;
 
     // Variables; a named block's result that has not arrived yet (its OriginateResponse...) is waited for.
     const headers = block.headers.map((h) => [h.name, h.value] as [string, string]);
