@@ -586,14 +586,34 @@ function parseArgs(argv: string[]): FakeAmiServerOptions {
       return next;
     };
     switch (arg) {
-      case '--port': options.port = Number(value()); break;
+      case '--port': {
+        const port = Number(value());
+        if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error('--port takes 0-65535 (0: any free port)');
+        options.port = port;
+        break;
+      }
       case '--host': options.host = value(); break;
       case '--captures': options.capturesDir = value(); break;
-      case '--live': options.liveIntervalMs = Number(value()) * 1000; break;
+      case '--live': {
+        const seconds = Number(value());
+        if (!(seconds > 0)) throw new Error('--live takes a number of seconds > 0');
+        options.liveIntervalMs = seconds * 1000;
+        break;
+      }
       case '--stream': options.streamFile = value(); break;
-      case '--stream-start': options.streamStart = value() === 'connect' ? 'connect' : 'login'; break;
+      case '--stream-start': {
+        const start = value();
+        if (start !== 'connect' && start !== 'login') throw new Error(`--stream-start takes connect or login, not "${start}"`);
+        options.streamStart = start;
+        break;
+      }
       case '--scenario': options.scenario = value(); break;
-      case '--time-scale': options.timeScale = Number(value()); break;
+      case '--time-scale': {
+        const scale = Number(value());
+        if (!(scale >= 0)) throw new Error('--time-scale takes a number >= 0 (1: recorded delays, 0: none)');
+        options.timeScale = scale;
+        break;
+      }
       case '--help':
         process.stdout.write('usage: simulator [--port P] [--host H] [--captures DIR] [--live SECONDS] [--stream FILE] [--stream-start connect|login] [--scenario NAME] [--time-scale N]\n');
         process.exit(0);
