@@ -121,6 +121,9 @@ export class FakeAmiServer {
     }
     this.users = options.users ?? DEFAULT_USERS;
     this.timeScale = options.timeScale ?? 1;
+    if (options.scenario !== undefined && !this.captures.has(options.scenario)) {
+      throw new Error(`no scenario "${options.scenario}" in the captures (e.g. ${[...this.captures.keys()].slice(0, 3).join(', ')})`);
+    }
     const bannerCapture = this.capture('01-banner');
     this.banner = bannerCapture.received;
     for (const capture of this.captures.values()) {
