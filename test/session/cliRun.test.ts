@@ -3,7 +3,7 @@
  * AMI server, which answers the fixture's Originate with the call recorded in capture 16.
  */
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import * as net from 'node:net';
 import { tmpdir } from 'node:os';
@@ -97,6 +97,28 @@ describe('ami run', () => {
     assert.match(failure.message ?? '', /^expected Event: Hangup Cause=17 within 3s, got /);
     assert.match(failure.details ?? '', /Sent:\n {2}Action: Originate\n {2}ActionID: /);
     assert.equal(skipped.outcome, 'skipped');
+  });
+
+  it('SIGINT finishes the current block as interrupted, skips the rest, logs off and still writes the JUnit report', async () => {
+    const junit = join(dir, 'interrupted.xml');
+    const child = spawn(process.execPath, [CLI, 'run', FAILING, ...at(), '--junit', junit], { env: { ...process.env, ...secret }, cwd: ROOT });
+    child.stdin.end();
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+    // The failing fixture waits up to 3 s for its Hangup; interrupt once it is connected and waiting.
+    await waitFor(() => server.connectionCount > 0 && stdout.includes('originate-call-failing.ami'), 10_000);
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    child.kill('SIGINT');
+    assert.equal(await exited, 1, stdout + stderr);
+    assert.match(stderr, /interrupted: finishing the current block, then logging off/);
+    assert.match(stdout, /got nothing: the run was interrupted|none matching/);
+    assert.match(stdout, /- line 18: .*\(skipped: /);
+    const checked = checkJUnit(readFileSync(junit, 'utf8'));
+    assert.equal(checked.totals.tests, 2);
+    await waitFor(() => server.connectionCount === 0);
   });
 
   it('--continue-on-failure runs on; --json reports every block and expectation', async () => {
