@@ -235,6 +235,13 @@ test('sent captures decode as actions (LF-only lines, garbage line, stray blank 
   assert.equal(malformed.length, 14);
 });
 
+test('UTF-8 header names are matched after decoding', () => {
+  const [message] = decodeMessages(Buffer.from('Event: UserEvent\r\nNäme: x\r\nnäme: y\r\n\r\n', 'utf8'), { expectBanner: false });
+  assert.equal(message.get('Näme'), 'x');
+  assert.deepEqual(message.getAll('NÄME'), ['x', 'y']);
+  assert.equal(message.get('Nöme'), undefined);
+});
+
 test('UTF-8: a character straddling a split decodes whole; invalid bytes become U+FFFD', () => {
   const text = 'Event: Newchannel\r\nCallerIDName: Zoë 😀 Müller\r\nChannel: SIP/ünï-1\r\n\r\n';
   const bytes = Buffer.from(text, 'utf8');

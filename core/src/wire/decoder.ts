@@ -108,6 +108,11 @@ function printable(text: string): string {
   return JSON.stringify(text.length > 60 ? `${text.slice(0, 60)}…` : text).replace(/[\u0000-\u001f\u007f-\u009f]/g, '?');
 }
 
+function hasNonAscii(text: string): boolean {
+  for (let k = 0; k < text.length; k++) if (text.charCodeAt(k) > 127) return true;
+  return false;
+}
+
 /** Decodes [start, end) of `bytes` as UTF-8 (invalid bytes → U+FFFD). */
 function decodeUtf8(bytes: Buffer, start: number, end: number): string {
   return start >= end ? '' : (bytes as FastSliceBuffer).utf8Slice(start, end);
@@ -163,10 +168,11 @@ class FramedMessage implements AmiMessage {
       }
       lineStart = nextLineStart;
     }
-    return undefined;
+    return hasNonAscii(name) ? this.getAllSlow(name)[0] : undefined;
   }
 
   getAll(name: string): string[] {
+    if (hasNonAscii(name)) return this.getAllSlow(name);
     const values: string[] = [];
     for (let index = this.findLine(name, 0); index >= 0; index = this.findLine(name, index + 1)) {
       values.push(this.valueOfLine(index, name.length));
@@ -194,6 +200,14 @@ class FramedMessage implements AmiMessage {
       }
     }
     return pairs;
+  }
+
+  /** Values of a header whose name is not ASCII, compared after UTF-8 decoding (rare, so simple). */
+  private getAllSlow(name: string): string[] {
+    const lower = name.toLowerCase();
+    return this.headers()
+      .filter(([key]) => key.toLowerCase() === lower)
+      .map(([, value]) => value);
   }
 
   /** Index of the first line at or after `from` whose name is `name` (ASCII case-insensitive), or -1. */
