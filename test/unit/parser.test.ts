@@ -188,6 +188,16 @@ test('file variables: outside blocks they are variables; inside a block after a 
   assert.equal(block.title, '');
 });
 
+test('a file variable after a directive belongs to that block (invalid there); block ranges hold only their lines', () => {
+  const script = parseScript('# @name x\n@v = 1\nAction: Ping');
+  assert.equal(script.fileVariables.length, 0);
+  assert.deepEqual(script.blocks[0].lines.map((l) => l.kind), ['directive', 'invalid', 'header']);
+  const spaced = parseScript('# c\n@v = 1\n# title\nAction: Ping');
+  assert.deepEqual(spaced.comments.map((c) => c.text), ['c']);
+  assert.equal(spaced.blocks[0].title, 'title');
+  assert.equal(blockAtLine(spaced, 1), undefined);
+});
+
 test('@expect needs a word boundary; other @ lines inside blocks are invalid', () => {
   const script = parseScript(['Action: Ping', '@expect', '@expected = 1', '@EXPECT List: >=2'].join('\n'));
   const block = script.blocks[0];

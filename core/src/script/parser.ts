@@ -244,32 +244,25 @@ class RunBuilder {
   private lines: BlockLine[] = [];
   private fileVariables: FileVariable[] = [];
   private looseComments: CommentLine[] = [];
-  private sawHeader = false;
+  /** True once a line other than a comment was added: from there on the run is a block. */
+  private blockStarted = false;
 
   add(item: Classified): void {
     if (item.kind === 'fileVariable') {
-      if (this.sawHeader) {
+      if (this.blockStarted) {
         // Inside a block a file variable is not allowed: keep the line so it is reported.
         this.lines.push({ kind: 'invalid', text: item.text, range: item.node.range });
       } else {
-        // Lines gathered so far sit above a file variable, so they are not part of any block.
-        this.flushLeadingAsLoose();
+        // Comments gathered so far sit above a file variable, so they belong to no block.
+        for (const line of this.lines) this.looseComments.push(line as CommentLine);
+        this.lines = [];
         this.fileVariables.push(item.node);
       }
       return;
     }
     if (item.kind === 'blank' || item.kind === 'separator') return;
-    if (item.kind === 'header') this.sawHeader = true;
+    if (item.kind !== 'comment') this.blockStarted = true;
     this.lines.push(item);
-  }
-
-  private flushLeadingAsLoose(): void {
-    for (const line of this.lines) {
-      if (line.kind === 'comment') this.looseComments.push(line);
-    }
-    // Directives/expects/invalid lines before a file variable still form a (headerless) block later on,
-    // which the diagnostics flag; keep them instead of dropping them.
-    this.lines = this.lines.filter((line) => line.kind !== 'comment');
   }
 
   /** Finishes the run. `separatorAbove` is the `###` line right above the run, if any. */
