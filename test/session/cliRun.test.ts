@@ -212,7 +212,7 @@ describe('ami run', () => {
   });
 
   it('warns before a plaintext secret leaves the machine (and MD5 does not)', async () => {
-    // 127.0.0.2 is loopback too; a non-loopback name is only resolved, never reached, because the warning comes first.
+    // The warning comes before any connection attempt; ami.invalid never resolves (RFC 2606), so nothing is sent.
     const run = await ami([PASSING, '--host', 'ami.invalid', '--user', 'dev', '--timeout', '2s'], { env: secret });
     assert.equal(run.code, 2);
     assert.match(run.stderr, /warning: the secret for dev@ami\.invalid:5038 goes over the network in plain text; use --md5/);

@@ -203,3 +203,14 @@ test('the correlator is bounded and counts what it dropped', () => {
   correlator.addActionId('mine');
   assert.equal(correlator.events.length, 10);
 });
+
+test('no event at all suggests checking that events are on for the login', () => {
+  let now = 0;
+  const parsed = parseExpectation('Event: Hangup within 2s');
+  assert.ok(parsed.ok);
+  const matcher = new ExpectationMatcher([{ source: 'Event: Hangup within 2s', expectation: parsed.expectation }], { now: () => now });
+  matcher.sent('a-1', [['Action', 'Originate']]);
+  matcher.answered({ response: [['Response', 'Success'], ['ActionID', 'a-1']] });
+  now = 2000;
+  assert.match(matcher.evaluate()[0].got, /^no event at all within 2s: are events on for this login/);
+});

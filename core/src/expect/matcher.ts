@@ -219,7 +219,10 @@ export class ExpectationMatcher {
       got = `no ${expectation.event} event ${window}; the block's events were: ${countSummary(events)}`;
     } else {
       const others = this.correlator.seen;
-      got = `no event tied to this block ${window} (${others} other event${others === 1 ? '' : 's'} arrived; check the Events/eventmask of the login)`;
+      got =
+        others === 0
+          ? `no event at all ${window}: are events on for this login (Events: on, the manager.conf read= classes)?`
+          : `no event tied to this block ${window} (${others} other event${others === 1 ? '' : 's'} arrived)`;
     }
     return this.outcome(item, 'fail', got, { elapsedMs: now - this.startedAt });
   }
