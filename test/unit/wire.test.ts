@@ -264,6 +264,11 @@ const LEGACY_COMMAND =
   '--END COMMAND--\r\n\r\n' +
   'Response: Follows\r\nPrivilege: Command\r\n' +
   'Asterisk 11.25.3 built by root--END COMMAND--\r\n\r\n' +
+  'Response: Follows\r\nPrivilege: Command\r\n' +
+  'echo --END COMMAND--\n' +
+  'still output\n' +
+  '\n' +
+  '--END COMMAND--\r\n\r\n' +
   'Event: Hangup\r\nChannel: SIP/1\r\n\r\n';
 
 test('legacy Response: Follows output until --END COMMAND--, blank lines inside, at every split', () => {
@@ -271,10 +276,12 @@ test('legacy Response: Follows output until --END COMMAND--, blank lines inside,
   const whole = decodeChunks([bytes], {}, { expectBanner: false });
   assert.deepEqual(
     whole.map((m) => m.kind),
-    ['follows', 'follows', 'event'],
+    ['follows', 'follows', 'follows', 'event'],
   );
   assert.deepEqual(whole[0].output, ['Channel              Location             State   Application(Data)', '', 'Response: not a header here', '0 active channels']);
   assert.deepEqual(whole[1].output, ['Asterisk 11.25.3 built by root']);
+  // A marker followed by more output is output; the message ends at a marker line followed by a blank line.
+  assert.deepEqual(whole[2].output, ['echo --END COMMAND--', 'still output', '']);
   const [first] = decodeMessages(bytes, { expectBanner: false });
   assert.equal(first.get('ActionID'), 'cmd-1');
   assert.equal(first.get('privilege'), 'Command');

@@ -42,7 +42,8 @@ const EVENT_PREFIX = asciiCodes('event:');
 const RESPONSE_PREFIX = asciiCodes('response:');
 const ACTION_PREFIX = asciiCodes('action:');
 const FOLLOWS = asciiCodes('follows');
-const END_COMMAND = asciiCodes('--END COMMAND--');
+const END_COMMAND_TEXT = '--END COMMAND--';
+const END_COMMAND = asciiCodes(END_COMMAND_TEXT);
 /** Headers of a legacy `Response: Follows` message; every other line is command output. */
 const FOLLOWS_HEADER_NAMES = new Set(['response', 'privilege', 'actionid']);
 
@@ -275,21 +276,22 @@ class FollowsMessage implements AmiMessage {
     const lines = raw.toString('utf8').split('\n');
     if (lines[lines.length - 1] === '') lines.pop();
     let inHeaders = true;
-    for (let line of lines) {
-      if (line.endsWith('\r')) line = line.slice(0, -1);
+    lines.forEach((text, index) => {
+      const line = text.endsWith('\r') ? text.slice(0, -1) : text;
       const colon = line.indexOf(':');
       if (inHeaders && colon > 0 && FOLLOWS_HEADER_NAMES.has(line.slice(0, colon).toLowerCase())) {
         this.pairs.push([line.slice(0, colon), line.slice(colon + 1).replace(/^ /, '')]);
-        continue;
+        return;
       }
       inHeaders = false;
-      if (line.endsWith('--END COMMAND--')) {
-        const rest = line.slice(0, -'--END COMMAND--'.length);
+      // The framing ends the message after the last line that ends with the marker; text before it is output.
+      if (index === lines.length - 1 && line.endsWith(END_COMMAND_TEXT)) {
+        const rest = line.slice(0, -END_COMMAND_TEXT.length);
         if (rest !== '') this.output.push(rest);
-        break;
+        return;
       }
       this.output.push(line);
-    }
+    });
   }
 
   get(name: string): string | undefined {
@@ -303,7 +305,8 @@ class FollowsMessage implements AmiMessage {
   }
 
   headers(): Array<[string, string]> {
-    return [...this.pairs.map(([key, value]): [string, string] => [key, value]), ...this.output.map((line): [string, string] => ['Output', line])];
+    const outputs = this.output.map((line): [string, string] => ['Output', line]);
+    return [...this.pairs.map(([key, value]): [string, string] => [key, value]), ...outputs];
   }
 }
 
@@ -311,8 +314,8 @@ class FollowsMessage implements AmiMessage {
  * Streaming AMI decoder. `push(chunk)` frames every complete message in the bytes received so far and
  * calls `onMessage` for each, synchronously and in order. Messages are views on the pushed chunks (no
  * copy): do not reuse a chunk's memory after pushing it. Only a message that straddles reads is copied,
- * line by line, into a small buffer of its own, bounded by the limits. `end()` reports a message cut off
- * by the end of the stream.
+ * into a small buffer of its own, bounded by the limits. `end()` reports a message cut off by the end of
+ * the stream.
  *
  * Errors: `push` throws AmiProtocolError when a cap is exceeded or the banner is wrong; the decoder then
  * stays failed (every later call throws the same error) because the stream can no longer be framed.
