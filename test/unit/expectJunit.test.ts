@@ -65,7 +65,7 @@ test('the document passes the structural rules of the common JUnit schema', () =
   assert.match(calls.cases[1].details ?? '', /FAIL @expect Event: Hangup Cause=17 within 3s/);
   assert.equal(missing.cases[0].outcome, 'error');
   assert.match(missing.cases[0].message ?? '', /connection lost/);
-  assert.match(xml, /timestamp="2026-11-23T11:00:00"/);
+  assert.match(xml, /<testsuite [^>]*timestamp="2026-11-23T11:00:00"/);
 });
 
 test('hostile text survives as text: markup escaped, characters XML forbids replaced, emoji kept', () => {
@@ -85,6 +85,9 @@ test('the checker itself rejects broken documents', () => {
   assert.throws(() => checkJUnit(good.replace(/<failure message="[^"]*"/, '<failure')), /message/);
   assert.throws(() => checkJUnit(good.replace('</testsuites>', '')), /XML/);
   assert.throws(() => checkJUnit(good.replace(/time="[^"]*"/, 'time="soon"')), /time/);
+  assert.throws(() => checkJUnit(good.replace('<testsuites ', '<testsuites color="red" ')), /may not have the attribute color/);
+  assert.throws(() => checkJUnit(good.replace('<skipped ', '<skipped type="x" ')), /<skipped> may not have the attribute type/);
+  assert.throws(() => checkJUnit(good.replace('<system-out>', '<system-out><b/>')), /XML|may not hold|unknown element/);
 });
 
 test('class names are dotted paths without the extension', () => {

@@ -1,12 +1,26 @@
 /**
  * Structural checks of JUnit XML against the common JUnit schema (the "Jenkins/Surefire" junit-10.xsd shape
  * that CI systems read). No XSD validator is installed, so the rules are written out here: well-formed XML,
+ * only the attributes the schema declares (plus testcase file/line),
  * root <testsuites> with tests/failures/errors/time, <testsuite> with name/tests/failures/errors/time and
  * counts matching its cases, <testcase> with name/classname/time, at most one of <failure>/<error>/<skipped>
  * with a message, numeric times, ISO timestamps, and no unknown elements.
  */
 import { DOMParser, type Element } from '@xmldom/xmldom';
 
+/** Attributes junit-10.xsd allows per element (plus `file` and `line` on testcase, read by CI annotators). */
+const ALLOWED_ATTRIBUTES: Record<string, readonly string[]> = {
+  testsuites: ['name', 'time', 'tests', 'failures', 'disabled', 'errors'],
+  testsuite: ['name', 'tests', 'failures', 'errors', 'group', 'time', 'disabled', 'skipped', 'timestamp', 'hostname', 'id', 'package', 'file', 'log', 'url', 'version'],
+  testcase: ['name', 'assertions', 'time', 'classname', 'status', 'group', 'file', 'line'],
+  failure: ['message', 'type'],
+  error: ['message', 'type'],
+  skipped: ['message'],
+  properties: [],
+  property: ['name', 'value'],
+  'system-out': [],
+  'system-err': [],
+};
 const SUITES_CHILDREN = new Set(['testsuite']);
 const SUITE_CHILDREN = new Set(['properties', 'testcase', 'system-out', 'system-err']);
 const CASE_CHILDREN = new Set(['failure', 'error', 'skipped', 'system-out', 'system-err']);
@@ -14,7 +28,24 @@ const DECIMAL = /^\d+(\.\d+)?$/;
 const COUNT = /^\d+$/;
 const TIMESTAMP = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d$/;
 
+const TEXT_ONLY = new Set(['failure', 'error', 'skipped', 'system-out', 'system-err', 'property']);
+
+function checkAttributes(element: Element): void {
+  const allowed = ALLOWED_ATTRIBUTES[element.tagName];
+  if (!allowed) throw new Error(`unknown element <${element.tagName}>`);
+  if (TEXT_ONLY.has(element.tagName)) {
+    for (let node = element.firstChild; node; node = node.nextSibling) {
+      if (node.nodeType === 1) throw new Error(`<${element.tagName}> may not hold elements`);
+    }
+  }
+  for (let k = 0; k < element.attributes.length; k++) {
+    const name = element.attributes[k].name;
+    if (!allowed.includes(name)) throw new Error(`<${element.tagName}> may not have the attribute ${name}`);
+  }
+}
+
 function children(element: Element): Element[] {
+  checkAttributes(element);
   const out: Element[] = [];
   for (let node = element.firstChild; node; node = node.nextSibling) {
     if (node.nodeType === 1) out.push(node as Element);
@@ -56,7 +87,6 @@ export function checkJUnit(xml: string): CheckedJUnit {
     tests: Number(need(root, 'tests', COUNT)),
     failures: Number(need(root, 'failures', COUNT)),
     errors: Number(need(root, 'errors', COUNT)),
-    skipped: root.hasAttribute('skipped') ? Number(need(root, 'skipped', COUNT)) : 0,
   };
   need(root, 'time', DECIMAL);
   const sum = { tests: 0, failures: 0, errors: 0, skipped: 0 };
@@ -79,19 +109,24 @@ export function checkJUnit(xml: string): CheckedJUnit {
       if (!SUITE_CHILDREN.has(child.tagName)) throw new Error(`<testsuite> may not hold <${child.tagName}>`);
       if (child.tagName === 'properties') {
         for (const property of children(child)) {
+          checkAttributes(property);
           if (property.tagName !== 'property') throw new Error(`<properties> may not hold <${property.tagName}>`);
           need(property, 'name');
           need(property, 'value');
         }
         continue;
       }
-      if (child.tagName !== 'testcase') continue;
+      if (child.tagName !== 'testcase') {
+        checkAttributes(child);
+        continue;
+      }
       seen.tests++;
       const caseName = need(child, 'name');
       const classname = need(child, 'classname');
       const time = Number(need(child, 'time', DECIMAL));
       const results = children(child).filter((element) => {
         if (!CASE_CHILDREN.has(element.tagName)) throw new Error(`<testcase> may not hold <${element.tagName}>`);
+        checkAttributes(element);
         return element.tagName !== 'system-out' && element.tagName !== 'system-err';
       });
       if (results.length > 1) throw new Error(`<testcase name="${caseName}"> has ${results.length} results; at most one of failure, error, skipped`);
@@ -118,8 +153,8 @@ export function checkJUnit(xml: string): CheckedJUnit {
     }
     suites.push({ name, cases });
   }
-  for (const key of ['tests', 'failures', 'errors', 'skipped'] as const) {
+  for (const key of ['tests', 'failures', 'errors'] as const) {
     if (totals[key] !== sum[key]) throw new Error(`<testsuites> says ${key}="${totals[key]}" but its suites sum to ${sum[key]}`);
   }
-  return { suites, totals };
+  return { suites, totals: { ...totals, skipped: sum.skipped } };
 }
