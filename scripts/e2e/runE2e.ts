@@ -86,8 +86,9 @@ function checkSecretsNotLogged(runDir: string, secrets: readonly string[]): { na
   const files = logFiles(runDir);
   const extensionLog = files.find((path) => path.endsWith(join('ami-workbench.ami-workbench', 'AMI Workbench.log')));
   if (!extensionLog) return { name, error: `no "AMI Workbench" output channel log among ${files.length} log files` };
-  if (!/connected/.test(readFileSync(extensionLog, 'utf8'))) {
-    return { name, error: `${extensionLog} does not show a connection: the check would prove nothing` };
+  // The plain-text login test logs a Login frame: without it the scan would prove nothing.
+  if (!/Action: Login\b.*\bSecret: /.test(readFileSync(extensionLog, 'utf8'))) {
+    return { name, error: `${extensionLog} shows no Login with a Secret header: the check would prove nothing` };
   }
   const leaks = files.filter((path) => {
     const text = readFileSync(path, 'utf8');

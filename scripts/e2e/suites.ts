@@ -80,13 +80,27 @@ export function makeWrongSecret(): string {
   return `wrong-${randomBytes(6).toString('hex')}`;
 }
 
-/** User settings for a group: trust, and the simulator's connection profile (machine scope: user settings). */
-export function groupUserSettings(group: SuiteGroup, simulator: Simulator | undefined): Record<string, unknown> {
+/**
+ * Settings for a group: trust, and connection profiles for the simulator (machine scope). The API suites get a
+ * second, plain-text login profile; the UI tests (`withPlainProfile` false) only the default MD5 one.
+ */
+export function groupUserSettings(group: SuiteGroup, simulator: Simulator | undefined, withPlainProfile = true): Record<string, unknown> {
   const settings: Record<string, unknown> = { 'security.workspace.trust.enabled': group === 'untrusted' };
   if (simulator) {
-    settings['ami.connections'] = [
+    const profiles: unknown[] = [
       { name: simulatorProfileName, host: simulator.host, port: simulator.port, username: simulatorUser.username },
     ];
+    // Plain login puts `Secret:` on the wire (allowed on loopback): the log must show it redacted.
+    if (withPlainProfile) {
+      profiles.push({
+        name: `${simulatorProfileName}-plain`,
+        host: simulator.host,
+        port: simulator.port,
+        username: simulatorUser.username,
+        authType: 'plain',
+      });
+    }
+    settings['ami.connections'] = profiles;
   }
   return settings;
 }

@@ -5,9 +5,7 @@ import type { FrameLocator, Page } from 'playwright-core';
 export const selectors = {
   workbench: '.monaco-workbench',
   explorerRow: '.explorer-folders-view .monaco-list-row',
-  quickInput: '.quick-input-widget input[type="text"]',
   quickInputPassword: '.quick-input-widget input[type="password"]',
-  quickInputRow: '.quick-input-list .monaco-list-row',
   editorLines: '.monaco-editor .view-lines',
   suggestLabel: '.editor-widget.suggest-widget.visible .monaco-list-row .label-name',
   hover: '.monaco-hover:not(.hidden) .monaco-hover-content',
@@ -22,14 +20,9 @@ export async function waitForWorkbench(page: Page): Promise<void> {
   await page.locator(selectors.explorerRow).first().waitFor({ timeout: 60_000 });
 }
 
-/** Opens a workspace file through Quick Open and waits for its editor. */
+/** Opens a workspace file by clicking it in the Explorer (works wherever the focus is) and waits for its editor. */
 export async function openFile(page: Page, fileName: string): Promise<void> {
-  await page.keyboard.press('Control+P');
-  const input = page.locator(selectors.quickInput);
-  await input.waitFor({ state: 'visible' });
-  await input.fill(fileName);
-  await page.locator(selectors.quickInputRow, { hasText: fileName }).first().waitFor();
-  await page.keyboard.press('Enter');
+  await page.locator(selectors.explorerRow, { hasText: fileName }).first().click();
   await page.locator(`.tab.active[aria-label*="${fileName}"]`).waitFor();
   await page.locator(selectors.editorLines).first().waitFor();
 }

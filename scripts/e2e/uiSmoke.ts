@@ -3,7 +3,7 @@
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { repoRoot, type E2eTools } from './tools';
-import { openFile, runFirstBlockFromCodeLens, selectors, waitForWorkbench } from './uiFlows';
+import { openFile, panelFrame, runFirstBlockFromCodeLens, selectors, waitForWorkbench } from './uiFlows';
 import { simulatorUser, type Simulator } from './simulator';
 import { contributesCommand, groupUserSettings } from './suites';
 import { openWorkbench } from './workbench';
@@ -21,7 +21,8 @@ interface UiTest {
   readonly name: string;
   /** Screenshot file name (in the output folder) taken when the test passes. */
   readonly screenshot: string;
-  run(page: Page): Promise<void>;
+  /** `shot(name)` saves an extra screenshot in the output folder (for intermediate states). */
+  run(page: Page, shot: (fileName: string) => Promise<void>): Promise<void>;
 }
 
 /** Puts the cursor at the end of the active editor, after a blank line (a new block). */
@@ -64,11 +65,17 @@ function uiTests(simulator: Simulator | undefined): UiTest[] {
         await page.keyboard.press('Escape');
         await openFile(page, '04-database.ami');
         await startNewBlock(page);
-        await page.keyboard.type('Action: DBGett\nFamily: amitest\n');
-        await page.keyboard.press('Escape');
+        // Escape before each Enter: the suggest widget would otherwise accept DBGetTree.
+        for (const line of ['Action: DBGett', 'Family: amitest']) {
+          await page.keyboard.type(line);
+          await page.keyboard.press('Escape');
+          await page.keyboard.press('Enter');
+        }
+        const misspelt = page.locator('.view-lines .view-line', { hasText: /^Action:\sDBGett$/ });
+        await misspelt.waitFor();
         await page.locator(selectors.squiggleError).first().waitFor({ timeout: 20_000 });
         await page.keyboard.press('Control+Shift+M');
-        await page.locator(selectors.problemsRow, { hasText: 'DBGett' }).first().waitFor({ timeout: 20_000 });
+        await page.locator(selectors.problemsRow, { hasText: /\bDBGett\b/ }).first().waitFor({ timeout: 20_000 });
       },
     },
   ];
@@ -76,13 +83,17 @@ function uiTests(simulator: Simulator | undefined): UiTest[] {
     tests.push({
       name: 'running the first block from its CodeLens shows the result and its events in the panel',
       screenshot: 'run-block-panel.png',
-      run: async (page) => {
+      run: async (page, shot) => {
         await page.keyboard.press('Escape');
-        await page.keyboard.press('Control+J');
         await openFile(page, '01-originate-call.ami');
         const { summary, events } = await runFirstBlockFromCodeLens(page, simulatorUser.secret);
         if (!/success/i.test(summary)) throw new Error(`the run card says "${summary}"`);
         if (!events.includes('OriginateResponse')) throw new Error(`events tied to the run: ${events.join(', ')}`);
+        const panel = panelFrame(page);
+        await panel.locator('#tab-events').click();
+        await panel.locator('#event-list .row .name', { hasText: 'OriginateResponse' }).first().waitFor();
+        await shot('panel-events.png');
+        await panel.locator('#tab-results').click();
       },
     });
   }
@@ -110,7 +121,7 @@ export async function runUiSmoke(options: {
     runDir: options.runDir,
     extensionPath: options.extensionPath,
     workspaceTemplate: join(repoRoot, 'samples'),
-    userSettings: groupUserSettings('trusted', options.simulator),
+    userSettings: groupUserSettings('trusted', options.simulator, false),
   });
   const { page } = workbench;
   const results: UiTestResult[] = [];
@@ -120,7 +131,9 @@ export async function runUiSmoke(options: {
     for (const test of selected) {
       const started = Date.now();
       try {
-        await test.run(page);
+        await test.run(page, async (fileName) => {
+          await page.screenshot({ path: join(options.outputDir, fileName) });
+        });
         const screenshot = join(options.outputDir, test.screenshot);
         await page.screenshot({ path: screenshot });
         results.push({ name: test.name, durationMs: Date.now() - started, screenshot });

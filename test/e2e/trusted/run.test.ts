@@ -38,21 +38,39 @@ if (simulator && contributesCommand('ami.runBlock') && contributesCommand('ami.c
 
     it('connects with the secret read from SecretStorage, and refuses a wrong one', async () => {
       const errors = stubWindow('showErrorMessage', () => Promise.resolve(undefined));
+      // Two profiles and none chosen yet: "AMI: Connect" asks which one.
+      const picks = stubWindow('showQuickPick', async (items) =>
+        (await (items as Promise<Array<{ profile?: { name: string } }>>)).find((item) => item.profile?.name === simulatorProfileName),
+      );
       try {
         await api.run.connections.storeSecret(simulatorProfileName, simulator.wrongSecret);
         assert.equal(await vscode.commands.executeCommand<boolean>('ami.connect'), false, 'a wrong secret must not log in');
+        assert.equal(picks.calls.length, 1, 'the connection was picked from a quick pick');
         assert.ok(
           errors.calls.some((args) => /auth|secret|password/i.test(String(args[0]))),
           `the failure should say the login was refused; got ${JSON.stringify(errors.calls.map((args) => args[0]))}`,
         );
       } finally {
         errors.restore();
+        picks.restore();
       }
       await api.run.connections.storeSecret(simulatorProfileName, simulator.secret);
       assert.equal(await vscode.commands.executeCommand<boolean>('ami.connect'), true, 'the stored secret should log in');
       assert.ok(api.run.connections.isConnected);
       await waitFor('the server facts (CoreSettings, ListCommands)', () => api.run.connections.serverFacts?.allowedActions);
       assert.match(api.run.connections.serverFacts?.asteriskVersion ?? '', /^\d+\./);
+    });
+
+    it('also logs in with a plain-text secret on loopback (the log redacts it)', async () => {
+      const plainName = `${simulatorProfileName}-plain`;
+      const plain = api.run.connections.profiles().find((profile) => profile.name === plainName);
+      assert.ok(plain, `the runner seeds a "${plainName}" profile`);
+      assert.equal(plain.authType, 'plain');
+      await api.run.connections.storeSecret(plainName, simulator.secret);
+      assert.equal(await api.run.connections.connect(plain), true);
+      await vscode.commands.executeCommand('ami.disconnect');
+      const md5 = api.run.connections.profiles().find((profile) => profile.name === simulatorProfileName);
+      assert.equal(await api.run.connections.connect(md5), true, 'back on the MD5 profile for the next tests');
     });
 
     it('shows a Run CodeLens on every block', async () => {
