@@ -155,6 +155,7 @@ describe('AmiConnection', () => {
     assert.equal(connection.state.kind, 'failed');
     clock.advance(10 * 60_000);
     assert.equal(links.length, 1);
+    await assert.rejects(connection.whenConnected(), (error: AmiConnectError) => error.code === 'auth-failed');
   });
 
   it('fails pending actions on a drop and never replays them on the new connection', async () => {

@@ -130,7 +130,10 @@ export class AmiConnection {
 
   /** Resolves when connected; rejects when the connection fails or is closed first. */
   whenConnected(): Promise<{ amiVersion: string }> {
-    if (this.current.kind === 'connected') return Promise.resolve({ amiVersion: this.current.amiVersion });
+    const now = this.current;
+    if (now.kind === 'connected') return Promise.resolve({ amiVersion: now.amiVersion });
+    if (now.kind === 'failed') return Promise.reject(new AmiConnectError(now.reason, now.code));
+    if (now.kind === 'closed') return Promise.reject(new AmiConnectError(now.reason ?? 'closed', 'closed'));
     return new Promise((resolve, reject) => {
       const subscription: Disposable = this.onState((state) => {
         if (state.kind === 'connected') {
