@@ -229,7 +229,7 @@ async function main(): Promise<void> {
       name,
       events: result.events,
       eventsPerSec: Math.round(result.events / result.seconds),
-      mbPerSec: Math.round((stream.totalBytes / (1024 * 1024) / result.seconds) * 10) / 10,
+      mbPerSec: Math.round((stream.totalBytes / 1e6 / result.seconds) * 10) / 10,
       peakRssMb: Math.round((peakRss.get(name) ?? 0) * 10) / 10,
     };
   });
