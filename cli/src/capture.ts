@@ -7,6 +7,7 @@
 import { closeSync, openSync, readFileSync, writeSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { runScript } from '../../core/src/expect/scriptRunner';
+import { Emitter } from '../../core/src/session/emitter';
 import { parseScript } from '../../core/src/script/parser';
 import type { AmiClient } from '../../client/src/transport/amiClient';
 import {
@@ -130,17 +131,21 @@ export async function captureCommand(argv: readonly string[], environment: CliEn
 
     let lost: string | undefined;
     let stopRequested = false;
+    const stopEmitter = new Emitter<void>();
+    let timer: NodeJS.Timeout | undefined;
     const ended = new Promise<void>((done) => {
       const stop = onInterrupt(() => {
         stopRequested = true;
         stop();
+        stopEmitter.fire();
         done();
       });
-      if (durationMs !== undefined) setTimeout(done, durationMs).unref();
+      if (durationMs !== undefined) timer = setTimeout(done, durationMs);
       connected.onState((state) => {
         if (state.kind === 'failed') {
           lost ??= state.reason ?? 'the connection closed';
           stop();
+          stopEmitter.fire();
           done();
         }
       });
@@ -152,6 +157,7 @@ export async function captureCommand(argv: readonly string[], environment: CliEn
     if (scriptText !== undefined) {
       const report = await runScript(parseScript(scriptText), connected, {
         shouldStop: () => stopRequested || lost !== undefined,
+        onStopRequested: stopEmitter.event,
         onBlockDone: (block) => stderr.write(formatBlock(block)),
       });
       stderr.write(`  ${formatCounts(report)}\n`);
@@ -160,6 +166,7 @@ export async function captureCommand(argv: readonly string[], environment: CliEn
     } else {
       await ended;
     }
+    if (timer) clearTimeout(timer);
     // After Goodbye the server closes; a lost connection was closed by it too.
     if (lost === undefined) await connected.close();
     capture.eof();

@@ -7,6 +7,7 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { dirname, relative, resolve } from 'node:path';
 import { runScript, type ScriptReport } from '../../core/src/expect/scriptRunner';
+import { Emitter } from '../../core/src/session/emitter';
 import { parseScript } from '../../core/src/script/parser';
 import type { AmiClient } from '../../client/src/transport/amiClient';
 import { toJUnit } from './junit';
@@ -81,15 +82,21 @@ export async function runCommand(argv: readonly string[], environment: CliEnviro
     const started = new Date();
     client = await openConnection(resolved);
     let lost: string | undefined;
+    const stopRequested = new Emitter<void>();
     client.onState((state) => {
-      if (state.kind === 'failed') lost ??= state.reason ?? 'closed';
+      if (state.kind !== 'failed') return;
+      lost ??= state.reason ?? 'closed';
+      stopRequested.fire();
     });
     // The runner listens to onEvent; the connection's own queue is not read, so keep it empty.
     const connected = client;
     connected.onEvent(() => connected.events.clear());
     let interrupted = false;
+    // The runner's timers do not hold the process; this does, until the run is over.
+    const keepAlive = setInterval(() => undefined, 60_000);
     const stopInterrupt = onInterrupt(() => {
       interrupted = true;
+      stopRequested.fire();
       stderr.write('\ninterrupted: finishing the current block, then logging off (Ctrl+C again to quit at once)\n');
     });
 
@@ -112,6 +119,7 @@ export async function runCommand(argv: readonly string[], environment: CliEnviro
           continueOnFailure: args.flags.has('continue-on-failure'),
           chainWaitMs,
           shouldStop: () => interrupted || lost !== undefined,
+          onStopRequested: stopRequested.event,
           onBlockDone: (block) => {
             if (!json) stdout.write(formatBlock(block));
           },
@@ -124,6 +132,7 @@ export async function runCommand(argv: readonly string[], environment: CliEnviro
       }
     } finally {
       stopInterrupt();
+      clearInterval(keepAlive);
     }
 
     const sum = totals(runs);

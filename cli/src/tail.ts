@@ -110,20 +110,26 @@ export async function tailCommand(argv: readonly string[], environment: CliEnvir
       connected.events.clear();
       print(message);
     });
+    let timer: NodeJS.Timeout | undefined;
     const ended = await new Promise<string | undefined>((done) => {
       const stop = onInterrupt(() => {
         stop();
         done(undefined);
       });
-      const timer = durationMs !== undefined ? setTimeout(() => done(undefined), durationMs) : undefined;
+      if (durationMs !== undefined) {
+        timer = setTimeout(() => {
+          stop();
+          done(undefined);
+        }, durationMs);
+      }
       connected.onState((state) => {
         if (state.kind === 'failed') {
-          if (timer) clearTimeout(timer);
           stop();
           done(state.reason ?? 'the connection closed');
         }
       });
     });
+    if (timer) clearTimeout(timer);
     if (ended !== undefined) {
       environment.stderr.write(`ami tail: connection lost: ${ended}\n`);
       return EXIT_USAGE;

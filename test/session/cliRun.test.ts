@@ -109,7 +109,7 @@ describe('ami run', () => {
     child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
     const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
     // The failing fixture waits up to 3 s for its Hangup; interrupt once it is connected and waiting.
-    await waitFor(() => server.connectionCount > 0 && stdout.includes('originate-call-failing.ami'), 10_000);
+    await waitFor(() => server.connectionCount > 0 && stdout.includes('originate-call-failing.ami'), 10_000, () => stdout + stderr);
     await new Promise((resolve) => setTimeout(resolve, 300));
     child.kill('SIGINT');
     assert.equal(await exited, 1, stdout + stderr);
@@ -119,6 +119,24 @@ describe('ami run', () => {
     const checked = checkJUnit(readFileSync(junit, 'utf8'));
     assert.equal(checked.totals.tests, 2);
     await waitFor(() => server.connectionCount === 0);
+  });
+
+  it('a connection lost mid-run fails the waiting block, skips the rest and exits 2', async () => {
+    const dying = new FakeAmiServer({ timeScale: 0.2 });
+    const dyingPort = await dying.start();
+    try {
+      const running = cli(['run', FAILING, PASSING, '--host', '127.0.0.1', '--port', String(dyingPort), '--user', 'dev'], { env: secret });
+      await waitFor(() => dying.requestsHandled >= 2, 10_000);
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      dying.dropAll();
+      const run = await running;
+      assert.equal(run.code, 2, run.stdout + run.stderr);
+      assert.match(run.stdout, /✗ line 5: Originate a test call/);
+      assert.match(run.stdout, /got nothing: the run was interrupted|The server closed the connection/);
+      assert.match(run.stdout, /connection lost: The server closed the connection\./);
+    } finally {
+      await dying.stop();
+    }
   });
 
   it('--continue-on-failure runs on; --json reports every block and expectation', async () => {
@@ -221,10 +239,10 @@ describe('ami run', () => {
   });
 });
 
-async function waitFor(condition: () => boolean, timeoutMs = 5000): Promise<void> {
+async function waitFor(condition: () => boolean, timeoutMs = 5000, context?: () => string): Promise<void> {
   const until = Date.now() + timeoutMs;
   while (!condition()) {
-    if (Date.now() > until) throw new Error('condition not met in time');
+    if (Date.now() > until) throw new Error(`condition not met in time${context ? `: ${context()}` : ''}`);
     await new Promise((resolve) => setTimeout(resolve, 20));
   }
 }

@@ -103,6 +103,20 @@ describe('ami tail, capture and replay', () => {
     assert.match(tail.stderr, /logged off; \d+ event\(s\) printed/);
   });
 
+  it('tail exits 2 when the server goes away', async () => {
+    const dying = new FakeAmiServer();
+    const port = await dying.start();
+    try {
+      const tail = start(['tail', '--host', '127.0.0.1', '--port', String(port), '--user', 'dev', '--duration', '30s']);
+      await tail.waitFor(() => tail.stderr.includes('tailing events'), 'the login');
+      dying.dropAll();
+      assert.equal(await tail.exit, 2);
+      assert.match(tail.stderr, /ami tail: connection lost: The server closed the connection\./);
+    } finally {
+      await dying.stop();
+    }
+  });
+
   it('tail without --json prints events as AMI text and stops after --duration', async () => {
     const run = await ami(['tail', '--host', '127.0.0.1', '--port', String(livePort), '--user', 'dev', '--duration', '1s', '--filter', 'Event=Newchannel']);
     assert.equal(run.code, 0, run.stderr);

@@ -63,6 +63,8 @@ export interface ScriptRunOptions {
   chainWaitMs?: number;
   /** Polled between blocks and while waiting: true stops the run (pending checks fail, later blocks are skipped). */
   shouldStop?: () => boolean;
+  /** Lets the caller wake a waiting run at once when `shouldStop` turns true (Ctrl+C, connection lost). */
+  onStopRequested?: (listener: () => void) => Disposable;
   /** Called before a block is sent and after it is decided (progress output). */
   onBlockStart?: (block: Block) => void;
   onBlockDone?: (report: BlockReport) => void;
@@ -182,6 +184,7 @@ export async function runScript(script: Script, session: ScriptSession, options:
     waker.wake();
   });
 
+  const stopSubscription = options.onStopRequested?.(() => waker.wake());
   const started = now();
   const reports: BlockReport[] = [];
   let stopReason: string | undefined;
@@ -209,6 +212,7 @@ export async function runScript(script: Script, session: ScriptSession, options:
     }
   } finally {
     subscription.dispose();
+    stopSubscription?.dispose();
   }
 
   async function runOne(block: Block, base: Pick<BlockReport, 'index' | 'line' | 'label' | 'name' | 'action'>): Promise<BlockReport> {
