@@ -14,6 +14,8 @@ import {
   type Connection,
   type InitializeParams,
   type InitializeResult,
+  type Position,
+  type Range,
   type WorkspaceEdit,
 } from 'vscode-languageserver/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
@@ -174,6 +176,7 @@ export function startLanguageServer(
 
   connection.onCompletion(
     guard('Completion', null, async (params) => {
+      checkLocation(params, 'position');
       const document = documentOf(params.textDocument.uri);
       if (!document) return null;
       const list = service.doComplete(document, params.position, await languageSettings(document.uri));
@@ -192,6 +195,7 @@ export function startLanguageServer(
 
   connection.onHover(
     guard('Hover', null, async (params) => {
+      checkLocation(params, 'position');
       const document = documentOf(params.textDocument.uri);
       if (!document) return null;
       return service.doHover(document, params.position, await languageSettings(document.uri));
@@ -200,6 +204,7 @@ export function startLanguageServer(
 
   connection.onCodeAction(
     guard('Code actions', [], async (params) => {
+      checkLocation(params, 'range');
       const document = documentOf(params.textDocument.uri);
       if (!document) return [];
       const only = params.context.only;
@@ -238,6 +243,7 @@ export function startLanguageServer(
 
   connection.onDocumentRangeFormatting(
     guard('Range formatting', [], (params) => {
+      checkLocation(params, 'range');
       const document = documentOf(params.textDocument.uri);
       return document ? service.format(document, params.range, params.options) : [];
     }),
@@ -245,6 +251,7 @@ export function startLanguageServer(
 
   connection.onDefinition(
     guard('Definition', [], (params) => {
+      checkLocation(params, 'position');
       const document = documentOf(params.textDocument.uri);
       return document ? service.findDefinition(document, params.position) : [];
     }),
@@ -252,6 +259,7 @@ export function startLanguageServer(
 
   connection.onPrepareRename(
     guard('Prepare rename', null, (params) => {
+      checkLocation(params, 'position');
       const document = documentOf(params.textDocument.uri);
       if (!document) return null;
       const range = service.prepareRename(document, params.position);
@@ -267,6 +275,7 @@ export function startLanguageServer(
 
   connection.onRenameRequest(
     guard('Rename', null, (params) => {
+      checkLocation(params, 'position');
       const document = documentOf(params.textDocument.uri);
       if (!document) return null;
       let edit: WorkspaceEdit | null;
@@ -290,6 +299,7 @@ export function startLanguageServer(
   connection.onRequest(
     BlockAtPositionRequest.method,
     guard('Block at position', null, (params: BlockAtPositionParams): RunnableBlock | null => {
+      checkLocation(params, 'position');
       const document = documentOf(params.textDocument.uri);
       if (!document) {
         throw new ResponseError(
@@ -304,6 +314,28 @@ export function startLanguageServer(
 
   documents.listen(connection);
   connection.listen();
+}
+
+function isPosition(value: unknown): value is Position {
+  const position = value as Position | null | undefined;
+  return (
+    typeof position === 'object' &&
+    position !== null &&
+    Number.isInteger(position.line) &&
+    Number.isInteger(position.character) &&
+    position.line >= 0 &&
+    position.character >= 0
+  );
+}
+
+/** Rejects a request whose `position` (or `range`) is not LSP-shaped, saying which field is wrong. */
+export function checkLocation(params: unknown, field: 'position' | 'range'): void {
+  const value = (params as Record<string, unknown> | null | undefined)?.[field];
+  const valid = field === 'position' ? isPosition(value) : isPosition((value as Range | undefined)?.start) && isPosition((value as Range | undefined)?.end);
+  if (!valid) {
+    const shape = field === 'position' ? '{ line, character }' : '{ start: { line, character }, end: { line, character } }';
+    throw new ResponseError(ErrorCodes.InvalidParams, `"${field}" must be ${shape} with non-negative integers; got ${JSON.stringify(value)}.`);
+  }
 }
 
 /** Keeps only well-typed fields of a client's live-server info (it is JSON from another process). */

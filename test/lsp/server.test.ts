@@ -328,6 +328,44 @@ describe('language server process lifetime', () => {
     }
   });
 
+  it('rejects malformed requests with a message naming the bad field, and keeps serving', async () => {
+    const session = LspSession.start();
+    try {
+      await session.initialize();
+      const malformed = uri('malformed');
+      await session.open(malformed, 'Action: Ping\n');
+      // Missing position, position of the wrong type, edits for a document that is not open, ranges past the end.
+      const namesField = (field: string) => (error: unknown) =>
+        error instanceof ResponseError && error.code === -32602 && error.message.startsWith(`"${field}" must be`);
+      await assert.rejects(session.connection.sendRequest('textDocument/completion', { textDocument: { uri: malformed } }), namesField('position'));
+      await assert.rejects(
+        session.connection.sendRequest('textDocument/hover', { textDocument: { uri: malformed }, position: 'top' }),
+        namesField('position'),
+      );
+      await assert.rejects(
+        session.connection.sendRequest('textDocument/codeAction', {
+          textDocument: { uri: malformed },
+          range: { start: { line: -1, character: 0 } },
+          context: { diagnostics: [] },
+        }),
+        namesField('range'),
+      );
+      await session.connection.sendNotification('textDocument/didChange', {
+        textDocument: { uri: uri('notOpen'), version: 2 },
+        contentChanges: [{ range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }, text: 'x' }],
+      });
+      await session.edit(malformed, { start: { line: 90, character: 0 }, end: { line: 99, character: 5 } }, '\nBogus: 1');
+      const hover = await session.connection.sendRequest(HoverRequest.type, {
+        textDocument: { uri: malformed },
+        position: { line: 0, character: 10 },
+      });
+      assert.ok(hover, 'still answering');
+      assert.equal(await session.shutdown(), 0);
+    } finally {
+      session.dispose();
+    }
+  });
+
   it('takes settings from initializationOptions and didChangeConfiguration when the client cannot be asked', async () => {
     const session = LspSession.start();
     try {
