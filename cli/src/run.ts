@@ -55,6 +55,8 @@ export async function runCommand(argv: readonly string[], environment: CliEnviro
   const stdout = process.stdout;
   const stderr = environment.stderr;
   let client: AmiClient | undefined;
+  // Should the process ever end before the run does, CI must not read it as a pass.
+  process.exitCode = EXIT_USAGE;
   try {
     const args = parseArgs(
       argv,

@@ -163,6 +163,15 @@ test('List: counts the items of a live CoreShowChannels (capture 19) and an empt
   assert.equal(empty.outcomes()[1].got.startsWith('0 items'), true);
 });
 
+test('Event: matches list items too, without following every listed channel', () => {
+  const live = replay('19-coreshowchannels-live', 'csc-live', ['Event: CoreShowChannel Context=test', 'Event: CoreShowChannel Context=nowhere within 1s']);
+  live.setNow(live.start + 1000);
+  const [found, missing] = live.outcomes();
+  assert.equal(found.status, 'pass', found.message);
+  assert.equal(missing.status, 'fail');
+  assert.deepEqual(live.matcher.correlator.keys().ids, [], 'no channel of the listing is followed');
+});
+
 test('List: on an action that is not a list says so', () => {
   const run = replay('23-unknown-action', 'unk-1', ['List: 0']);
   assert.match(run.outcomes()[0].got, /^no list but Response: Error/);

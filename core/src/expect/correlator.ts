@@ -96,6 +96,16 @@ export class Correlator {
     return this.learn(headers) ? this.rescan() : [];
   }
 
+  /**
+   * A list's items (events with the block's ActionID, taken by the session as its answer): tied, so
+   * `@expect Event: CoreShowChannel ...` can check them, but their channels are not followed.
+   */
+  addItems(items: ReadonlyArray<HeaderPairs>, at: number): void {
+    for (const headers of items) {
+      this.tie({ name: headerValue(headers, 'Event') ?? '', headers: headers.map(([k, v]) => [k, v]), at, seq: this.seq++ });
+    }
+  }
+
   /** Offers one event; returns every event this tied (it, and older ones it revealed), in arrival order. */
   push(name: string, headers: HeaderPairs, at: number): ObservedEvent[] {
     this.seen++;

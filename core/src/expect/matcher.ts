@@ -96,6 +96,7 @@ export class ExpectationMatcher {
     this.answer = answer;
     this.answeredAt = this.now();
     if (answer.response) this.correlator.addResponse(answer.response);
+    if (answer.items) this.correlator.addItems(answer.items, this.answeredAt);
   }
 
   /** Offers an event from the stream (any event: the correlator decides whether it belongs). */
