@@ -43,8 +43,18 @@ function uiTests(simulator: Simulator | undefined): UiTest[] {
         await openFile(page, '02-channels.ami');
         await startNewBlock(page);
         await page.keyboard.type('Action: Orig');
-        await page.keyboard.press('Control+Space');
-        await page.locator(selectors.suggestLabel, { hasText: /^Originate$/ }).first().waitFor({ timeout: 20_000 });
+        // The language server may still be starting in a fresh workbench: ask again, as a user would.
+        const originate = page.locator(selectors.suggestLabel, { hasText: /^Originate$/ }).first();
+        for (let attempt = 1; ; attempt++) {
+          await page.keyboard.press('Control+Space');
+          try {
+            await originate.waitFor({ timeout: 5_000 });
+            break;
+          } catch (error) {
+            if (attempt === 4) throw error;
+            await page.keyboard.press('Escape');
+          }
+        }
       },
     },
     {
