@@ -139,16 +139,26 @@ export async function runCommand(argv: readonly string[], environment: CliEnviro
 
     const sum = totals(runs);
     const exitCode = lost !== undefined ? EXIT_USAGE : sum.failed + sum.errors + sum.fileErrors > 0 || interrupted ? EXIT_FAILED : EXIT_OK;
+    let junitError: string | undefined;
     if (junit) {
       const path = resolve(environment.cwd, junit);
-      mkdirSync(dirname(path), { recursive: true });
-      writeFileSync(path, toJUnit(runs, { timestamp: started, hostname: hostname(), target: resolved.target }));
+      try {
+        mkdirSync(dirname(path), { recursive: true });
+        writeFileSync(path, toJUnit(runs, { timestamp: started, hostname: hostname(), target: resolved.target }));
+      } catch (error) {
+        junitError = `cannot write the JUnit report ${junit}: ${(error as Error).message}`;
+      }
     }
     if (json) stdout.write(`${toJson(runs, resolved.target, exitCode)}\n`);
     else {
       stdout.write(formatSummary(runs));
       if (lost !== undefined) stdout.write(`connection lost: ${lost}\n`);
-      if (junit) stdout.write(`JUnit report: ${junit}\n`);
+      if (junit && !junitError) stdout.write(`JUnit report: ${junit}\n`);
+    }
+    if (junitError) {
+      // CI would miss the results: that is a failure of the run itself.
+      stderr.write(`ami run: ${junitError}\n`);
+      return EXIT_USAGE;
     }
     return exitCode;
   } catch (error) {

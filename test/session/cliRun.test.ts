@@ -225,6 +225,10 @@ describe('ami run', () => {
     const badOption = await ami([PASSING, ...at(), '--jnuit', 'x.xml'], { env: secret });
     assert.equal(badOption.code, 2);
     assert.match(badOption.stderr, /unknown option --jnuit/);
+    const unwritable = await ami([PASSING, ...at(), '--junit', join(PASSING, 'report.xml')], { env: secret });
+    assert.equal(unwritable.code, 2);
+    assert.match(unwritable.stderr, /ami run: cannot write the JUnit report .*report\.xml: /);
+    assert.match(unwritable.stdout, /PASSED/, 'the report still printed');
     const help = await cli(['--help']);
     assert.match(help.stdout, / {2}run {6}run \.ami scripts as tests/);
   });
