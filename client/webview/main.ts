@@ -411,7 +411,9 @@ function renderEvents(): void {
       row.dataset.seq = String(event.seq);
       (row.children[0] as HTMLElement).textContent = formatTime(event.time);
       (row.children[1] as HTMLElement).textContent = event.name;
-      (row.children[2] as HTMLElement).textContent = eventSummary(event);
+      const summary = eventSummary(event);
+      (row.children[2] as HTMLElement).textContent = summary;
+      row.title = `${event.name}  ${summary}`;
     }
     row.classList.toggle('selected', event.seq === state.selectedSeq);
     row.setAttribute('aria-selected', String(event.seq === state.selectedSeq));
