@@ -85,3 +85,25 @@ test('session log: redacts, batches, bounded, docs once per event name, saved fi
     { cause: 'A cause code, see Hangup 16', state: 'One of: Up, Down.' },
   );
 });
+
+test('status bar and panel wording for every connection state; production always warns', async () => {
+  const { presentConnection } = await import('../../client/src/connections/statusText');
+  const [lab, prod] = parseProfiles([
+    { name: 'lab', host: '127.0.0.1', username: 'dev' },
+    { name: 'pbx', host: 'pbx.example.com', username: 'ops', production: true },
+  ]).profiles;
+  assert.equal(presentConnection(undefined, { kind: 'idle' }, undefined, 0, 0).text, '$(plug) AMI: no connection');
+  const connected = presentConnection(lab, { kind: 'connected', amiVersion: '12.0.0' }, { asteriskVersion: '23.4.1' }, 0, 0);
+  assert.equal(connected.text, '$(check) AMI lab: Asterisk 23.4.1, AMI 12.0.0');
+  assert.equal(connected.colour, undefined);
+  const retrying = presentConnection(lab, { kind: 'retrying', inMs: 4000, attempt: 1, reason: 'reset' }, undefined, 10_000, 6_200);
+  assert.equal(retrying.text, '$(sync~spin) AMI lab: retrying in 4 s');
+  assert.equal(retrying.state, 'retrying');
+  const failed = presentConnection(lab, { kind: 'failed', reason: 'Authentication failed.', code: 'auth-failed' }, undefined, 0, 0);
+  assert.equal(failed.text, '$(error) AMI lab: failed: authentication failed');
+  assert.equal(failed.colour, 'error');
+  const production = presentConnection(prod, { kind: 'connecting', attempt: 0 }, undefined, 0, 0);
+  assert.equal(production.text, '$(sync~spin) AMI pbx (production): connecting');
+  assert.equal(production.colour, 'warning');
+  assert.match(production.tooltip, /ops@pbx\.example\.com:5038/);
+});

@@ -5,11 +5,12 @@
  */
 import * as vscode from 'vscode';
 import { AmiClient } from '../transport/amiClient';
-import { describeState, type ConnectionState } from '../../../core/src/session/connection';
+import type { ConnectionState } from '../../../core/src/session/connection';
 import { redactText } from '../../../core/src/wire/redact';
 import type { ConnectionView } from '../../../protocol/src/webviewMessages';
 import type { LiveServerInfoParams } from '../../../protocol/src/lspExtensions';
 import { explainFailure } from './errors';
+import { presentConnection, type ConnectionPresentation } from './statusText';
 import { describeTarget, isLoopback, parseProfiles, secretKey, SETTING_CONNECTIONS, type ConnectionProfile } from './profiles';
 
 const ACTIVE_KEY = 'ami.activeConnection';
@@ -108,52 +109,25 @@ export class ConnectionManager implements vscode.Disposable {
   view(): ConnectionView | null {
     const profile = this.profile ?? this.activeProfile;
     if (!profile) return null;
-    const { state, detail } = this.describe();
+    const { state, detail } = this.present(profile);
     return { name: profile.name, state, detail, production: profile.production };
   }
 
-  private describe(): { state: ConnectionView['state']; detail: string } {
-    const s = this.state;
-    switch (s.kind) {
-      case 'idle':
-      case 'closed':
-        return { state: 'disconnected', detail: s.kind === 'closed' && s.reason ? s.reason : '' };
-      case 'connecting':
-        return { state: 'connecting', detail: s.attempt > 0 ? `attempt ${s.attempt + 1}` : '' };
-      case 'connected': {
-        const f = this.facts;
-        const version = f?.asteriskVersion ? `Asterisk ${f.asteriskVersion}, AMI ${s.amiVersion}` : `AMI ${s.amiVersion}`;
-        return { state: 'connected', detail: version };
-      }
-      case 'retrying':
-        return { state: 'retrying', detail: `retrying in ${Math.max(0, Math.ceil((this.retryAt - Date.now()) / 1000))} s` };
-      case 'failed':
-        return { state: 'failed', detail: this.profile ? explainFailure(Object.assign(new Error(s.reason), { code: s.code, name: 'AmiConnectError' }), this.profile).short : s.reason };
-    }
+  private present(profile: ConnectionProfile | undefined): ConnectionPresentation {
+    return presentConnection(profile, this.state, this.facts, this.retryAt, Date.now());
   }
 
   private render(): void {
-    const profile = this.profile ?? this.activeProfile;
+    const shown = this.present(this.profile ?? this.activeProfile);
     const item = this.statusItem;
-    if (!profile) {
-      item.text = '$(plug) AMI: no connection';
-      item.tooltip = `Pick or add a connection (${SETTING_CONNECTIONS})`;
-      item.backgroundColor = undefined;
-      item.show();
-      this.changed.fire();
-      return;
-    }
-    const { state, detail } = this.describe();
-    const icon =
-      state === 'connected' ? '$(check)' : state === 'connecting' || state === 'retrying' ? '$(sync~spin)' : state === 'failed' ? '$(error)' : '$(plug)';
-    const shown = state === 'failed' ? `failed: ${detail}` : detail || state;
-    item.text = `${icon} AMI ${profile.name}${profile.production ? ' (production)' : ''}: ${shown}`;
-    item.tooltip = `${describeTarget(profile)} · ${describeState(this.state)}\nClick to pick a connection.`;
-    item.backgroundColor = profile.production
-      ? new vscode.ThemeColor('statusBarItem.warningBackground')
-      : state === 'failed'
-        ? new vscode.ThemeColor('statusBarItem.errorBackground')
-        : undefined;
+    item.text = shown.text;
+    item.tooltip = shown.tooltip;
+    item.backgroundColor =
+      shown.colour === 'warning'
+        ? new vscode.ThemeColor('statusBarItem.warningBackground')
+        : shown.colour === 'error'
+          ? new vscode.ThemeColor('statusBarItem.errorBackground')
+          : undefined;
     item.show();
     this.changed.fire();
   }
