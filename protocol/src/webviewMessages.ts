@@ -106,7 +106,15 @@ export type FromWebview =
   | { type: 'openSession' }
   | { type: 'clear' }
   | { type: 'goLive' }
-  | { type: 'setEventMask' };
+  | { type: 'setEventMask' }
+  /** The call timeline's exports: a picture (SVG text, PNG as base64) or the call's events as text. */
+  | { type: 'saveFile'; format: SaveFileFormat; name: string; data: string };
+
+export type SaveFileFormat = 'svg' | 'png' | 'txt';
+const SAVE_FILE_FORMATS: readonly SaveFileFormat[] = ['svg', 'png', 'txt'];
+/** Largest export the webview may ask to save (characters of SVG/text, or of PNG base64). */
+export const MAX_SAVE_FILE_CHARS = 64 * 1024 * 1024;
+const SAFE_FILE_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,150}$/;
 
 /** Longest text the webview may ask to copy (a whole run with a large list stays well below). */
 export const MAX_COPY_CHARS = 8 * 1024 * 1024;
@@ -176,6 +184,16 @@ export function parseFromWebview(message: unknown): Parsed<FromWebview> {
     case 'pushFilter': {
       const filter = parseFilter(message.filter);
       return filter.ok ? { ok: true, value: { type, filter: filter.value } } : filter;
+    }
+    case 'saveFile': {
+      const { format, name, data } = message;
+      if (!SAVE_FILE_FORMATS.includes(format as SaveFileFormat)) return { ok: false, error: `saveFile.format must be one of ${SAVE_FILE_FORMATS.join(', ')}` };
+      if (!isString(name) || !SAFE_FILE_NAME.test(name) || !name.toLowerCase().endsWith(`.${String(format)}`)) {
+        return { ok: false, error: `saveFile.name must be a plain file name (letters, digits, . _ -) ending in .${String(format)}` };
+      }
+      if (!isString(data, MAX_SAVE_FILE_CHARS)) return { ok: false, error: `saveFile.data must be a string of at most ${MAX_SAVE_FILE_CHARS} characters` };
+      if (format === 'png' && !/^[A-Za-z0-9+/]*={0,2}$/.test(data)) return { ok: false, error: 'saveFile.data of a PNG must be base64' };
+      return { ok: true, value: { type, format: format as SaveFileFormat, name, data } };
     }
     default: {
       const unknownType: never = type;

@@ -209,6 +209,9 @@ export class PanelHost implements vscode.Disposable {
       case 'setEventMask':
         await this.setEventMask();
         break;
+      case 'saveFile':
+        await this.saveFile(message.format, message.name, message.data);
+        break;
       default: {
         const unhandled: never = message;
         this.connections.info(`panel: unhandled message ${JSON.stringify(unhandled)}`);
@@ -277,6 +280,23 @@ export class PanelHost implements vscode.Disposable {
       });
     } catch (error) {
       this.post({ type: 'notice', level: 'error', text: `Events not sent: ${(error as Error).message}` });
+    }
+  }
+
+  /** Saves a timeline export where the user picks (PNG arrives as base64). */
+  private async saveFile(format: 'svg' | 'png' | 'txt', name: string, data: string): Promise<void> {
+    const labels = { svg: 'SVG picture', png: 'PNG picture', txt: 'Text' } as const;
+    const target = await vscode.window.showSaveDialog({
+      title: `Save the call timeline (${labels[format]})`,
+      filters: { [labels[format]]: [format] },
+      defaultUri: vscode.Uri.file(name),
+    });
+    if (!target) return;
+    try {
+      await writeFile(target.fsPath, format === 'png' ? Buffer.from(data, 'base64') : data, format === 'png' ? undefined : 'utf8');
+      this.post({ type: 'notice', level: 'info', text: `Saved ${target.fsPath}` });
+    } catch (error) {
+      void vscode.window.showErrorMessage(`Could not save ${target.fsPath}: ${(error as Error).message}`);
     }
   }
 
