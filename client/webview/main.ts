@@ -16,6 +16,8 @@ import {
   type ToWebview,
 } from '../../protocol/src/webviewMessages';
 import { EventStore, itemColumns, sortItems } from './eventStore';
+import { CallIndex } from '../../core/src/timeline';
+import { TimelineView } from './timeline';
 
 interface VsCodeApi {
   postMessage(message: unknown): void;
@@ -27,7 +29,9 @@ declare function acquireVsCodeApi(): VsCodeApi;
 
 /** What survives the panel being hidden (kept small: the data itself is replayed by the extension). */
 interface PanelState {
-  tab: 'results' | 'events';
+  tab: 'results' | 'events' | 'timeline';
+  /** Linkedid of the call the timeline shows. */
+  timelineCall?: string;
   filterText: string;
   pausedAt?: number;
   selectedSeq?: number;
@@ -58,7 +62,8 @@ function restoreState(raw: unknown): PanelState {
   if (typeof raw !== 'object' || raw === null) return fallback;
   const value = raw as Record<string, unknown>;
   return {
-    tab: value.tab === 'events' ? 'events' : 'results',
+    tab: value.tab === 'events' || value.tab === 'timeline' ? value.tab : 'results',
+    timelineCall: typeof value.timelineCall === 'string' ? value.timelineCall.slice(0, 200) : undefined,
     filterText: typeof value.filterText === 'string' ? value.filterText.slice(0, 4000) : '',
     pausedAt: typeof value.pausedAt === 'number' ? value.pausedAt : undefined,
     selectedSeq: typeof value.selectedSeq === 'number' ? value.selectedSeq : undefined,
@@ -124,6 +129,7 @@ function headerTable(headers: readonly HeaderPair[], eventName?: string): HTMLTa
 const app = document.getElementById('app') ?? document.body;
 const tabResults = button('Results', 'tab-results', () => selectTab('results'));
 const tabEvents = button('Events', 'tab-events', () => selectTab('events'));
+const tabTimeline = button('Timeline', 'tab-timeline', () => selectTab('timeline'));
 const connectionLabel = el('span', { id: 'connection', className: 'connection', text: 'not connected' });
 const offlineBanner = el('div', { id: 'offline', className: 'offline-banner hidden' });
 const offlineText = el('span');
@@ -133,7 +139,7 @@ const noticeLine = el('div', { id: 'notice', className: 'notice hidden' });
 const toolbar = el(
   'div',
   { className: 'toolbar' },
-  el('div', { className: 'tabs' }, tabResults, tabEvents),
+  el('div', { className: 'tabs' }, tabResults, tabEvents, tabTimeline),
   connectionLabel,
   el(
     'div',
@@ -190,7 +196,30 @@ const eventsView = el(
   el('div', { className: 'split' }, viewport, detail),
 );
 
-app.append(toolbar, offlineBanner, noticeLine, resultsView, eventsView);
+// Timeline view (calls by Linkedid, one lane per channel)
+const timeline = new TimelineView(new CallIndex({ maxCalls: 5000, maxEventsPerCall: 2000 }), {
+  copy: (text) => post({ type: 'copy', text }),
+  saveFile: (format, name, data) => post({ type: 'saveFile', format, name, data }),
+  notice: (level, text) => showNotice(level, text),
+  fieldDoc: (eventName, field) => fieldDoc(eventName, field),
+  onSelect: (linkedid) => {
+    state.timelineCall = linkedid;
+    saveState();
+  },
+});
+
+/** Opens the timeline on the call these headers belong to (an event row, a block's response, items or events). */
+function showCallOf(headerSets: ReadonlyArray<ReadonlyArray<readonly [string, string]>>): void {
+  const call = timeline.callOf(headerSets);
+  if (!call) {
+    showNotice('error', 'No call of the timeline matches: it names no channel (Uniqueid/Linkedid) the panel has seen, or it was evicted.');
+    return;
+  }
+  timeline.select(call.linkedid);
+  selectTab('timeline');
+}
+
+app.append(toolbar, offlineBanner, noticeLine, resultsView, eventsView, timeline.element);
 
 // ---------------------------------------------------------------- tabs and notices
 
@@ -199,9 +228,11 @@ function selectTab(tab: PanelState['tab']): void {
   saveState();
   resultsView.classList.toggle('hidden', tab !== 'results');
   eventsView.classList.toggle('hidden', tab !== 'events');
+  timeline.element.classList.toggle('hidden', tab !== 'timeline');
   tabResults.classList.toggle('active', tab === 'results');
   tabEvents.classList.toggle('active', tab === 'events');
-  if (tab === 'events') queueRender();
+  tabTimeline.classList.toggle('active', tab === 'timeline');
+  if (tab !== 'results') queueRender();
 }
 
 function showNotice(level: 'info' | 'error', text: string): void {
@@ -300,6 +331,12 @@ function renderRun(run: RunView): HTMLElement {
   const copyRun = button('Copy as text', '', () => post({ type: 'copy', text: runAsText(run) }));
   copyRun.className = 'copy-run';
   card.append(copyRun);
+  const callHeaders = [...run.events.map((e) => e.headers), ...run.items, ...(run.response ? [run.response] : [])];
+  if (callHeaders.some((headers) => headers.some(([name]) => /uniqueid$|^linkedid$/i.test(name)))) {
+    const showCall = button('Show call', '', () => showCallOf(callHeaders), 'Open the call this result names on the Timeline tab');
+    showCall.className = 'show-call';
+    card.append(showCall);
+  }
   card.append(section('Sent', headerTable(run.sent)));
   if (run.response) card.append(section('Response', headerTable(run.response)));
   if (run.items.length > 0) card.append(section(`List items (${run.items.length})`, itemsTable(run)));
@@ -366,6 +403,7 @@ function queueRender(): void {
   requestAnimationFrame(() => {
     renderQueued = false;
     renderEvents();
+    if (state.tab === 'timeline') timeline.refresh();
   });
 }
 
@@ -437,6 +475,7 @@ function renderDetail(): void {
   detail.replaceChildren(
     el('h4', { text: `${event.name} · #${event.seq} · ${formatTime(event.time)}` }),
     button('Copy as text', 'copy-event', () => post({ type: 'copy', text: headersAsText(event.headers) })),
+    button('Show call', 'show-call', () => showCallOf([event.headers]), 'Open the call of this event on the Timeline tab'),
     headerTable(event.headers, event.name),
   );
 }
@@ -487,6 +526,7 @@ function clearEvents(): void {
   state.pausedAt = store.pausedAtSeq;
   saveState();
   renderDetail();
+  timeline.reset();
   post({ type: 'clear' });
   queueRender();
 }
@@ -532,6 +572,7 @@ function handle(message: ToWebview): void {
       if (message.docs) Object.assign(docs, message.docs);
       store.setDroppedBySession(message.counters.droppedBySession);
       store.append(message.events);
+      timeline.add(message.events);
       queueRender();
       break;
     case 'run':
@@ -548,6 +589,8 @@ function handle(message: ToWebview): void {
       offlineBanner.classList.toggle('hidden', offline === undefined);
       Object.assign(docs, message.docs);
       store.reset(message.events, message.counters.droppedBySession);
+      timeline.reset(message.events);
+      if (state.timelineCall !== undefined && timeline.selectedCall === undefined) timeline.select(state.timelineCall);
       followTail = true;
       runs.length = 0;
       runs.push(...message.runs.slice(-MAX_RUNS).reverse());

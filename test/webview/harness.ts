@@ -52,6 +52,7 @@ export async function openPanel(): Promise<PanelHarness> {
   });
   const script = readFileSync(join(dir, 'webview.js'));
   const style = readFileSync('media/panel.css');
+  const timelineStyle = readFileSync('media/timeline.css');
   let baseUrl = '';
   const server: Server = createServer((request, response) => {
     const nonce = makeNonce((size) => randomBytes(size));
@@ -61,12 +62,15 @@ export async function openPanel(): Promise<PanelHarness> {
         nonce,
         scriptUri: `${baseUrl}/webview.js`,
         styleUri: `${baseUrl}/panel.css`,
+        extraStyleUris: [`${baseUrl}/timeline.css`],
       }).replace('<div id="app"></div>', `<div id="app"></div>\n<script nonce="${nonce}">${STUB}</script>`);
       response.writeHead(200, { 'content-type': 'text/html; charset=utf-8' }).end(html);
     } else if (request.url === '/webview.js') {
       response.writeHead(200, { 'content-type': 'text/javascript' }).end(script);
     } else if (request.url === '/panel.css') {
       response.writeHead(200, { 'content-type': 'text/css' }).end(style);
+    } else if (request.url === '/timeline.css') {
+      response.writeHead(200, { 'content-type': 'text/css' }).end(timelineStyle);
     } else {
       response.writeHead(404).end();
     }

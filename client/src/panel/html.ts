@@ -10,6 +10,8 @@ export interface PanelHtmlOptions {
   nonce: string;
   scriptUri: string;
   styleUri: string;
+  /** More stylesheets from the extension (the timeline's). */
+  extraStyleUris?: readonly string[];
 }
 
 /** A nonce of 32 characters from [A-Za-z0-9], from a cryptographic random source. */
@@ -42,7 +44,7 @@ export function renderPanelHtml(options: PanelHtmlOptions): string {
 <meta http-equiv="Content-Security-Policy" content="${attribute(panelCsp(options.cspSource, options.nonce))}">
 <meta name="viewport" content="width=device-width, initial-scale=1.0">
 <link rel="stylesheet" href="${attribute(options.styleUri)}">
-<title>AMI Workbench</title>
+${(options.extraStyleUris ?? []).map((uri) => `<link rel="stylesheet" href="${attribute(uri)}">\n`).join('')}<title>AMI Workbench</title>
 </head>
 <body>
 <div id="app"></div>

@@ -97,6 +97,7 @@ export class PanelHost implements vscode.Disposable {
       nonce: makeNonce((size) => randomBytes(size)),
       scriptUri: webview.asWebviewUri(vscode.Uri.joinPath(this.context.extensionUri, 'dist', 'webview.js')).toString(),
       styleUri: webview.asWebviewUri(vscode.Uri.joinPath(this.context.extensionUri, 'media', 'panel.css')).toString(),
+      extraStyleUris: [webview.asWebviewUri(vscode.Uri.joinPath(this.context.extensionUri, 'media', 'timeline.css')).toString()],
     });
     const subscriptions = [
       webview.onDidReceiveMessage((message: unknown) => void this.handleMessage(message)),

@@ -1,0 +1,496 @@
+/**
+ * The panel's call timeline: a list of calls (by Linkedid) and, for the selected one, one lane per channel drawn
+ * as inline SVG built with DOM APIs (server values only ever as textContent or attribute values). Zoom with the
+ * wheel or the buttons, click a mark for its event's headers, export the picture (SVG, PNG drawn on a canvas)
+ * and the call's events as text.
+ */
+import { CallIndex, callAsText, type TimelineCall, type TimelineInputEvent } from '../../core/src/timeline';
+import { layoutCall, fitScale, LABEL_WIDTH, MARK_COLORS, MARK_KIND_NAMES, type Prim, type Scene, type SceneTheme } from './timelineScene';
+
+const SVG_NS = 'http://www.w3.org/2000/svg';
+/** Rows of the call list actually in the DOM (the rest is reachable by the search box). */
+export const MAX_CALL_ROWS = 300;
+const MIN_ZOOM = 0.05;
+const MAX_ZOOM = 5000;
+/** Largest PNG side in pixels (browsers refuse bigger canvases). */
+const MAX_PNG_SIDE = 16_000;
+
+export interface TimelineHost {
+  copy(text: string): void;
+  saveFile(format: 'svg' | 'png' | 'txt', name: string, data: string): void;
+  notice(level: 'info' | 'error', text: string): void;
+  /** Catalogue description of an event field, for header tooltips. */
+  fieldDoc(eventName: string, field: string): string | undefined;
+  /** A callback when the selected call changes (the panel keeps it in its state). */
+  onSelect?(linkedid: string | undefined): void;
+}
+
+function html<K extends keyof HTMLElementTagNameMap>(tag: K, className?: string, text?: string): HTMLElementTagNameMap[K] {
+  const node = document.createElement(tag);
+  if (className) node.className = className;
+  if (text !== undefined) node.textContent = text;
+  return node;
+}
+
+function htmlButton(text: string, id: string, onClick: () => void, title?: string): HTMLButtonElement {
+  const node = html('button', undefined, text);
+  node.type = 'button';
+  node.id = id;
+  if (title) node.title = title;
+  node.addEventListener('click', onClick);
+  return node;
+}
+
+function clock(ms: number): string {
+  const date = new Date(ms);
+  const pad = (n: number, width = 2): string => String(n).padStart(width, '0');
+  return `${pad(date.getHours())}:${pad(date.getMinutes())}:${pad(date.getSeconds())}.${pad(date.getMilliseconds(), 3)}`;
+}
+
+/** A file name made of safe characters from a Linkedid. */
+function fileStem(call: TimelineCall): string {
+  return `call-${call.linkedid.replace(/[^A-Za-z0-9._-]/g, '_')}`;
+}
+
+export class TimelineView {
+  readonly element: HTMLElement;
+  private readonly search: HTMLInputElement;
+  private readonly countersLabel: HTMLElement;
+  private readonly callList: HTMLElement;
+  private readonly listNote: HTMLElement;
+  private readonly canvasHost: HTMLElement;
+  private readonly detail: HTMLElement;
+  private readonly zoomLabel: HTMLElement;
+  private selected: string | undefined;
+  private drawnVersion = -1;
+  private drawnCall: string | undefined;
+  private listVersion = -1;
+  private zoom = 1;
+  private selectedSeq: number | undefined;
+  private scene: Scene | undefined;
+
+  constructor(
+    readonly index: CallIndex,
+    private readonly host: TimelineHost,
+  ) {
+    this.search = html('input');
+    this.search.id = 'timeline-search';
+    this.search.placeholder = 'Find a call: Linkedid, channel, Uniqueid';
+    this.search.spellcheck = false;
+    this.search.addEventListener('input', () => {
+      this.listVersion = -1;
+      this.refresh();
+    });
+    this.countersLabel = html('span', 'tl-counters');
+    this.countersLabel.id = 'timeline-counters';
+    this.zoomLabel = html('span', 'tl-zoom');
+    this.zoomLabel.id = 'timeline-zoom';
+    const toolbar = html('div', 'toolbar tl-toolbar');
+    toolbar.append(
+      this.search,
+      htmlButton('−', 'timeline-zoom-out', () => this.setZoom(this.zoom / 1.5), 'Zoom out (or the mouse wheel over the timeline)'),
+      htmlButton('+', 'timeline-zoom-in', () => this.setZoom(this.zoom * 1.5), 'Zoom in (or the mouse wheel over the timeline)'),
+      htmlButton('Fit', 'timeline-fit', () => this.setZoom(1), 'Whole call in view'),
+      this.zoomLabel,
+      htmlButton('Export SVG', 'timeline-export-svg', () => this.exportSvg(), 'Save the picture as SVG'),
+      htmlButton('Export PNG', 'timeline-export-png', () => this.exportPng(), 'Save the picture as PNG'),
+      htmlButton('Copy events', 'timeline-copy', () => this.copyEvents(), "Copy the call's events as text"),
+      htmlButton('Save events…', 'timeline-save-text', () => this.saveEvents(), "Save the call's events as a text file"),
+      this.countersLabel,
+    );
+    this.callList = html('div', 'tl-calls');
+    this.callList.id = 'timeline-calls';
+    this.callList.setAttribute('role', 'listbox');
+    this.callList.setAttribute('aria-label', 'Calls');
+    this.listNote = html('div', 'tl-note');
+    const listPane = html('div', 'tl-list-pane');
+    listPane.append(this.callList, this.listNote);
+    this.canvasHost = html('div', 'tl-canvas');
+    this.canvasHost.id = 'timeline-canvas';
+    this.canvasHost.addEventListener('wheel', (event) => this.onWheel(event), { passive: false });
+    this.canvasHost.addEventListener('click', (event) => this.onClick(event));
+    this.detail = html('div', 'tl-detail');
+    this.detail.id = 'timeline-detail';
+    const legend = html('div', 'tl-legend');
+    for (const [kind, name] of Object.entries(MARK_KIND_NAMES)) {
+      const swatch = html('span', 'tl-swatch');
+      swatch.style.background = MARK_COLORS[kind as keyof typeof MARK_COLORS];
+      const item = html('span', 'tl-legend-item');
+      item.append(swatch, document.createTextNode(name));
+      legend.append(item);
+    }
+    const main = html('div', 'tl-main');
+    main.append(this.canvasHost, legend, this.detail);
+    const split = html('div', 'tl-split');
+    split.append(listPane, main);
+    this.element = html('section', 'view tl-view');
+    this.element.id = 'timeline-view';
+    this.element.append(toolbar, split);
+    this.renderDetail();
+  }
+
+  /** Indexes events (live batches, a replay, an opened session). */
+  add(events: readonly TimelineInputEvent[]): void {
+    this.index.add(events);
+  }
+
+  /** Forgets every call (clear, reload, another session). */
+  reset(events: readonly TimelineInputEvent[] = []): void {
+    this.index.reset();
+    this.index.add(events);
+    this.drawnVersion = -1;
+    this.selectedSeq = undefined;
+    if (this.selected !== undefined && !this.index.call(this.selected)) this.selected = undefined;
+  }
+
+  get selectedCall(): string | undefined {
+    return this.selected;
+  }
+
+  /** Shows a call (from the list, an event row or a block result). Returns false when the index does not know it. */
+  select(linkedid: string | undefined): boolean {
+    if (linkedid !== undefined && !this.index.call(linkedid)) return false;
+    if (linkedid !== this.selected) {
+      this.selected = linkedid;
+      this.zoom = 1;
+      this.selectedSeq = undefined;
+      this.drawnVersion = -1;
+      this.listVersion = -1;
+      this.host.onSelect?.(linkedid);
+    }
+    this.refresh();
+    return true;
+  }
+
+  /** The call an event or a list of header sets belongs to, if the timeline knows it. */
+  callOf(headerSets: ReadonlyArray<ReadonlyArray<readonly [string, string]>>): TimelineCall | undefined {
+    for (const headers of headerSets) {
+      const call = this.index.callOf(headers);
+      if (call) return call;
+    }
+    return undefined;
+  }
+
+  /** Redraws what changed: the list when calls changed, the picture when the selected call did. Cheap otherwise. */
+  refresh(): void {
+    const counters = this.index.counters();
+    this.countersLabel.textContent =
+      `${counters.calls} calls · ${counters.channels} channels` +
+      (counters.evictedCalls > 0 ? ` · ${counters.evictedCalls} older calls evicted` : '') +
+      (counters.waitingEvents > 0 ? ` · ${counters.waitingEvents} events waiting for their channel` : '') +
+      (counters.unplacedEvents > 0 ? ` · ${counters.unplacedEvents} events of unknown channels` : '');
+    this.countersLabel.title =
+      `Calls are kept up to a bound; older ones are evicted and counted. ${counters.unrelatedEvents} events name no channel (DeviceStateChange, FullyBooted...).`;
+    if (this.listVersion !== this.index.version) {
+      this.listVersion = this.index.version;
+      this.renderList();
+    }
+    const call = this.selected === undefined ? undefined : this.index.call(this.selected);
+    if (!call) {
+      if (this.drawnCall !== undefined || this.drawnVersion !== -2) {
+        this.drawnCall = undefined;
+        this.drawnVersion = -2;
+        this.scene = undefined;
+        const hint = html('div', 'empty', this.index.callCount === 0 ? 'No calls yet: calls appear here as their events arrive (Newchannel, Dial, Bridge, Hangup…).' : 'Pick a call on the left, or "Show call" on an event or a block result.');
+        this.canvasHost.replaceChildren(hint);
+        this.renderDetail();
+      }
+      return;
+    }
+    if (this.drawnCall !== call.linkedid || this.drawnVersion !== call.version) this.draw(call);
+  }
+
+  private renderList(): void {
+    const query = this.search.value.trim().toLowerCase();
+    const calls = this.index.calls();
+    const rows: HTMLElement[] = [];
+    let matched = 0;
+    for (let i = calls.length - 1; i >= 0; i--) {
+      const call = calls[i];
+      if (query && !(call.linkedid.toLowerCase().includes(query) || call.channels.some((c) => c.name.toLowerCase().includes(query) || c.uniqueid.includes(query)))) continue;
+      matched++;
+      if (rows.length >= MAX_CALL_ROWS) continue;
+      rows.push(this.callRow(call));
+    }
+    this.callList.replaceChildren(...rows);
+    this.listNote.textContent =
+      matched > rows.length ? `showing the newest ${rows.length} of ${matched} calls: type in the search box to find others` : matched === 0 && calls.length > 0 ? 'no call matches' : '';
+  }
+
+  private callRow(call: TimelineCall): HTMLElement {
+    const row = html('div', 'tl-call-row');
+    row.dataset.linkedid = call.linkedid;
+    row.setAttribute('role', 'option');
+    const ended = CallIndex.isEnded(call);
+    const first = call.channels[0];
+    const causes = [...new Set(call.channels.filter((c) => c.hangup).map((c) => `${c.hangup!.code} ${c.hangup!.text}`))];
+    row.append(
+      html('span', 'tl-call-time', clock(call.start)),
+      html('span', 'tl-call-name', first ? first.name : call.linkedid),
+      html(
+        'span',
+        'tl-call-meta',
+        `${call.channels.length} ch · ${((call.end - call.start) / 1000).toFixed(1)} s · ${ended ? `ended${causes.length ? ` (${causes.join(', ')})` : ''}` : 'live'}`,
+      ),
+    );
+    row.title = `Linkedid ${call.linkedid}: ${call.channels.map((c) => c.name).join(', ')}`;
+    const selected = call.linkedid === this.selected;
+    row.classList.toggle('selected', selected);
+    row.setAttribute('aria-selected', String(selected));
+    row.addEventListener('click', () => this.select(call.linkedid));
+    return row;
+  }
+
+  private theme(): SceneTheme {
+    const style = getComputedStyle(this.canvasHost);
+    const body = getComputedStyle(document.body);
+    const background = body.backgroundColor && body.backgroundColor !== 'rgba(0, 0, 0, 0)' ? body.backgroundColor : '#1e1e1e';
+    return { background, foreground: style.color || '#cccccc', grid: 'rgba(127,127,127,0.35)', font: body.fontFamily || 'sans-serif' };
+  }
+
+  private draw(call: TimelineCall): void {
+    const keepScroll = this.drawnCall === call.linkedid ? this.canvasHost.scrollLeft : 0;
+    const width = Math.max(this.canvasHost.clientWidth, 600);
+    const scale = fitScale(call, width) * this.zoom;
+    this.scene = layoutCall(this.index, call, scale, this.theme());
+    this.canvasHost.replaceChildren(this.toSvg(this.scene, call));
+    this.canvasHost.scrollLeft = keepScroll;
+    this.drawnCall = call.linkedid;
+    this.drawnVersion = call.version;
+    this.zoomLabel.textContent = `${Math.round(this.zoom * 100)}%`;
+    this.renderDetail();
+  }
+
+  /** The scene as an <svg> element: every server value set as text or an attribute value. */
+  private toSvg(scene: Scene, call: TimelineCall): SVGSVGElement {
+    const svg = document.createElementNS(SVG_NS, 'svg');
+    svg.setAttribute('xmlns', SVG_NS);
+    svg.setAttribute('width', String(scene.width));
+    svg.setAttribute('height', String(scene.height));
+    svg.setAttribute('viewBox', `0 0 ${scene.width} ${scene.height}`);
+    svg.setAttribute('font-family', this.theme().font);
+    svg.setAttribute('class', 'tl-svg');
+    svg.dataset.linkedid = call.linkedid;
+    const title = document.createElementNS(SVG_NS, 'title');
+    title.textContent = `Call ${call.linkedid}`;
+    svg.append(title);
+    for (const prim of scene.prims) svg.append(this.svgPrim(prim));
+    return svg;
+  }
+
+  private svgPrim(prim: Prim): SVGElement {
+    const set = (node: SVGElement, attributes: Record<string, string | number | undefined>): void => {
+      for (const [name, value] of Object.entries(attributes)) if (value !== undefined) node.setAttribute(name, String(value));
+    };
+    let node: SVGElement;
+    switch (prim.kind) {
+      case 'rect':
+        node = document.createElementNS(SVG_NS, 'rect');
+        set(node, { x: prim.x, y: prim.y, width: prim.w, height: prim.h, fill: prim.fill, stroke: prim.stroke, 'stroke-dasharray': prim.dash ? '4 3' : undefined });
+        break;
+      case 'line':
+        node = document.createElementNS(SVG_NS, 'line');
+        set(node, { x1: prim.x1, y1: prim.y1, x2: prim.x2, y2: prim.y2, stroke: prim.stroke, 'stroke-width': prim.width ?? 1, 'stroke-dasharray': prim.dash ? '4 3' : undefined });
+        break;
+      case 'circle':
+        node = document.createElementNS(SVG_NS, 'circle');
+        set(node, { cx: prim.cx, cy: prim.cy, r: prim.r, fill: prim.fill, stroke: prim.stroke });
+        break;
+      case 'poly':
+        node = document.createElementNS(SVG_NS, prim.fill === 'none' ? 'polyline' : 'polygon');
+        set(node, { points: prim.points.map(([px, py]) => `${px},${py}`).join(' '), fill: prim.fill, stroke: prim.stroke, 'stroke-width': prim.fill === 'none' ? 2 : undefined });
+        break;
+      case 'text':
+        node = document.createElementNS(SVG_NS, 'text');
+        set(node, { x: prim.x, y: prim.y, fill: prim.fill, 'font-size': prim.size, 'font-weight': prim.bold ? 'bold' : undefined, 'text-anchor': prim.anchor });
+        node.textContent = prim.text;
+        break;
+    }
+    if (prim.cls) node.setAttribute('class', prim.cls);
+    if (prim.data) for (const [key, value] of Object.entries(prim.data)) node.dataset[key] = value;
+    if (prim.title) {
+      const title = document.createElementNS(SVG_NS, 'title');
+      title.textContent = prim.title;
+      node.append(title);
+    }
+    return node;
+  }
+
+  private setZoom(zoom: number, anchorClientX?: number): void {
+    const call = this.selected === undefined ? undefined : this.index.call(this.selected);
+    if (!call || !this.scene) return;
+    const next = Math.min(MAX_ZOOM, Math.max(MIN_ZOOM, zoom));
+    const rect = this.canvasHost.getBoundingClientRect();
+    const anchorX = anchorClientX === undefined ? this.canvasHost.clientWidth / 2 : anchorClientX - rect.left;
+    // Keep the time under the pointer (or the middle) where it is.
+    const contentX = this.canvasHost.scrollLeft + anchorX;
+    const LABEL = LABEL_WIDTH;
+    const time = contentX <= LABEL ? call.start : call.start + (contentX - LABEL) / this.scene.scale;
+    this.zoom = next;
+    this.drawnVersion = -1;
+    this.draw(call);
+    if (contentX > LABEL && this.scene) this.canvasHost.scrollLeft = Math.max(0, LABEL + (time - call.start) * this.scene.scale - anchorX);
+  }
+
+  private onWheel(event: WheelEvent): void {
+    if (!this.scene || event.deltaY === 0 || event.shiftKey) return; // shift+wheel scrolls sideways
+    event.preventDefault();
+    this.setZoom(this.zoom * (event.deltaY < 0 ? 1.25 : 1 / 1.25), event.clientX);
+  }
+
+  private onClick(event: MouseEvent): void {
+    const target = (event.target as Element | null)?.closest('[data-seq]');
+    if (!target || !(target instanceof SVGElement)) return;
+    const seq = Number(target.dataset.seq);
+    if (!Number.isFinite(seq)) return;
+    this.selectedSeq = seq;
+    for (const node of Array.from(this.canvasHost.querySelectorAll('.tl-mark.selected'))) node.classList.remove('selected');
+    for (const node of Array.from(this.canvasHost.querySelectorAll(`.tl-mark[data-seq="${seq}"]`))) node.classList.add('selected');
+    this.renderDetail();
+  }
+
+  private renderDetail(): void {
+    const call = this.selected === undefined ? undefined : this.index.call(this.selected);
+    const event = call && this.selectedSeq !== undefined ? call.events.find((e) => e.seq === this.selectedSeq) : undefined;
+    if (!event) {
+      this.detail.replaceChildren(html('div', 'empty', call ? 'Click a mark to see its event’s headers.' : ''));
+      return;
+    }
+    const name = event.headers.find(([n]) => n.toLowerCase() === 'event')?.[1] ?? '';
+    const table = html('table', 'headers');
+    const body = html('tbody');
+    for (const [field, value] of event.headers) {
+      const th = html('th', undefined, field);
+      const description = this.host.fieldDoc(name, field);
+      if (description) {
+        th.title = description;
+        th.classList.add('documented');
+      }
+      const row = html('tr');
+      row.append(th, html('td', undefined, value));
+      body.append(row);
+    }
+    table.append(body);
+    const text = event.headers.map(([n, v]) => `${n}: ${v}`).join('\n') + '\n';
+    this.detail.replaceChildren(
+      html('h4', undefined, `${name} · #${event.seq} · ${clock(event.time)}`),
+      htmlButton('Copy event', 'timeline-copy-event', () => this.host.copy(text)),
+      table,
+    );
+  }
+
+  private current(): TimelineCall | undefined {
+    const call = this.selected === undefined ? undefined : this.index.call(this.selected);
+    if (!call) this.host.notice('error', 'Pick a call first (the list on the left of the Timeline tab).');
+    return call;
+  }
+
+  /** The drawn picture as a standalone SVG document. */
+  svgText(): string | undefined {
+    const svg = this.canvasHost.querySelector('svg');
+    if (!svg) return undefined;
+    return `<?xml version="1.0" encoding="UTF-8"?>\n${new XMLSerializer().serializeToString(svg)}\n`;
+  }
+
+  private exportSvg(): void {
+    const call = this.current();
+    const text = this.svgText();
+    if (!call || !text) return;
+    this.host.saveFile('svg', `${fileStem(call)}.svg`, text);
+  }
+
+  /** Paints the scene on a canvas (the CSP forbids loading the SVG as an image) and returns PNG base64. */
+  pngBase64(): string | undefined {
+    const scene = this.scene;
+    if (!scene) return undefined;
+    const ratio = Math.min(2, MAX_PNG_SIDE / scene.width, MAX_PNG_SIDE / scene.height);
+    if (ratio < 0.25) throw new Error(`the picture is ${scene.width} px wide: zoom out (−) to export it as PNG, or export SVG`);
+    const canvas = document.createElement('canvas');
+    canvas.width = Math.ceil(scene.width * ratio);
+    canvas.height = Math.ceil(scene.height * ratio);
+    const context = canvas.getContext('2d');
+    if (!context) throw new Error('this webview cannot draw on a canvas');
+    context.scale(ratio, ratio);
+    paintScene(context, scene, this.theme().font);
+    return canvas.toDataURL('image/png').replace(/^data:image\/png;base64,/, '');
+  }
+
+  private exportPng(): void {
+    const call = this.current();
+    if (!call) return;
+    try {
+      const data = this.pngBase64();
+      if (data) this.host.saveFile('png', `${fileStem(call)}.png`, data);
+    } catch (error) {
+      this.host.notice('error', `PNG export failed: ${(error as Error).message}`);
+    }
+  }
+
+  private copyEvents(): void {
+    const call = this.current();
+    if (call) this.host.copy(callAsText(call));
+  }
+
+  private saveEvents(): void {
+    const call = this.current();
+    if (call) this.host.saveFile('txt', `${fileStem(call)}.txt`, callAsText(call));
+  }
+}
+
+/** Draws scene primitives on a 2D canvas (the PNG export), in the same order and colours as the SVG. */
+export function paintScene(context: CanvasRenderingContext2D, scene: Scene, font: string): void {
+  for (const prim of scene.prims) {
+    context.setLineDash([]);
+    switch (prim.kind) {
+      case 'rect':
+        context.fillStyle = prim.fill;
+        context.fillRect(prim.x, prim.y, prim.w, prim.h);
+        if (prim.stroke) {
+          context.strokeStyle = prim.stroke;
+          context.strokeRect(prim.x, prim.y, prim.w, prim.h);
+        }
+        break;
+      case 'line':
+        context.strokeStyle = prim.stroke;
+        context.lineWidth = prim.width ?? 1;
+        if (prim.dash) context.setLineDash([4, 3]);
+        context.beginPath();
+        context.moveTo(prim.x1, prim.y1);
+        context.lineTo(prim.x2, prim.y2);
+        context.stroke();
+        break;
+      case 'circle':
+        context.beginPath();
+        context.arc(prim.cx, prim.cy, prim.r, 0, Math.PI * 2);
+        context.fillStyle = prim.fill;
+        context.fill();
+        if (prim.stroke) {
+          context.lineWidth = 1;
+          context.strokeStyle = prim.stroke;
+          context.stroke();
+        }
+        break;
+      case 'poly': {
+        context.beginPath();
+        prim.points.forEach(([px, py], k) => (k === 0 ? context.moveTo(px, py) : context.lineTo(px, py)));
+        if (prim.fill !== 'none') {
+          context.closePath();
+          context.fillStyle = prim.fill;
+          context.fill();
+        }
+        if (prim.stroke) {
+          context.lineWidth = prim.fill === 'none' ? 2 : 1;
+          context.strokeStyle = prim.stroke;
+          context.stroke();
+        }
+        break;
+      }
+      case 'text':
+        context.fillStyle = prim.fill;
+        context.font = `${prim.bold ? 'bold ' : ''}${prim.size}px ${font}`;
+        context.textAlign = prim.anchor === 'middle' ? 'center' : prim.anchor === 'end' ? 'right' : 'left';
+        context.fillText(prim.text, prim.x, prim.y);
+        break;
+    }
+  }
+}
