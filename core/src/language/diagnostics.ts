@@ -164,6 +164,10 @@ class Checker {
   /** Block name → index of the first block with that name. */
   private readonly namedBlocks = new Map<string, number>();
   private readonly actionIds = new Map<string, HeaderLine>();
+  /** nearestNames results by candidate list and name: a large file repeats the same typo many times. */
+  private readonly suggestionCache = new Map<string, string[]>();
+  private actionNames?: string[];
+  private eventNames?: string[];
 
   constructor(
     private readonly document: TextDocument,
@@ -182,6 +186,20 @@ class Checker {
       );
     }
     for (const variable of script.fileVariables) this.fileVariables.add(variable.name);
+  }
+
+  /**
+   * `nearestNames(name, candidates(), max)`, remembered under `listKey` (which must identify the candidate list):
+   * the edit distances to every catalogue name are the costliest part of checking a large file.
+   */
+  private suggest(listKey: string, name: string, candidates: () => readonly string[], max?: number): string[] {
+    const key = `${listKey}\u0000${name}\u0000${max ?? ''}`;
+    let suggestions = this.suggestionCache.get(key);
+    if (!suggestions) {
+      suggestions = nearestNames(name, candidates(), max);
+      this.suggestionCache.set(key, suggestions);
+    }
+    return suggestions.slice();
   }
 
   add(range: Range, severity: DiagnosticSeverity, code: DiagnosticCodeValue, message: string, data?: FixData, related?: DiagnosticRelatedInformation[]): void {
@@ -339,7 +357,7 @@ class Checker {
     const lower = name.toLowerCase();
     const doc = this.catalogue.action(name);
     if (!doc) {
-      const suggestions = nearestNames(name, this.catalogue.data.actions.map((a) => a.name));
+      const suggestions = this.suggest('actions', name, () => (this.actionNames ??= this.catalogue.data.actions.map((a) => a.name)));
       this.add(
         valueRange,
         DiagnosticSeverity.Error,
@@ -402,7 +420,8 @@ class Checker {
       const found = findParam(doc, header.name);
       if (!found) {
         if (freeForm || UNIVERSAL_HEADERS.has(lower) || lower === 'secret' || lower === 'key') continue;
-        const suggestions = nearestNames(header.name, doc.params.filter((p) => !seen.has(p) || p.repeatable).map((p) => p.name));
+        const candidates = doc.params.filter((p) => !seen.has(p) || p.repeatable).map((p) => p.name);
+        const suggestions = this.suggest(`params\u0000${doc.name}\u0000${candidates.join('\u0000')}`, header.name, () => candidates);
         this.add(
           header.nameRange,
           DiagnosticSeverity.Warning,
@@ -447,7 +466,7 @@ class Checker {
     if (header.value === '' || header.value.includes('{{')) return;
     const allowed = closedEnum(doc, param);
     if (!allowed || valueAccepted(allowed, header.value)) return;
-    const suggestions = nearestNames(header.value, allowed, allowed.length);
+    const suggestions = this.suggest(`values\u0000${allowed.join('\u0000')}`, header.value, () => allowed, allowed.length);
     const ordered = [...suggestions, ...allowed.filter((value) => !suggestions.includes(value))];
     this.add(
       header.valueRange,
@@ -592,7 +611,7 @@ class Checker {
     if (parsedExpectation.kind === 'event') {
       const eventName = parsedExpectation.event;
       if (eventName.includes('{{') || this.catalogue.event(eventName)) return;
-      const suggestions = nearestNames(eventName, this.catalogue.data.events.map((e) => e.name));
+      const suggestions = this.suggest('events', eventName, () => (this.eventNames ??= this.catalogue.data.events.map((e) => e.name)));
       this.add(
         at(span.start, span.end),
         DiagnosticSeverity.Warning,

@@ -14,7 +14,6 @@ import type {
   FileVariable,
   HeaderLine,
   InvalidLine,
-  Position,
   Range,
   Script,
   Separator,
@@ -26,7 +25,7 @@ type Classified =
   | BlockLine
   | { kind: 'blank' }
   | { kind: 'separator'; node: Separator }
-  | { kind: 'fileVariable'; node: FileVariable; text: string };
+  | { kind: 'fileVariable'; node: FileVariable; text: string; line: number; start: number; end: number };
 
 const BLANK: Classified = { kind: 'blank' };
 
@@ -44,13 +43,137 @@ const FILE_VARIABLE = /^@([A-Za-z_][\w.-]*)\s*=(.*)$/;
 const EXPECT_PREFIX = /^@expect(?=\s|$)/i;
 const DIRECTIVE = /^[#;]\s*@([\w-]+)(.*)$/;
 
+/** A fresh single-line range (callers may keep or change it). */
 function range(line: number, start: number, end: number): Range {
   return { start: { line, character: start }, end: { line, character: end } };
 }
 
-function position(line: number, character: number): Position {
-  return { line, character };
+// Line nodes keep numbers and build their ranges on read: see the note in types.ts. All have one shape per
+// class, so property reads stay monomorphic.
+
+class HeaderNode implements HeaderLine {
+  readonly kind = 'header' as const;
+  constructor(
+    readonly line: number,
+    readonly name: string,
+    readonly value: string,
+    private readonly startCharacter: number,
+    private readonly nameEndCharacter: number,
+    private readonly valueStartCharacter: number,
+    private readonly valueEndCharacter: number,
+    private readonly endCharacter: number,
+    readonly variables: readonly VariableRef[],
+  ) {}
+
+  get range(): Range {
+    return range(this.line, this.startCharacter, this.endCharacter);
+  }
+
+  get nameRange(): Range {
+    return range(this.line, this.startCharacter, this.nameEndCharacter);
+  }
+
+  get valueRange(): Range {
+    return range(this.line, this.valueStartCharacter, this.valueEndCharacter);
+  }
 }
+
+class CommentNode implements CommentLine {
+  readonly kind = 'comment' as const;
+  constructor(
+    readonly line: number,
+    readonly text: string,
+    private readonly startCharacter: number,
+    private readonly endCharacter: number,
+  ) {}
+
+  get range(): Range {
+    return range(this.line, this.startCharacter, this.endCharacter);
+  }
+}
+
+class InvalidNode implements InvalidLine {
+  readonly kind = 'invalid' as const;
+  constructor(
+    readonly line: number,
+    readonly text: string,
+    private readonly startCharacter: number,
+    private readonly endCharacter: number,
+  ) {}
+
+  get range(): Range {
+    return range(this.line, this.startCharacter, this.endCharacter);
+  }
+}
+
+class DirectiveNode implements DirectiveLine {
+  readonly kind = 'directive' as const;
+  constructor(
+    readonly line: number,
+    readonly name: string,
+    readonly value: string,
+    private readonly startCharacter: number,
+    private readonly nameStartCharacter: number,
+    private readonly nameEndCharacter: number,
+    private readonly valueStartCharacter: number,
+    private readonly endCharacter: number,
+  ) {}
+
+  get range(): Range {
+    return range(this.line, this.startCharacter, this.endCharacter);
+  }
+
+  get nameRange(): Range {
+    return range(this.line, this.nameStartCharacter, this.nameEndCharacter);
+  }
+
+  get valueRange(): Range {
+    return range(this.line, this.valueStartCharacter, this.endCharacter);
+  }
+}
+
+class ExpectNode implements ExpectLine {
+  readonly kind = 'expect' as const;
+  constructor(
+    readonly line: number,
+    readonly text: string,
+    private readonly startCharacter: number,
+    private readonly textStartCharacter: number,
+    private readonly endCharacter: number,
+    readonly variables: readonly VariableRef[],
+  ) {}
+
+  get range(): Range {
+    return range(this.line, this.startCharacter, this.endCharacter);
+  }
+
+  get textRange(): Range {
+    return range(this.line, this.textStartCharacter, this.endCharacter);
+  }
+}
+
+class VariableNode implements VariableRef {
+  constructor(
+    readonly line: number,
+    readonly name: string,
+    readonly closed: boolean,
+    private readonly startCharacter: number,
+    private readonly nameStartCharacter: number,
+    private readonly nameEndCharacter: number,
+    private readonly endCharacter: number,
+  ) {}
+
+  get range(): Range {
+    return range(this.line, this.startCharacter, this.endCharacter);
+  }
+
+  get nameRange(): Range {
+    return range(this.line, this.nameStartCharacter, this.nameEndCharacter);
+  }
+}
+
+/** `variables` of the many lines without a reference. */
+const NO_VARIABLES: readonly VariableRef[] = Object.freeze([]);
 
 function isSpace(code: number): boolean {
   return code === CODE_SPACE || code === CODE_TAB;
@@ -110,12 +233,17 @@ export function findVariables(text: string, line: number, from = 0, to = text.le
     const innerEnd = closed ? close : nextOpen === -1 ? to : nextOpen;
     const trimmedStart = skipSpaces(text, nameStart, innerEnd);
     const trimmedEnd = Math.max(trimmedStart, trimEnd(text, trimmedStart, innerEnd));
-    refs.push({
-      name: text.slice(trimmedStart, trimmedEnd),
-      range: range(line, open - base, (closed ? close + 2 : innerEnd) - base),
-      nameRange: range(line, trimmedStart - base, trimmedEnd - base),
-      closed,
-    });
+    refs.push(
+      new VariableNode(
+        line,
+        text.slice(trimmedStart, trimmedEnd),
+        closed,
+        open - base,
+        trimmedStart - base,
+        trimmedEnd - base,
+        (closed ? close + 2 : innerEnd) - base,
+      ),
+    );
     open = closed ? indexOfPair(text, CODE_OPEN_BRACE, CODE_OPEN_BRACE, close + 2, to) : nextOpen;
   }
   return refs;
@@ -142,19 +270,24 @@ function parseHeader(text: string, line: number, base: number, start: number, en
   const nameEnd = index;
   const valueStart = skipSpaces(text, nameEnd + 1, end);
   const valueEnd = Math.max(valueStart, trimEnd(text, valueStart, end));
-  // Ranges share their Position objects (fewer allocations on big files); treat them as immutable.
-  const startPosition = position(line, start - base);
-  const endPosition = position(line, end - base);
-  const valueStartPosition = valueStart === end ? endPosition : position(line, valueStart - base);
-  return {
-    kind: 'header',
-    name: text.slice(start, nameEnd),
-    value: text.slice(valueStart, valueEnd),
-    range: { start: startPosition, end: endPosition },
-    nameRange: { start: startPosition, end: position(line, nameEnd - base) },
-    valueRange: { start: valueStartPosition, end: valueEnd === end ? endPosition : position(line, valueEnd - base) },
-    variables: valueEnd > valueStart ? findVariables(text, line, valueStart, valueEnd, base) : [],
-  };
+  return new HeaderNode(
+    line,
+    text.slice(start, nameEnd),
+    text.slice(valueStart, valueEnd),
+    start - base,
+    nameEnd - base,
+    valueStart - base,
+    valueEnd - base,
+    end - base,
+    variablesIn(text, line, valueStart, valueEnd, base),
+  );
+}
+
+/** findVariables, with the shared empty array when there is none. */
+function variablesIn(text: string, line: number, from: number, to: number, base: number): readonly VariableRef[] {
+  if (to <= from) return NO_VARIABLES;
+  const refs = findVariables(text, line, from, to, base);
+  return refs.length === 0 ? NO_VARIABLES : refs;
 }
 
 /** Strips the comment marker run (`#`, `##`, `;`...) and surrounding spaces. */
@@ -177,9 +310,8 @@ function classify(line: number, text: string, base: number, lineEnd: number): Cl
   const first = text.charCodeAt(start);
 
   if (first === CODE_HASH || first === CODE_SEMICOLON) {
-    const whole = range(line, start - base, end - base);
     if (first === CODE_HASH && text.startsWith('###', start)) {
-      return { kind: 'separator', node: { title: commentText(text, start, end), range: whole } };
+      return { kind: 'separator', node: { title: commentText(text, start, end), range: range(line, start - base, end - base) } };
     }
     const body = text.slice(start, end);
     const directive = DIRECTIVE.exec(body);
@@ -187,34 +319,18 @@ function classify(line: number, text: string, base: number, lineEnd: number): Cl
       const nameStart = start + body.indexOf('@') + 1;
       const nameEnd = nameStart + directive[1].length;
       const valueStart = skipSpaces(text, nameEnd, end);
-      const node: DirectiveLine = {
-        kind: 'directive',
-        name: directive[1],
-        value: text.slice(valueStart, end),
-        range: whole,
-        nameRange: range(line, nameStart - base, nameEnd - base),
-        valueRange: range(line, valueStart - base, Math.max(valueStart, end) - base),
-      };
-      return node;
+      // valueRange runs from valueStart to end (valueStart <= end: skipSpaces stops at end).
+      return new DirectiveNode(line, directive[1], text.slice(valueStart, end), start - base, nameStart - base, nameEnd - base, valueStart - base, end - base);
     }
-    const node: CommentLine = { kind: 'comment', text: commentText(text, start, end), range: whole };
-    return node;
+    return new CommentNode(line, commentText(text, start, end), start - base, end - base);
   }
 
   if (first === CODE_AT) {
-    const whole = range(line, start - base, end - base);
     const body = text.slice(start, end);
     const expect = EXPECT_PREFIX.exec(body);
     if (expect) {
       const textStart = skipSpaces(text, start + expect[0].length, end);
-      const node: ExpectLine = {
-        kind: 'expect',
-        text: text.slice(textStart, end),
-        range: whole,
-        textRange: range(line, textStart - base, Math.max(textStart, end) - base),
-        variables: findVariables(text, line, textStart, end, base),
-      };
-      return node;
+      return new ExpectNode(line, text.slice(textStart, end), start - base, textStart - base, end - base, variablesIn(text, line, textStart, end, base));
     }
     const variable = FILE_VARIABLE.exec(body);
     if (variable) {
@@ -225,37 +341,42 @@ function classify(line: number, text: string, base: number, lineEnd: number): Cl
       const node: FileVariable = {
         name: variable[1],
         value: text.slice(valueStart, end),
-        range: whole,
+        range: range(line, start - base, end - base),
         nameRange: range(line, nameStart - base, nameEnd - base),
         valueRange: range(line, valueStart - base, Math.max(valueStart, end) - base),
       };
-      return { kind: 'fileVariable', node, text: body };
+      return { kind: 'fileVariable', node, text: body, line, start: start - base, end: end - base };
     }
   }
 
   const header = parseHeader(text, line, base, start, end);
   if (header) return header;
-  const node: InvalidLine = { kind: 'invalid', text: text.slice(start, end), range: range(line, start - base, end - base) };
-  return node;
+  return new InvalidNode(line, text.slice(start, end), start - base, end - base);
 }
 
-/** Collects what a run of non-blank lines contributes: a block and/or file variables and loose comments. */
+/**
+ * Collects a run of non-blank lines into a block; file variables and comment-only runs go to the given lists.
+ * Reused for every run of a file, so its line list is a scratch array copied (to its exact size) into each block.
+ */
 class RunBuilder {
-  private lines: BlockLine[] = [];
-  private fileVariables: FileVariable[] = [];
-  private looseComments: CommentLine[] = [];
+  private readonly lines: BlockLine[] = [];
   /** True once a line other than a comment was added: from there on the run is a block. */
   private blockStarted = false;
+
+  constructor(
+    private readonly fileVariables: FileVariable[],
+    private readonly looseComments: CommentLine[],
+  ) {}
 
   add(item: Classified): void {
     if (item.kind === 'fileVariable') {
       if (this.blockStarted) {
         // Inside a block a file variable is not allowed: keep the line so it is reported.
-        this.lines.push({ kind: 'invalid', text: item.text, range: item.node.range });
+        this.lines.push(new InvalidNode(item.line, item.text, item.start, item.end));
       } else {
         // Comments gathered so far sit above a file variable, so they belong to no block.
         for (const line of this.lines) this.looseComments.push(line as CommentLine);
-        this.lines = [];
+        this.lines.length = 0;
         this.fileVariables.push(item.node);
       }
       return;
@@ -265,22 +386,27 @@ class RunBuilder {
     this.lines.push(item);
   }
 
-  /** Finishes the run. `separatorAbove` is the `###` line right above the run, if any. */
-  finish(index: number, separatorAbove: Separator | undefined): { block?: Block; fileVariables: FileVariable[]; comments: CommentLine[] } {
+  /** Ends the run and readies the builder for the next. `separatorAbove` is the `###` line right above the run. */
+  finish(index: number, separatorAbove: Separator | undefined): Block | undefined {
     const lines = this.lines;
-    const result = { fileVariables: this.fileVariables, comments: this.looseComments } as {
-      block?: Block;
-      fileVariables: FileVariable[];
-      comments: CommentLine[];
-    };
-    if (lines.length === 0) return result;
-    if (lines.every((line) => line.kind === 'comment')) {
-      result.comments = this.looseComments.concat(lines as CommentLine[]);
-      return result;
+    const isBlock = this.blockStarted;
+    this.blockStarted = false;
+    if (lines.length === 0) return undefined;
+    if (!isBlock) {
+      // Only comments (the block flag is set by the first other line).
+      for (const line of lines) this.looseComments.push(line as CommentLine);
+      lines.length = 0;
+      return undefined;
     }
-    result.block = buildBlock(index, lines, separatorAbove);
-    return result;
+    const block = buildBlock(index, lines.slice(), separatorAbove);
+    lines.length = 0;
+    return block;
   }
+}
+
+/** `list` with no spare capacity (arrays grown by push keep room for 16 more items). */
+function exactSize<T>(list: T[]): T[] {
+  return list.length === 0 ? list : list.slice();
 }
 
 function buildBlock(index: number, lines: BlockLine[], separatorAbove: Separator | undefined): Block {
@@ -319,9 +445,9 @@ function buildBlock(index: number, lines: BlockLine[], separatorAbove: Separator
     range: { start: lines[0].range.start, end: lines[lines.length - 1].range.end },
     title,
     lines,
-    headers,
-    directives,
-    expectations,
+    headers: exactSize(headers),
+    directives: exactSize(directives),
+    expectations: exactSize(expectations),
   };
   if (name !== undefined) block.name = name;
   if (isAction) {
@@ -362,17 +488,16 @@ function forEachLine(
  */
 export function parseScript(text: string): Script {
   const script: Script = { blocks: [], fileVariables: [], separators: [], comments: [], lineCount: 0 };
-  let run: RunBuilder | undefined;
+  const run = new RunBuilder(script.fileVariables, script.comments);
+  let inRun = false;
   let separatorAbove: Separator | undefined;
   let pendingSeparator: Separator | undefined;
 
   const endRun = (): void => {
-    if (!run) return;
-    const { block, fileVariables, comments } = run.finish(script.blocks.length, separatorAbove);
+    if (!inRun) return;
+    const block = run.finish(script.blocks.length, separatorAbove);
     if (block) script.blocks.push(block);
-    for (const variable of fileVariables) script.fileVariables.push(variable);
-    for (const comment of comments) script.comments.push(comment);
-    run = undefined;
+    inRun = false;
   };
 
   forEachLine(text, 0, 0, (line, lineStart, lineEnd) => {
@@ -389,8 +514,8 @@ export function parseScript(text: string): Script {
       pendingSeparator = item.node;
       return;
     }
-    if (!run) {
-      run = new RunBuilder();
+    if (!inRun) {
+      inRun = true;
       separatorAbove = pendingSeparator;
       pendingSeparator = undefined;
     }
@@ -471,14 +596,14 @@ export function parseBlockAt(text: string, line: number, lineOffset?: number): B
       startOffset = previousOffset;
     }
 
-    const run = new RunBuilder();
+    const run = new RunBuilder([], []);
     forEachLine(text, startOffset, startLine, (lineNumber, lineStart, lineEnd) => {
       const item = classify(lineNumber, text, lineStart, lineEnd);
       if (item.kind === 'blank' || item.kind === 'separator') return false;
       run.add(item);
       return true;
     });
-    const block = run.finish(-1, separatorAbove).block;
+    const block = run.finish(-1, separatorAbove);
     if (!block || line < block.range.start.line || line > block.range.end.line) return undefined;
     return block;
   } catch {

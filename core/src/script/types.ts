@@ -1,6 +1,11 @@
 /**
  * Syntax tree of an `.ami` script (../shared/docs/AMI-SCRIPT-FORMAT.md). Produced by `parseScript`,
  * which never throws. Positions are LSP-style: zero-based line and UTF-16 character offsets.
+ *
+ * The ranges of line nodes (headers, comments, directives, expectations, invalid lines, variable references)
+ * are read-only and built on each read from the line and character numbers the node keeps: a 10,000-block file
+ * has ~50,000 lines, and eager Range objects made most of the parse's memory and GC time. Read `line` when only
+ * the line number is needed.
  */
 
 export interface Position {
@@ -16,47 +21,58 @@ export interface Range {
 /** `Name: value`. `value` is trimmed; ranges let features point at the name or the value alone. */
 export interface HeaderLine {
   kind: 'header';
+  /** Zero-based line of the node (the line of all its ranges). */
+  readonly line: number;
   name: string;
   value: string;
-  range: Range;
-  nameRange: Range;
-  valueRange: Range;
-  /** `{{...}}` references inside the value. */
-  variables: VariableRef[];
+  readonly range: Range;
+  readonly nameRange: Range;
+  readonly valueRange: Range;
+  /** `{{...}}` references inside the value (one shared empty array when there are none: do not modify). */
+  readonly variables: readonly VariableRef[];
 }
 
 /** `# text` or `; text` (not a directive). */
 export interface CommentLine {
   kind: 'comment';
+  /** Zero-based line of the node (the line of all its ranges). */
+  readonly line: number;
   text: string;
-  range: Range;
+  readonly range: Range;
 }
 
 /** `# @name value` (or any `# @word rest`). */
 export interface DirectiveLine {
   kind: 'directive';
+  /** Zero-based line of the node (the line of all its ranges). */
+  readonly line: number;
   name: string;
   value: string;
-  range: Range;
-  nameRange: Range;
-  valueRange: Range;
+  readonly range: Range;
+  readonly nameRange: Range;
+  readonly valueRange: Range;
 }
 
 /** `@expect Response: Success`, `@expect Event: Name K=V within 5s`, `@expect List: >=N`. Never sent. */
 export interface ExpectLine {
   kind: 'expect';
+  /** Zero-based line of the node (the line of all its ranges). */
+  readonly line: number;
   /** Text after `@expect`, trimmed. */
   text: string;
-  range: Range;
-  textRange: Range;
-  variables: VariableRef[];
+  readonly range: Range;
+  readonly textRange: Range;
+  /** `{{...}}` references in the text (a shared empty array when there are none: do not modify). */
+  readonly variables: readonly VariableRef[];
 }
 
 /** A line inside a block that is none of the above (no colon, bad name...): kept so it can be reported. */
 export interface InvalidLine {
   kind: 'invalid';
+  /** Zero-based line of the node (the line of all its ranges). */
+  readonly line: number;
   text: string;
-  range: Range;
+  readonly range: Range;
 }
 
 export type BlockLine = HeaderLine | CommentLine | DirectiveLine | ExpectLine | InvalidLine;
@@ -65,10 +81,12 @@ export type BlockLine = HeaderLine | CommentLine | DirectiveLine | ExpectLine | 
 export interface VariableRef {
   /** Text between the braces, trimmed (e.g. `call.Channel`, `$uuid`, `$env HOME`). */
   name: string;
+  /** Zero-based line of the reference. */
+  readonly line: number;
   /** Range of the whole `{{...}}`. */
-  range: Range;
+  readonly range: Range;
   /** Range of the name only. */
-  nameRange: Range;
+  readonly nameRange: Range;
   /** False when the closing `}}` is missing. */
   closed: boolean;
 }
