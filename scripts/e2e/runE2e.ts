@@ -40,6 +40,7 @@ async function runSuiteGroup(
     tools,
     runDir,
     workspaceTemplate: suiteWorkspace,
+    extraWorkspaceFolders: { samples: join(repoRoot, 'samples') },
     userSettings: groupUserSettings(group, simulator),
     env,
     extensionPath: extension.path,

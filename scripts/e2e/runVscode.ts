@@ -42,6 +42,7 @@ async function main(): Promise<number> {
       const workspace = join(runDir, 'workspace');
       mkdirSync(join(userDataDir, 'User'), { recursive: true });
       cpSync(suiteWorkspace, workspace, { recursive: true });
+      cpSync(join(repoRoot, 'samples'), join(workspace, 'samples'), { recursive: true });
       writeFileSync(
         join(userDataDir, 'User', 'settings.json'),
         JSON.stringify({ ...baseUserSettings, ...groupUserSettings(group, simulator) }, null, 2),

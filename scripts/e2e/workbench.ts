@@ -13,6 +13,8 @@ export interface WorkbenchOptions {
   readonly runDir: string;
   /** Copied to `runDir/workspace` so that no run sees another's edits. */
   readonly workspaceTemplate: string;
+  /** More folders copied into the workspace: sub-folder name → source folder. */
+  readonly extraWorkspaceFolders?: Readonly<Record<string, string>>;
   readonly userSettings?: Readonly<Record<string, unknown>>;
   readonly env?: Readonly<Record<string, string>>;
   /** The extension folder to load (see stageExtension.ts). */
@@ -48,6 +50,9 @@ export async function startWorkbench(options: WorkbenchOptions): Promise<Workben
   mkdirSync(options.runDir, { recursive: true });
   const workspace = join(options.runDir, 'workspace');
   cpSync(options.workspaceTemplate, workspace, { recursive: true });
+  for (const [name, source] of Object.entries(options.extraWorkspaceFolders ?? {})) {
+    cpSync(source, join(workspace, name), { recursive: true });
+  }
   const serverLog: string[] = [];
   const server = await startCodeServer({
     tools: options.tools,

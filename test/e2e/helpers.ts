@@ -143,3 +143,11 @@ export function stubWindow(name: keyof typeof vscode.window, answer: (...args: u
   };
   return { calls, restore: () => void (target[name] = original) };
 }
+
+/** Stores the simulator's secret and connects its profile (for tests that are about something else). */
+export async function connectToSimulator(api: AmiExtensionApi, target: SimulatorTarget): Promise<void> {
+  const profile = api.run.connections.profiles().find((candidate) => candidate.name === simulatorProfileName);
+  if (!profile) throw new Error(`no "${simulatorProfileName}" profile in ami.connections: the runner seeds it`);
+  await api.run.connections.storeSecret(profile.name, target.secret);
+  if (!(await api.run.connections.connect(profile))) throw new Error(`could not connect to the simulator at ${target.host}:${target.port}`);
+}
