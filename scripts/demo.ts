@@ -6,6 +6,7 @@
 import { mkdirSync, readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { launchBrowser } from './e2e/browser';
+import { exitOnSignals } from './e2e/cleanup';
 import { simulatorUser, startSimulator, type Simulator } from './e2e/simulator';
 import { stageExtension } from './e2e/stageExtension';
 import { ensureTools, repoRoot } from './e2e/tools';
@@ -129,6 +130,7 @@ async function main(): Promise<number> {
     console.log(`When VS Code asks for the AMI secret of "${target.name}", enter ${target.secretHint}.`);
     console.log('The samples are a copy in .e2e/demo/workspace. Press Ctrl+C to stop.');
     await new Promise<void>((resolve) => {
+      process.removeAllListeners('SIGINT').removeAllListeners('SIGTERM');
       process.once('SIGINT', () => resolve());
       process.once('SIGTERM', () => resolve());
     });
@@ -139,6 +141,8 @@ async function main(): Promise<number> {
   }
 }
 
+// Until the workbench is up, Ctrl+C exits at once (and the exit cleanup stops what already started).
+exitOnSignals();
 main().then(
   (code) => process.exit(code),
   (error: unknown) => {

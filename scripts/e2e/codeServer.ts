@@ -3,6 +3,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
+import { killOnExit } from './cleanup';
 import type { E2eTools } from './tools';
 
 /** User settings every run starts from: no AI features, no hot exit, no start page, no telemetry or updates. */
@@ -110,6 +111,7 @@ export async function startCodeServer(options: CodeServerOptions): Promise<CodeS
       NODE_OPTIONS: '',
     },
   });
+  killOnExit(child, true);
   let output = '';
   let pending = '';
   const collect = (chunk: Buffer): void => {

@@ -2,6 +2,7 @@
 // smoke tests. Options: --grep TEXT (only matching tests), --no-ui (API suites only), --keep (keep run folders).
 import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
+import { exitOnSignals } from './cleanup';
 import { simulatorScript, simulatorUser, startSimulator, type Simulator } from './simulator';
 import { stageExtension } from './stageExtension';
 import {
@@ -155,6 +156,7 @@ async function main(): Promise<number> {
   return failed > 0 || passed === 0 ? 1 : 0;
 }
 
+exitOnSignals();
 main().then(
   (code) => process.exit(code),
   (error: unknown) => {

@@ -4,6 +4,7 @@
 import { runTests } from '@vscode/test-electron';
 import { cpSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { exitOnSignals } from './cleanup';
 import { baseUserSettings } from './codeServer';
 import { simulatorScript, startSimulator } from './simulator';
 import { stageExtension } from './stageExtension';
@@ -83,6 +84,7 @@ async function main(): Promise<number> {
   return failed > 0 || passed === 0 ? 1 : 0;
 }
 
+exitOnSignals();
 main().then(
   (code) => process.exit(code),
   (error: unknown) => {

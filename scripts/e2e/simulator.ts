@@ -2,6 +2,7 @@
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
+import { killOnExit } from './cleanup';
 import { repoRoot } from './tools';
 
 /** The simulator's login (the captures' `dev` user). */
@@ -28,6 +29,7 @@ export async function startSimulator(options: { liveSeconds?: number } = {}): Pr
   const args = [simulatorScript, '--host', '127.0.0.1', '--port', '0'];
   if (options.liveSeconds) args.push('--live', String(options.liveSeconds));
   const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, NODE_OPTIONS: '' } });
+  killOnExit(child, false);
   let stderr = '';
   child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
   const port = await new Promise<number>((resolve, reject) => {
