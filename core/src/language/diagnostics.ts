@@ -116,6 +116,19 @@ function paramIndex(action: ActionDoc): ParamIndex {
   return index;
 }
 
+/** Lower-cased names, remembered: a large file repeats the same few header names thousands of times. */
+const lowerCaseNames = new Map<string, string>();
+const MAX_LOWER_CASE_NAMES = 4096;
+
+function lowerCase(name: string): string {
+  let lower = lowerCaseNames.get(name);
+  if (lower === undefined) {
+    lower = name.toLowerCase();
+    if (lowerCaseNames.size < MAX_LOWER_CASE_NAMES) lowerCaseNames.set(name, lower);
+  }
+  return lower;
+}
+
 function escapeRegExp(text: string): string {
   return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
@@ -123,7 +136,7 @@ function escapeRegExp(text: string): string {
 /** The catalogue parameter a header name stands for, if any. `exact` is false for numbered-family matches. */
 export function findParam(action: ActionDoc, headerName: string): { param: ParamDoc; exact: boolean } | undefined {
   const index = paramIndex(action);
-  const param = index.byName.get(headerName.toLowerCase());
+  const param = index.byName.get(lowerCase(headerName));
   if (param) return { param, exact: true };
   for (const entry of index.patterns) if (entry.pattern.test(headerName)) return { param: entry.param, exact: false };
   return undefined;
@@ -139,8 +152,19 @@ export function resolveBranch(catalogue: Catalogue, version: string | undefined)
   return { branch: catalogue.newestBranch, known: false };
 }
 
-/** Values an enumerated parameter accepts, or undefined when it is not a closed list we can check. */
+const closedEnums = new WeakMap<ActionDoc, Map<ParamDoc, string[] | undefined>>();
+
+/** Values an enumerated parameter accepts, or undefined when it is not a closed list we can check (remembered). */
 function closedEnum(action: ActionDoc, param: ParamDoc): string[] | undefined {
+  let known = closedEnums.get(action);
+  if (!known) closedEnums.set(action, (known = new Map()));
+  if (known.has(param)) return known.get(param);
+  const values = computeClosedEnum(action, param);
+  known.set(param, values);
+  return values;
+}
+
+function computeClosedEnum(action: ActionDoc, param: ParamDoc): string[] | undefined {
   if (!param.enum || param.enum.length === 0) return undefined;
   if (OPEN_ENUMS.has(`${action.name}.${param.name}`.toLowerCase())) return undefined;
   const names = param.enum.map((value) => value.name);
@@ -226,7 +250,7 @@ class Checker {
       this.checkExpectation(expectation);
       for (const ref of expectation.variables) this.checkVariable(block, ref);
     }
-    const sentHeaders = block.headers.length + (block.headers.some((h) => h.name.toLowerCase() === 'actionid') ? 0 : 1);
+    const sentHeaders = block.headers.length + (block.headers.some((h) => lowerCase(h.name) === 'actionid') ? 0 : 1);
     if (sentHeaders > MAX_HEADERS) {
       this.add(
         block.headers[MAX_HEADERS - 1]?.range ?? block.range,
@@ -242,7 +266,7 @@ class Checker {
   /** `# @name` directives: valid, unique, recorded for later `{{name.X}}` references. */
   private checkNames(block: Block): void {
     for (const directive of block.directives) {
-      if (directive.name.toLowerCase() !== 'name') continue;
+      if (lowerCase(directive.name) !== 'name') continue;
       if (!BLOCK_NAME.test(directive.value)) {
         this.add(
           directive.value === '' ? directive.range : directive.valueRange,
@@ -254,14 +278,14 @@ class Checker {
         );
         continue;
       }
-      if (directive !== block.directives.find((d) => d.name.toLowerCase() === 'name')) {
+      if (directive !== block.directives.find((d) => lowerCase(d.name) === 'name')) {
         this.add(directive.range, DiagnosticSeverity.Error, DiagnosticCode.duplicateName, `This block already has a name ("${block.name}"): remove one \`# @name\` line.`, { fix: 'deleteLine' });
         continue;
       }
       const first = this.namedBlocks.get(directive.value);
       if (first !== undefined) {
         const firstBlock = this.script.blocks[first];
-        const firstDirective = firstBlock.directives.find((d) => d.name.toLowerCase() === 'name' && d.value === directive.value);
+        const firstDirective = firstBlock.directives.find((d) => lowerCase(d.name) === 'name' && d.value === directive.value);
         this.add(
           directive.valueRange,
           DiagnosticSeverity.Error,
@@ -295,7 +319,7 @@ class Checker {
       }
     }
     if (block.action !== undefined) return;
-    const action = block.headers.find((h) => h.name.toLowerCase() === 'action');
+    const action = block.headers.find((h) => lowerCase(h.name) === 'action');
     if (action) {
       this.add(
         action.range,
@@ -333,8 +357,8 @@ class Checker {
   private checkSecrets(block: Block): void {
     const action = block.action !== undefined ? this.catalogue.action(block.action) : undefined;
     for (const header of block.headers) {
-      const name = header.name.toLowerCase();
-      const secret = name === 'secret' || (name === 'key' && !(action && action.name.toLowerCase() !== 'login' && findParam(action, 'key')));
+      const name = lowerCase(header.name);
+      const secret = name === 'secret' || (name === 'key' && !(action && lowerCase(action.name) !== 'login' && findParam(action, 'key')));
       if (!secret) continue;
       this.add(
         header.range,
@@ -403,10 +427,12 @@ class Checker {
   }
 
   private checkHeaders(block: Block, doc: ActionDoc): void {
-    const freeForm = FREE_FORM_ACTIONS.has(doc.name.toLowerCase());
+    const freeForm = FREE_FORM_ACTIONS.has(lowerCase(doc.name));
     const seen = new Map<ParamDoc, HeaderLine>();
-    for (const header of block.headers.slice(1)) {
-      const lower = header.name.toLowerCase();
+    const headers = block.headers;
+    for (let index = 1; index < headers.length; index++) {
+      const header = headers[index];
+      const lower = lowerCase(header.name);
       if (lower === 'action') {
         this.add(
           header.range,

@@ -249,6 +249,24 @@ export function findVariables(text: string, line: number, from = 0, to = text.le
   return refs;
 }
 
+/** Header names seen before, by a hash of their characters: a large file repeats a few names thousands of times. */
+const knownNames = new Map<number, string>();
+const MAX_KNOWN_NAMES = 2048;
+const MAX_INTERNED_LENGTH = 40;
+
+/** `text.slice(start, end)`, as the same string object as an earlier equal name when there was one. */
+function internedName(text: string, start: number, end: number): string {
+  const length = end - start;
+  if (length > MAX_INTERNED_LENGTH) return text.slice(start, end);
+  let hash = length;
+  for (let index = start; index < end; index++) hash = (Math.imul(hash, 31) + text.charCodeAt(index)) | 0;
+  const known = knownNames.get(hash);
+  if (known !== undefined && known.length === length && text.startsWith(known, start)) return known;
+  const name = text.slice(start, end);
+  if (known === undefined && knownNames.size < MAX_KNOWN_NAMES) knownNames.set(hash, name);
+  return name;
+}
+
 /**
  * Tries to read `Name: value` (name chars, optional `(suffix)`, then the colon right away).
  * Returns undefined when the line is not a header.
@@ -272,7 +290,7 @@ function parseHeader(text: string, line: number, base: number, start: number, en
   const valueEnd = Math.max(valueStart, trimEnd(text, valueStart, end));
   return new HeaderNode(
     line,
-    text.slice(start, nameEnd),
+    internedName(text, start, nameEnd),
     text.slice(valueStart, valueEnd),
     start - base,
     nameEnd - base,
@@ -298,6 +316,11 @@ function commentText(text: string, start: number, end: number): string {
   return text.slice(skipSpaces(text, index, end), end);
 }
 
+// Where the last classified line's text starts and ends (characters, spaces trimmed): read by the run
+// builder for block ranges, so no node has to be asked for its range (a megamorphic getter call) per block.
+let classifiedStart = 0;
+let classifiedEnd = 0;
+
 /**
  * Classifies the line `text[base, lineEnd)` on its own (block membership is decided by the caller).
  * Works on offsets into the whole text so that no per-line string is allocated.
@@ -307,6 +330,8 @@ function classify(line: number, text: string, base: number, lineEnd: number): Cl
   while (start < lineEnd && isSpace(text.charCodeAt(start))) start++;
   const end = trimEnd(text, start, lineEnd);
   if (start >= end) return BLANK;
+  classifiedStart = start - base;
+  classifiedEnd = end - base;
   const first = text.charCodeAt(start);
 
   if (first === CODE_HASH || first === CODE_SEMICOLON) {
@@ -362,17 +387,19 @@ class RunBuilder {
   private readonly lines: BlockLine[] = [];
   /** True once a line other than a comment was added: from there on the run is a block. */
   private blockStarted = false;
+  private readonly bounds = { startLine: 0, startCharacter: 0, endLine: 0, endCharacter: 0 };
 
   constructor(
     private readonly fileVariables: FileVariable[],
     private readonly looseComments: CommentLine[],
   ) {}
 
-  add(item: Classified): void {
+  /** Adds the line just classified (its bounds are `classifiedStart`/`classifiedEnd`). */
+  add(item: Classified, line: number): void {
     if (item.kind === 'fileVariable') {
       if (this.blockStarted) {
         // Inside a block a file variable is not allowed: keep the line so it is reported.
-        this.lines.push(new InvalidNode(item.line, item.text, item.start, item.end));
+        this.push(new InvalidNode(item.line, item.text, item.start, item.end), line);
       } else {
         // Comments gathered so far sit above a file variable, so they belong to no block.
         for (const line of this.lines) this.looseComments.push(line as CommentLine);
@@ -383,6 +410,17 @@ class RunBuilder {
     }
     if (item.kind === 'blank' || item.kind === 'separator') return;
     if (item.kind !== 'comment') this.blockStarted = true;
+    this.push(item, line);
+  }
+
+  private push(item: BlockLine, line: number): void {
+    const bounds = this.bounds;
+    if (this.lines.length === 0) {
+      bounds.startLine = line;
+      bounds.startCharacter = classifiedStart;
+    }
+    bounds.endLine = line;
+    bounds.endCharacter = classifiedEnd;
     this.lines.push(item);
   }
 
@@ -398,7 +436,9 @@ class RunBuilder {
       lines.length = 0;
       return undefined;
     }
-    const block = buildBlock(index, lines.slice(), separatorAbove);
+    const { startLine, startCharacter, endLine, endCharacter } = this.bounds;
+    const blockRange = { start: { line: startLine, character: startCharacter }, end: { line: endLine, character: endCharacter } };
+    const block = buildBlock(index, lines.slice(), blockRange, separatorAbove);
     lines.length = 0;
     return block;
   }
@@ -409,7 +449,7 @@ function exactSize<T>(list: T[]): T[] {
   return list.length === 0 ? list : list.slice();
 }
 
-function buildBlock(index: number, lines: BlockLine[], separatorAbove: Separator | undefined): Block {
+function buildBlock(index: number, lines: BlockLine[], blockRange: Range, separatorAbove: Separator | undefined): Block {
   const headers: HeaderLine[] = [];
   const directives: DirectiveLine[] = [];
   const expectations: ExpectLine[] = [];
@@ -442,7 +482,7 @@ function buildBlock(index: number, lines: BlockLine[], separatorAbove: Separator
   if (title === '' && separatorAbove) title = separatorAbove.title;
   const block: Block = {
     index,
-    range: { start: lines[0].range.start, end: lines[lines.length - 1].range.end },
+    range: blockRange,
     title,
     lines,
     headers: exactSize(headers),
@@ -519,7 +559,7 @@ export function parseScript(text: string): Script {
       separatorAbove = pendingSeparator;
       pendingSeparator = undefined;
     }
-    run.add(item);
+    run.add(item, line);
   });
   endRun();
   return script;
@@ -600,7 +640,7 @@ export function parseBlockAt(text: string, line: number, lineOffset?: number): B
     forEachLine(text, startOffset, startLine, (lineNumber, lineStart, lineEnd) => {
       const item = classify(lineNumber, text, lineStart, lineEnd);
       if (item.kind === 'blank' || item.kind === 'separator') return false;
-      run.add(item);
+      run.add(item, lineNumber);
       return true;
     });
     const block = run.finish(-1, separatorAbove);
