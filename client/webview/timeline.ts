@@ -271,6 +271,7 @@ export class TimelineView {
     svg.setAttribute('font-family', this.theme().font);
     svg.setAttribute('class', 'tl-svg');
     svg.dataset.linkedid = call.linkedid;
+    svg.dataset.scale = String(scene.scale);
     const title = document.createElementNS(SVG_NS, 'title');
     title.textContent = `Call ${call.linkedid}`;
     svg.append(title);
