@@ -12,6 +12,8 @@ const SVG_NS = 'http://www.w3.org/2000/svg';
 export const MAX_CALL_ROWS = 300;
 const MIN_ZOOM = 0.05;
 const MAX_ZOOM = 5000;
+/** Widest picture zooming may make (ticks and marks stay a few thousand SVG nodes). */
+const MAX_SCENE_WIDTH = 250_000;
 /** Largest PNG side in pixels (browsers refuse bigger canvases). */
 const MAX_PNG_SIDE = 16_000;
 
@@ -320,7 +322,7 @@ export class TimelineView {
   private setZoom(zoom: number, anchorClientX?: number): void {
     const call = this.selected === undefined ? undefined : this.index.call(this.selected);
     if (!call || !this.scene) return;
-    const next = Math.min(MAX_ZOOM, Math.max(MIN_ZOOM, zoom));
+    const next = Math.min(MAX_ZOOM, MAX_SCENE_WIDTH / Math.max(this.canvasHost.clientWidth, 600), Math.max(MIN_ZOOM, zoom));
     const rect = this.canvasHost.getBoundingClientRect();
     const anchorX = anchorClientX === undefined ? this.canvasHost.clientWidth / 2 : anchorClientX - rect.left;
     // Keep the time under the pointer (or the middle) where it is.

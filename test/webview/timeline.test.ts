@@ -303,6 +303,27 @@ describe('call timeline in Chromium', { skip: skipReason }, () => {
     assert.match(await page.locator('#timeline-counters').innerText(), /^0 calls/);
   });
 
+  test('live: the selected call redraws as its events arrive; the panel reload restores the tab and the call', async () => {
+    const page = panel.page;
+    const events = captureEvents('29-redirect-hangup', 3000);
+    const firstHangup = events.findIndex((e) => e.name === 'Hangup');
+    await panel.send({ type: 'events', events: events.slice(0, firstHangup), counters });
+    await openCall(panel, '1795393231.54');
+    assert.equal(await page.locator('.tl-live').count(), 2, 'both lanes still live');
+    const before = await page.locator('.tl-mark').count();
+    await panel.send({ type: 'events', events: events.slice(firstHangup), counters });
+    await page.waitForFunction(() => document.querySelectorAll('.tl-live').length === 0);
+    assert.ok((await page.locator('.tl-mark').count()) > before);
+    assert.deepEqual(await laneDetails(panel), ['1795393231.54 · hangup 16 Normal Clearing', '1795393231.55 · hangup 16 Normal Clearing']);
+    // Hidden and shown again: the webview restarts, the extension replays the data.
+    await page.reload();
+    await page.waitForFunction(() => (window as unknown as { __posted: unknown[] }).__posted.length > 0);
+    assert.equal(await page.locator('#timeline-view').isVisible(), true, 'the Timeline tab is still the one shown');
+    await panel.send({ type: 'reset', runs: [], events, counters, docs: {} });
+    await page.locator('svg.tl-svg[data-linkedid="1795393231.54"]').waitFor();
+    assert.equal(await page.locator('.tl-call-row.selected').getAttribute('data-linkedid'), '1795393231.54');
+  });
+
   test('hostile channel names and caller IDs are drawn as text', async () => {
     const page = panel.page;
     const evil = '<img src=x onerror="window.__pwned=1">';
