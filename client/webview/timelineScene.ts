@@ -240,6 +240,18 @@ export function layoutCall(index: CallIndex, call: TimelineCall, scale: number, 
     });
   });
 
+  // Channels in the same bridge: joined by a line from the moment the last of them entered it.
+  const bridged = new Map<string, Array<{ y: number; from: number }>>();
+  for (const lane of lanes) {
+    for (const bridge of lane.bridges) bridged.set(bridge.bridge, [...(bridged.get(bridge.bridge) ?? []), { y: laneY.get(lane.uniqueid)!, from: bridge.from }]);
+  }
+  for (const [bridge, members] of bridged) {
+    const ys = [...new Set(members.map((m) => m.y))];
+    if (ys.length < 2) continue;
+    const bx = x(Math.max(...members.map((m) => m.from)));
+    prims.push({ kind: 'line', x1: bx, y1: Math.min(...ys) - 10, x2: bx, y2: Math.max(...ys) - 10, stroke: MARK_COLORS['bridge-enter'], width: 3, cls: 'tl-bridge-link', data: { bridge }, title: `bridge ${bridge}: ${ys.length} channels` });
+  }
+
   // Dials between lanes: an arrow from the caller to the callee at DialBegin.
   for (const dial of call.dials) {
     const toY = laneY.get(dial.to);

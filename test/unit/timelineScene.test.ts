@@ -65,6 +65,31 @@ test('a live call (no hangup yet) ends its lane with a dashed line; the lane say
   assert.ok(byClass(scene.prims, 'tl-lane-detail').some((p) => p.kind === 'text' && p.text.endsWith('not hung up yet')));
 });
 
+test('a dial between two lanes draws an arrow from caller to callee; channels in one bridge are joined', () => {
+  const index = new CallIndex();
+  const chan = (seq: number, name: string, channel: string, uniqueid: string, extra: Array<[string, string]> = []) => ({
+    seq,
+    time: 1000 + seq * 100,
+    headers: [['Event', name], ['Channel', channel], ['ChannelStateDesc', 'Up'], ['Uniqueid', uniqueid], ['Linkedid', 'A'], ...extra] as Array<[string, string]>,
+  });
+  index.add([
+    chan(1, 'Newchannel', 'PJSIP/100-01', 'A'),
+    chan(2, 'DialBegin', 'PJSIP/100-01', 'A', [['DestChannel', 'PJSIP/200-02'], ['DestUniqueid', 'B'], ['DestLinkedid', 'A'], ['DialString', '200']]),
+    chan(3, 'DialEnd', 'PJSIP/100-01', 'A', [['DestChannel', 'PJSIP/200-02'], ['DestUniqueid', 'B'], ['DestLinkedid', 'A'], ['DialStatus', 'ANSWER']]),
+    chan(4, 'BridgeEnter', 'PJSIP/100-01', 'A', [['BridgeUniqueid', 'br']]),
+    chan(5, 'BridgeEnter', 'PJSIP/200-02', 'B', [['BridgeUniqueid', 'br']]),
+    chan(6, 'Hangup', 'PJSIP/200-02', 'B', [['Cause', '16']]),
+    chan(7, 'Hangup', 'PJSIP/100-01', 'A', [['Cause', '16']]),
+  ]);
+  const scene = layoutCall(index, index.calls()[0], 0.5, THEME);
+  const dial = byClass(scene.prims, 'tl-dial')[0];
+  assert.ok(dial.kind === 'line' && dial.x1 === LABEL_WIDTH + 100 * 0.5 && dial.y2 > dial.y1, 'arrow down from A to B at DialBegin');
+  const link = byClass(scene.prims, 'tl-bridge-link');
+  assert.equal(link.length, 1);
+  assert.ok(link[0].kind === 'line' && link[0].x1 === LABEL_WIDTH + 400 * 0.5, 'joined when the second channel entered');
+  assert.equal(byClass(scene.prims, 'tl-bridge').length, 2, 'a bridge span on each lane, closed by the hangup');
+});
+
 test('saveFile message: format, a plain file name with the right extension, size, base64 for PNG', () => {
   assert.deepEqual(parseFromWebview({ type: 'saveFile', format: 'svg', name: 'call-1.2.svg', data: '<svg/>' }), {
     ok: true,
