@@ -26,10 +26,17 @@ export function getScript(document: TextDocument): Script {
   return script;
 }
 
-/** The cached parse when it is for the current version, without parsing. */
+/**
+ * The cached parse when it is for the current version, without parsing. A parse of an older version is
+ * dropped here: while the user types, nothing reparses until the diagnostics run, and the stale tree of a large
+ * file (with the old text its strings point into) would stay in memory until then.
+ */
 export function peekScript(document: TextDocument): Script | undefined {
   const cached = scriptCache.get(document);
-  return cached && cached.version === document.version ? cached.script : undefined;
+  if (!cached) return undefined;
+  if (cached.version === document.version) return cached.script;
+  scriptCache.delete(document);
+  return undefined;
 }
 
 /** Text of one line without its line ending ('' past the end). */
@@ -50,6 +57,8 @@ function endsBlock(text: string): boolean {
  * the document's line index). Undefined on a blank or separator line. Its `index` is -1.
  */
 export function blockAround(document: TextDocument, line: number): Block | undefined {
+  // Typing features come here first: let go of a whole-document parse of an older version.
+  peekScript(document);
   if (line < 0 || line >= document.lineCount) return undefined;
   return parseBlockAt(document.getText(), line, document.offsetAt({ line, character: 0 }));
 }
