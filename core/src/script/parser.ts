@@ -51,16 +51,16 @@ function range(line: number, start: number, end: number): Range {
 // Line nodes keep numbers and build their ranges on read: see the note in types.ts. All have one shape per
 // class, so property reads stay monomorphic.
 
+// `kind` lives on each class's prototype (declared below), not in every node; name and value ends are
+// derived from the strings' lengths. A header is then 8 fields.
 class HeaderNode implements HeaderLine {
-  readonly kind = 'header' as const;
+  declare readonly kind: 'header';
   constructor(
     readonly line: number,
     readonly name: string,
     readonly value: string,
     private readonly startCharacter: number,
-    private readonly nameEndCharacter: number,
     private readonly valueStartCharacter: number,
-    private readonly valueEndCharacter: number,
     private readonly endCharacter: number,
     readonly variables: readonly VariableRef[],
   ) {}
@@ -70,16 +70,16 @@ class HeaderNode implements HeaderLine {
   }
 
   get nameRange(): Range {
-    return range(this.line, this.startCharacter, this.nameEndCharacter);
+    return range(this.line, this.startCharacter, this.startCharacter + this.name.length);
   }
 
   get valueRange(): Range {
-    return range(this.line, this.valueStartCharacter, this.valueEndCharacter);
+    return range(this.line, this.valueStartCharacter, this.valueStartCharacter + this.value.length);
   }
 }
 
 class CommentNode implements CommentLine {
-  readonly kind = 'comment' as const;
+  declare readonly kind: 'comment';
   constructor(
     readonly line: number,
     readonly text: string,
@@ -93,7 +93,7 @@ class CommentNode implements CommentLine {
 }
 
 class InvalidNode implements InvalidLine {
-  readonly kind = 'invalid' as const;
+  declare readonly kind: 'invalid';
   constructor(
     readonly line: number,
     readonly text: string,
@@ -107,14 +107,13 @@ class InvalidNode implements InvalidLine {
 }
 
 class DirectiveNode implements DirectiveLine {
-  readonly kind = 'directive' as const;
+  declare readonly kind: 'directive';
   constructor(
     readonly line: number,
     readonly name: string,
     readonly value: string,
     private readonly startCharacter: number,
     private readonly nameStartCharacter: number,
-    private readonly nameEndCharacter: number,
     private readonly valueStartCharacter: number,
     private readonly endCharacter: number,
   ) {}
@@ -124,7 +123,7 @@ class DirectiveNode implements DirectiveLine {
   }
 
   get nameRange(): Range {
-    return range(this.line, this.nameStartCharacter, this.nameEndCharacter);
+    return range(this.line, this.nameStartCharacter, this.nameStartCharacter + this.name.length);
   }
 
   get valueRange(): Range {
@@ -133,7 +132,7 @@ class DirectiveNode implements DirectiveLine {
 }
 
 class ExpectNode implements ExpectLine {
-  readonly kind = 'expect' as const;
+  declare readonly kind: 'expect';
   constructor(
     readonly line: number,
     readonly text: string,
@@ -170,6 +169,16 @@ class VariableNode implements VariableRef {
   get nameRange(): Range {
     return range(this.line, this.nameStartCharacter, this.nameEndCharacter);
   }
+}
+
+for (const [node, kind] of [
+  [HeaderNode, 'header'],
+  [CommentNode, 'comment'],
+  [InvalidNode, 'invalid'],
+  [DirectiveNode, 'directive'],
+  [ExpectNode, 'expect'],
+] as const) {
+  Object.defineProperty(node.prototype, 'kind', { value: kind, enumerable: true });
 }
 
 /** `variables` of the many lines without a reference. */
@@ -293,9 +302,7 @@ function parseHeader(text: string, line: number, base: number, start: number, en
     internedName(text, start, nameEnd),
     text.slice(valueStart, valueEnd),
     start - base,
-    nameEnd - base,
     valueStart - base,
-    valueEnd - base,
     end - base,
     variablesIn(text, line, valueStart, valueEnd, base),
   );
@@ -345,7 +352,7 @@ function classify(line: number, text: string, base: number, lineEnd: number): Cl
       const nameEnd = nameStart + directive[1].length;
       const valueStart = skipSpaces(text, nameEnd, end);
       // valueRange runs from valueStart to end (valueStart <= end: skipSpaces stops at end).
-      return new DirectiveNode(line, directive[1], text.slice(valueStart, end), start - base, nameStart - base, nameEnd - base, valueStart - base, end - base);
+      return new DirectiveNode(line, directive[1], text.slice(valueStart, end), start - base, nameStart - base, valueStart - base, end - base);
     }
     return new CommentNode(line, commentText(text, start, end), start - base, end - base);
   }
