@@ -9,9 +9,11 @@ export const selectors = {
   editorLines: '.monaco-editor .view-lines',
   suggestLabel: '.editor-widget.suggest-widget.visible .monaco-list-row .label-name',
   hover: '.monaco-hover:not(.hidden) .monaco-hover-content',
-  codeLens: '.monaco-editor .codelens-decoration a',
+  /** CodeLens links of the active editor group only (the panel has a group of its own). */
+  codeLens: '.editor-group-container.active .monaco-editor .codelens-decoration a',
   squiggleError: '.monaco-editor .squiggly-error',
   problemsRow: '.markers-panel .monaco-list-row',
+  dialog: '.monaco-dialog-box',
 } as const;
 
 /** Waits until the workbench shows the workspace's files. */
@@ -20,8 +22,10 @@ export async function waitForWorkbench(page: Page): Promise<void> {
   await page.locator(selectors.explorerRow).first().waitFor({ timeout: 60_000 });
 }
 
-/** Opens a workspace file by clicking it in the Explorer (works wherever the focus is) and waits for its editor. */
+/** Opens a workspace file in the first editor group by clicking it in the Explorer, and waits for its editor. */
 export async function openFile(page: Page, fileName: string): Promise<void> {
+  // Into the first editor group, not the one beside it where the AMI panel lives.
+  await page.keyboard.press('Control+1');
   await page.locator(selectors.explorerRow, { hasText: fileName }).first().click();
   await page.locator(`.tab.active[aria-label*="${fileName}"]`).waitFor();
   await page.locator(selectors.editorLines).first().waitFor();

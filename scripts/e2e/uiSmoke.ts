@@ -75,7 +75,6 @@ function uiTests(simulator: Simulator | undefined): UiTest[] {
         await page.keyboard.press('Escape');
         await openFile(page, '04-database.ami');
         await startNewBlock(page);
-        // Escape before each Enter: the suggest widget would otherwise accept DBGetTree.
         for (const line of ['Action: DBGett', 'Family: amitest']) {
           await page.keyboard.type(line);
           await page.keyboard.press('Escape');
@@ -106,6 +105,38 @@ function uiTests(simulator: Simulator | undefined): UiTest[] {
         await panel.locator('#tab-results').click();
       },
     });
+    tests.push({
+      name: 'a dangerous action (Command) asks in a modal naming the host and user; Cancel sends nothing',
+      screenshot: 'dangerous-confirmed.png',
+      run: async (page, shot) => {
+        await openFile(page, '06-command.ami');
+        const commandCards = panelFrame(page).locator('details.run', { hasText: 'Which Asterisk is this?' });
+        const dialog = page.locator(selectors.dialog);
+        await page.locator(selectors.codeLens, { hasText: /^▶ Run$/ }).first().click();
+        // Not connected yet when run alone (--grep): VS Code first asks for the secret.
+        const password = page.locator(selectors.quickInputPassword);
+        await Promise.race([dialog.waitFor(), password.waitFor()]);
+        if (await password.isVisible()) {
+          await password.fill(simulatorUser.secret);
+          await page.keyboard.press('Enter');
+        }
+        await dialog.waitFor();
+        const message = await dialog.locator('.dialog-message-text').innerText();
+        if (!message.includes(`${simulatorUser.username}@127.0.0.1`)) throw new Error(`the dialog says "${message}"`);
+        await shot('dangerous-dialog.png');
+        await dialog.locator('.dialog-buttons .monaco-button', { hasText: 'Cancel' }).click();
+        await dialog.waitFor({ state: 'hidden' });
+        // The panel may note the cancelled run, but only as not sent (no ActionID went out).
+        for (const card of await commandCards.all()) {
+          const text = await card.innerText();
+          if (/ActionID/.test(text) || !/not sent/i.test(text)) throw new Error(`a cancelled Command shows as sent: ${text.slice(0, 200)}`);
+        }
+        await page.locator(selectors.codeLens, { hasText: /^▶ Run$/ }).first().click();
+        await dialog.locator('.dialog-buttons .monaco-button', { hasText: 'Send Command' }).click();
+        await commandCards.first().waitFor();
+        await panelFrame(page).locator('details.run.status-success', { hasText: 'Which Asterisk is this?' }).waitFor();
+      },
+    });
   }
   return tests;
 }
@@ -131,7 +162,11 @@ export async function runUiSmoke(options: {
     runDir: options.runDir,
     extensionPath: options.extensionPath,
     workspaceTemplate: join(repoRoot, 'samples'),
-    userSettings: groupUserSettings('trusted', options.simulator, false),
+    userSettings: {
+      ...groupUserSettings('trusted', options.simulator, false),
+      // Typed text stays as typed: a late suggest widget must not turn Enter into "accept DBGetTree".
+      'editor.acceptSuggestionOnEnter': 'off',
+    },
   });
   const { page } = workbench;
   const results: UiTestResult[] = [];

@@ -7,6 +7,7 @@ import type { AmiExtensionApi } from '../../../client/src/extension';
 import {
   amiExtension,
   closeAllEditors,
+  connectToSimulator,
   contributesCommand,
   openWorkspaceFile,
   simulatorProfileName,
@@ -73,74 +74,79 @@ if (simulator && contributesCommand('ami.runBlock') && contributesCommand('ami.c
       assert.equal(await api.run.connections.connect(md5), true, 'back on the MD5 profile for the next tests');
     });
 
-    it('shows a Run CodeLens on every block', async () => {
-      const editor = await openWorkspaceFile('calls.ami');
-      const lenses = await vscode.commands.executeCommand<vscode.CodeLens[]>(
-        'vscode.executeCodeLensProvider',
-        editor.document.uri,
-      );
-      const runLenses = lenses.filter((lens) => lens.command?.command === 'ami.runBlock');
-      const blockLines = editor.document
-        .getText()
-        .split('\n')
-        .flatMap((line, index) => (line.startsWith('Action:') ? [index] : []));
-      assert.equal(runLenses.length, blockLines.length, 'one Run lens per block');
-      for (const [index, lens] of runLenses.entries()) {
-        assert.ok(lens.range.start.line <= blockLines[index], `lens ${index} should sit above its block's Action line`);
-        assert.deepEqual(lens.command?.arguments?.slice(1), [index]);
-      }
-    });
+    describe('with a connection', () => {
+      // The connection tests above leave one open; this also makes these tests runnable alone (--grep).
+      before(() => connectToSimulator(api, simulator));
 
-    it('Run Block sends the block and the result arrives in the panel', async () => {
-      assert.equal(await runBlock('calls.ami', 1), 'success');
-      const run = await waitFor('the CoreShowChannels run in the panel', () =>
-        api.run.panel.log.snapshot().runs.find((r) => r.action === 'CoreShowChannels' && r.status !== 'pending'),
-      );
-      assert.equal(run.status, 'success');
-      assert.deepEqual(run.sent[0], ['Action', 'CoreShowChannels']);
-      assert.ok(run.response?.some(([name, value]) => name === 'Response' && value === 'Success'));
-      assert.ok(run.actionId.length > 0, 'the run records the ActionID it sent');
-      assert.ok(api.run.panel.isOpen, 'the panel opens on a run');
-    });
+      it('shows a Run CodeLens on every block', async () => {
+        const editor = await openWorkspaceFile('calls.ami');
+        const lenses = await vscode.commands.executeCommand<vscode.CodeLens[]>(
+          'vscode.executeCodeLensProvider',
+          editor.document.uri,
+        );
+        const runLenses = lenses.filter((lens) => lens.command?.command === 'ami.runBlock');
+        const blockLines = editor.document
+          .getText()
+          .split('\n')
+          .flatMap((line, index) => (line.startsWith('Action:') ? [index] : []));
+        assert.equal(runLenses.length, blockLines.length, 'one Run lens per block');
+        for (const [index, lens] of runLenses.entries()) {
+          assert.ok(lens.range.start.line <= blockLines[index], `lens ${index} should sit above its block's Action line`);
+          assert.deepEqual(lens.command?.arguments?.slice(1), [index]);
+        }
+      });
 
-    it('the panel receives the events a run causes (Originate → OriginateResponse)', async () => {
-      assert.equal(await runBlock('calls.ami', 0, true), 'success');
-      const run = await waitFor('OriginateResponse tied to the Originate run', () =>
-        api.run.panel.log
-          .snapshot()
-          .runs.find((r) => r.action === 'Originate' && r.events.some((event) => event.name === 'OriginateResponse')),
-      );
-      assert.ok(run.events.length > 0);
-      const streamed = api.run.panel.log.snapshot().events.map((event) => event.name);
-      assert.ok(streamed.includes('OriginateResponse'), `the live stream should hold the events; got ${streamed.join(', ')}`);
-    });
+      it('Run Block sends the block and the result arrives in the panel', async () => {
+        assert.equal(await runBlock('calls.ami', 1), 'success');
+        const run = await waitFor('the CoreShowChannels run in the panel', () =>
+          api.run.panel.log.snapshot().runs.find((r) => r.action === 'CoreShowChannels' && r.status !== 'pending'),
+        );
+        assert.equal(run.status, 'success');
+        assert.deepEqual(run.sent[0], ['Action', 'CoreShowChannels']);
+        assert.ok(run.response?.some(([name, value]) => name === 'Response' && value === 'Success'));
+        assert.ok(run.actionId.length > 0, 'the run records the ActionID it sent');
+        assert.ok(api.run.panel.isOpen, 'the panel opens on a run');
+      });
 
-    it('asks before a dangerous action, naming the host and user, and sends nothing when declined', async () => {
-      const warnings = stubWindow('showWarningMessage', () => Promise.resolve(undefined));
-      let outcome: string;
-      try {
-        outcome = await runBlock('command.ami', 0);
-      } finally {
-        warnings.restore();
-      }
-      assert.equal(outcome, 'cancelled');
-      const modal = warnings.calls.find((args) => (args[1] as vscode.MessageOptions | undefined)?.modal === true);
-      assert.ok(modal, 'a modal confirmation should be shown');
-      assert.match(String(modal[0]), new RegExp(`${simulator.host}.*${simulator.username}|${simulator.username}.*${simulator.host}`));
-      assert.ok(
-        !api.run.panel.log.snapshot().runs.some((r) => r.action === 'Command' && r.status !== 'pending' && r.actionId !== ''),
-        'a declined Command must not be sent',
-      );
-    });
+      it('the panel receives the events a run causes (Originate → OriginateResponse)', async () => {
+        assert.equal(await runBlock('calls.ami', 0, true), 'success');
+        const run = await waitFor('OriginateResponse tied to the Originate run', () =>
+          api.run.panel.log
+            .snapshot()
+            .runs.find((r) => r.action === 'Originate' && r.events.some((event) => event.name === 'OriginateResponse')),
+        );
+        assert.ok(run.events.length > 0);
+        const streamed = api.run.panel.log.snapshot().events.map((event) => event.name);
+        assert.ok(streamed.includes('OriginateResponse'), `the live stream should hold the events; got ${streamed.join(', ')}`);
+      });
 
-    it('sends the dangerous action once confirmed', async () => {
-      const warnings = stubWindow('showWarningMessage', (_message, _options, ...items) => Promise.resolve(items[0]));
-      try {
-        assert.equal(await runBlock('command.ami', 0), 'success');
-      } finally {
-        warnings.restore();
-      }
-      assert.equal(warnings.calls.length, 1, 'exactly one confirmation');
+      it('asks before a dangerous action, naming the host and user, and sends nothing when declined', async () => {
+        const warnings = stubWindow('showWarningMessage', () => Promise.resolve(undefined));
+        let outcome: string;
+        try {
+          outcome = await runBlock('command.ami', 0);
+        } finally {
+          warnings.restore();
+        }
+        assert.equal(outcome, 'cancelled');
+        const modal = warnings.calls.find((args) => (args[1] as vscode.MessageOptions | undefined)?.modal === true);
+        assert.ok(modal, 'a modal confirmation should be shown');
+        assert.match(String(modal[0]), new RegExp(`${simulator.host}.*${simulator.username}|${simulator.username}.*${simulator.host}`));
+        assert.ok(
+          !api.run.panel.log.snapshot().runs.some((r) => r.action === 'Command' && r.status !== 'pending' && r.actionId !== ''),
+          'a declined Command must not be sent',
+        );
+      });
+
+      it('sends the dangerous action once confirmed', async () => {
+        const warnings = stubWindow('showWarningMessage', (_message, _options, ...items) => Promise.resolve(items[0]));
+        try {
+          assert.equal(await runBlock('command.ami', 0), 'success');
+        } finally {
+          warnings.restore();
+        }
+        assert.equal(warnings.calls.length, 1, 'exactly one confirmation');
+      });
     });
 
     after(async () => {
