@@ -190,7 +190,10 @@ class Checker {
   private readonly actionIds = new Map<string, HeaderLine>();
   /** nearestNames results by candidate list and name: a large file repeats the same typo many times. */
   private readonly suggestionCache = new Map<string, string[]>();
+  /** parseExpectation results by text: files repeat the same few `@expect` lines (the results are only read). */
+  private readonly parsedExpectations = new Map<string, ReturnType<typeof parseExpectation>>();
   private actionNames?: string[];
+  private blocksByName?: Map<string, Block[]>;
   private eventNames?: string[];
 
   constructor(
@@ -261,6 +264,20 @@ class Checker {
     }
     this.checkSecrets(block);
     if (block.action !== undefined && block.actionHeader) this.checkAction(block, block.actionHeader);
+  }
+
+  /** Blocks whose `name` is `name`, in file order (indexed once: a file may have thousands of unresolved references). */
+  private blocksNamed(name: string): readonly Block[] {
+    if (!this.blocksByName) {
+      this.blocksByName = new Map();
+      for (const candidate of this.script.blocks) {
+        if (candidate.name === undefined) continue;
+        const list = this.blocksByName.get(candidate.name);
+        if (list) list.push(candidate);
+        else this.blocksByName.set(candidate.name, [candidate]);
+      }
+    }
+    return this.blocksByName.get(name) ?? [];
   }
 
   /** `# @name` directives: valid, unique, recorded for later `{{name.X}}` references. */
@@ -587,7 +604,7 @@ class Checker {
     const blockName = dot === -1 ? name : name.slice(0, dot);
     const named = this.namedBlocks.get(blockName);
     if (named !== undefined && named < block.index && dot !== -1) return;
-    const laterBlock = this.script.blocks.find((b) => b.name === blockName && b.index >= block.index);
+    const laterBlock = this.blocksNamed(blockName).find((b) => b.index >= block.index);
     let message: string;
     if (named !== undefined && named < block.index) {
       message = `"{{${name}}}" names the block "${blockName}" but not a result: write {{${blockName}.Response}}, {{${blockName}.<Header>}} or {{${blockName}.events.<Event>.<Header>}}.`;
@@ -605,10 +622,14 @@ class Checker {
 
   /** `@expect` lines, through the shared expectation parser (core/src/expect/parse.ts) the runners use. */
   private checkExpectation(expectation: ExpectLine): void {
-    const line = expectation.range.start.line;
+    const line = expectation.line;
     const base = expectation.textRange.start.character;
     const at = (start: number, end: number): Range => ({ start: { line, character: base + start }, end: { line, character: base + end } });
-    const parsed = parseExpectation(expectation.text);
+    let parsed = this.parsedExpectations.get(expectation.text);
+    if (!parsed) {
+      parsed = parseExpectation(expectation.text);
+      this.parsedExpectations.set(expectation.text, parsed);
+    }
     if (!parsed.ok) {
       const { start, end } = parsed.error;
       const message = parsed.error.message;
