@@ -50,8 +50,11 @@ async function main(): Promise<number> {
       );
       const resultFile = join(runDir, 'result.json');
       console.log(`\nAPI suite (${group} workspace) in VS Code ${version}:`);
+      let startFailed = false;
       const exitCode = await runTests({
         version,
+        // Downloads stay in the git-ignored .e2e folder.
+        cachePath: join(repoRoot, '.e2e', 'vscode-test'),
         extensionDevelopmentPath: extensionPath,
         extensionTestsPath: testsPath,
         extensionTestsEnv: groupEnv(group, resultFile, simulator, wrongSecret, grep),
@@ -65,6 +68,7 @@ async function main(): Promise<number> {
         ],
       }).catch((error: unknown) => {
         console.error(`VS Code did not run the suite: ${error instanceof Error ? error.message : String(error)}`);
+        startFailed = true;
         return 1;
       });
       if (existsSync(resultFile)) {
@@ -74,6 +78,8 @@ async function main(): Promise<number> {
       } else {
         failed += 1;
         console.log(`  ${group}: VS Code exited with code ${exitCode} without results`);
+        // Without a VS Code download (offline) the next group would fail the same way.
+        if (startFailed) break;
       }
     }
   } finally {
