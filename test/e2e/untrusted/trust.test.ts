@@ -23,6 +23,18 @@ describe('Untrusted workspace', () => {
     assert.ok(labels.includes('Originate'), `completion should work untrusted; got ${labels.slice(0, 20).join(', ')}`);
   });
 
+  if (contributesCommand('ami.runBlock')) {
+    it('offers no Run lens (nothing can be sent from here)', async () => {
+      const editor = await openWorkspaceFile('calls.ami');
+      await waitFor('the extension to activate', () => (amiExtension().isActive ? true : undefined));
+      const lenses = await vscode.commands.executeCommand<vscode.CodeLens[]>('vscode.executeCodeLensProvider', editor.document.uri);
+      assert.deepEqual(
+        lenses.filter((lens) => lens.command?.command?.startsWith('ami.run')).map((lens) => lens.command?.title),
+        [],
+      );
+    });
+  }
+
   if (simulatorTarget() && contributesCommand('ami.connect') && contributesCommand('ami.runBlock')) {
     it('refuses to connect or run a block, and says why', async () => {
       const warnings = stubWindow('showWarningMessage', () => Promise.resolve(undefined));
