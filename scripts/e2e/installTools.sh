@@ -50,6 +50,10 @@ install_npm_tools() {
   date -u +%FT%TZ > "$marker"
 }
 
+# One install at a time (parallel runs on a cold cache would delete each other's work).
+mkdir -p "$cache_root"
+exec 9>"$cache_root/.install.lock"
+flock 9
 install_apt_packages
 install_npm_tools
 echo "AMI_E2E_TOOLS=$tools"
