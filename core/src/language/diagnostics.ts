@@ -172,11 +172,20 @@ function computeClosedEnum(action: ActionDoc, param: ParamDoc): string[] | undef
   return names;
 }
 
+/** An enumeration's values lower-cased, and whether all are yes/no spellings, per value list. */
+const acceptedValues = new WeakMap<readonly string[], { lower: Set<string>; boolean: boolean }>();
+
 function valueAccepted(allowed: readonly string[], value: string): boolean {
+  let accepted = acceptedValues.get(allowed);
+  if (!accepted) {
+    const lower = new Set(allowed.map((name) => name.toLowerCase()));
+    accepted = { lower, boolean: [...lower].every((name) => BOOLEAN_VALUES.has(name)) };
+    acceptedValues.set(allowed, accepted);
+  }
   const lower = value.toLowerCase();
-  if (allowed.some((name) => name.toLowerCase() === lower)) return true;
+  if (accepted.lower.has(lower)) return true;
   // Asterisk reads yes/no style options with ast_true/ast_false, which accept every spelling.
-  if (allowed.every((name) => BOOLEAN_VALUES.has(name.toLowerCase()))) return BOOLEAN_VALUES.has(lower);
+  if (accepted.boolean) return BOOLEAN_VALUES.has(lower);
   return false;
 }
 
@@ -194,6 +203,7 @@ class Checker {
   private readonly parsedExpectations = new Map<string, ReturnType<typeof parseExpectation>>();
   private actionNames?: string[];
   private blocksByName?: Map<string, Block[]>;
+  private readonly actionDocs = new Map<string, ActionDoc | undefined>();
   private eventNames?: string[];
 
   constructor(
@@ -264,6 +274,14 @@ class Checker {
     }
     this.checkSecrets(block);
     if (block.action !== undefined && block.actionHeader) this.checkAction(block, block.actionHeader);
+  }
+
+  /** `catalogue.action(name)`, remembered per name (each block asks twice, and files repeat their actions). */
+  private actionDoc(name: string): ActionDoc | undefined {
+    if (this.actionDocs.has(name)) return this.actionDocs.get(name);
+    const doc = this.catalogue.action(name);
+    this.actionDocs.set(name, doc);
+    return doc;
   }
 
   /** Blocks whose `name` is `name`, in file order (indexed once: a file may have thousands of unresolved references). */
@@ -372,7 +390,7 @@ class Checker {
   }
 
   private checkSecrets(block: Block): void {
-    const action = block.action !== undefined ? this.catalogue.action(block.action) : undefined;
+    const action = block.action !== undefined ? this.actionDoc(block.action) : undefined;
     for (const header of block.headers) {
       const name = lowerCase(header.name);
       const secret = name === 'secret' || (name === 'key' && !(action && lowerCase(action.name) !== 'login' && findParam(action, 'key')));
@@ -396,7 +414,7 @@ class Checker {
     }
     if (name.includes('{{')) return;
     const lower = name.toLowerCase();
-    const doc = this.catalogue.action(name);
+    const doc = this.actionDoc(name);
     if (!doc) {
       const suggestions = this.suggest('actions', name, () => (this.actionNames ??= this.catalogue.data.actions.map((a) => a.name)));
       this.add(

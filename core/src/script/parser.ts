@@ -451,9 +451,12 @@ class RunBuilder {
   }
 }
 
-/** `list` with no spare capacity (arrays grown by push keep room for 16 more items). */
-function exactSize<T>(list: T[]): T[] {
-  return list.length === 0 ? list : list.slice();
+/** The node lists of blocks that have none of a kind (most have no directive or expectation). */
+const NO_LINES: readonly never[] = Object.freeze([]);
+
+/** `list` with no spare capacity (arrays grown by push keep room for 16 more items); empty lists are shared. */
+function exactSize<T>(list: T[]): readonly T[] {
+  return list.length === 0 ? NO_LINES : list.slice();
 }
 
 function buildBlock(index: number, lines: BlockLine[], blockRange: Range, separatorAbove: Separator | undefined): Block {
@@ -492,7 +495,8 @@ function buildBlock(index: number, lines: BlockLine[], blockRange: Range, separa
     range: blockRange,
     title,
     lines,
-    headers: exactSize(headers),
+    // A block of headers only (the common case) lists the same nodes twice: share the array.
+    headers: headers.length === lines.length ? (lines as readonly HeaderLine[]) : exactSize(headers),
     directives: exactSize(directives),
     expectations: exactSize(expectations),
   };

@@ -105,11 +105,12 @@ export interface Block {
   action?: string;
   /** The `Action:` header line, if present (first header). */
   actionHeader?: HeaderLine;
-  lines: BlockLine[];
+  /** The block's lines in file order. The node lists are read-only (empty ones are one shared array). */
+  readonly lines: readonly BlockLine[];
   /** Headers in file order (what would be sent, before variable substitution). */
-  headers: HeaderLine[];
-  directives: DirectiveLine[];
-  expectations: ExpectLine[];
+  readonly headers: readonly HeaderLine[];
+  readonly directives: readonly DirectiveLine[];
+  readonly expectations: readonly ExpectLine[];
 }
 
 /** `@name = value` outside any block. */
