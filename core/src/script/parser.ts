@@ -490,21 +490,26 @@ function buildBlock(index: number, lines: BlockLine[], blockRange: Range, separa
   const isAction = first !== undefined && first.name.toLowerCase() === 'action';
   let title = titleParts.filter((part) => part !== '').join(' ');
   if (title === '' && separatorAbove) title = separatorAbove.title;
-  const block: Block = {
-    index,
-    range: blockRange,
-    title,
-    lines,
-    // A block of headers only (the common case) lists the same nodes twice: share the array.
-    headers: headers.length === lines.length ? (lines as readonly HeaderLine[]) : exactSize(headers),
-    directives: exactSize(directives),
-    expectations: exactSize(expectations),
-  };
+  // A block of headers only (the common case) lists the same nodes twice: share the array.
+  const headerList = headers.length === lines.length ? (lines as readonly HeaderLine[]) : exactSize(headers);
+  const directiveList = exactSize(directives);
+  const expectationList = exactSize(expectations);
+  // Action blocks (nearly all) get their fields in the literal: adding them afterwards costs each block an
+  // extra out-of-object property store.
+  const block: Block = isAction
+    ? {
+        index,
+        range: blockRange,
+        title,
+        lines,
+        headers: headerList,
+        directives: directiveList,
+        expectations: expectationList,
+        action: first.value,
+        actionHeader: first,
+      }
+    : { index, range: blockRange, title, lines, headers: headerList, directives: directiveList, expectations: expectationList };
   if (name !== undefined) block.name = name;
-  if (isAction) {
-    block.action = first.value;
-    block.actionHeader = first;
-  }
   return block;
 }
 
