@@ -60,10 +60,10 @@ function runWorkbench(): void {
     credentials: { username: 'bench', secret: 'bench' },
     reconnect: false,
     keepaliveIntervalMs: 0,
+    // Events are consumed synchronously by the listener below (as `ami send` does), so no queue is kept.
+    eventQueueCapacity: 0,
   });
   client.onEvent((message) => {
-    // As `ami tail` does: events are consumed here, synchronously, so the connection's queue is kept empty.
-    client.events.clear();
     if (message.kind !== 'event') return;
     consume(message.get('Event'), message.get('Uniqueid'), message.get('Channel'));
   });

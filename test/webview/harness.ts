@@ -14,8 +14,8 @@ import { chromium, type Browser, type Page } from 'playwright-core';
 import { makeNonce, renderPanelHtml } from '../../client/src/panel/html';
 
 export const CHROMIUM = process.env.AMI_CHROMIUM ?? '/usr/bin/chromium';
-/** Why the browser tests cannot run here, or undefined when they can. */
-export const skipReason = existsSync(CHROMIUM) ? undefined : `no Chromium at ${CHROMIUM} (apt-get install -y chromium, or set AMI_CHROMIUM)`;
+/** Why the browser tests cannot run here, or undefined when they can. CI must run them, so it never skips. */
+export const skipReason = existsSync(CHROMIUM) || process.env.CI ? undefined : `no Chromium at ${CHROMIUM} (apt-get install -y chromium, or set AMI_CHROMIUM)`;
 
 const STUB = `
 window.__posted = [];
