@@ -73,6 +73,11 @@ function wireHeaders(headers: ReadonlyArray<readonly [string, string]>, actionId
   return redactHeaders(out);
 }
 
+/** A result for a block that was not sent. */
+function refused(action: string, sent: Array<[string, string]>, error: string): BlockRunResult {
+  return { status: 'refused', action, actionId: '', sent, items: [], error, permissionDenied: false };
+}
+
 /**
  * Resolves the block's `{{variables}}` and sends it. Never throws: an unresolved variable gives `refused`
  * naming it (nothing is sent), a timeout, disconnect or unencodable value gives `failed`.
@@ -86,39 +91,15 @@ export async function runBlock(
   const now = options.now ?? Date.now;
   const action = actionOf(headers);
   if (action === '') {
-    return {
-      status: 'refused',
-      action,
-      actionId: '',
-      sent: redactHeaders(headers.map(([n, v]) => [n, v])),
-      items: [],
-      error: 'Not sent: the block does not start with an "Action:" header.',
-      permissionDenied: false,
-    };
+    return refused(action, redactHeaders(headers), 'Not sent: the block does not start with an "Action:" header.');
   }
   const substituted = await substituteHeaders(headers, sources);
   if (!substituted.ok) {
-    return {
-      status: 'refused',
-      action,
-      actionId: '',
-      sent: redactHeaders(headers.map(([n, v]) => [n, v])),
-      items: [],
-      error: `Not sent: ${substituted.errors.map((e) => `${e.header}: ${e.error}`).join('; ')}`,
-      permissionDenied: false,
-    };
+    const reasons = substituted.errors.map((e) => `${e.header}: ${e.error}`).join('; ');
+    return refused(action, redactHeaders(headers), `Not sent: ${reasons}`);
   }
   if (options.beforeSend && !(await options.beforeSend(substituted.headers))) {
-    return {
-      status: 'refused',
-      action,
-      actionId: '',
-      sent: wireHeaders(substituted.headers, ''),
-      items: [],
-      error: `Not sent: ${action} was cancelled before sending.`,
-      permissionDenied: false,
-      cancelled: true,
-    };
+    return { ...refused(action, wireHeaders(substituted.headers, ''), `Not sent: ${action} was cancelled before sending.`), cancelled: true };
   }
   const started = now();
   try {

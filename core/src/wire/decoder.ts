@@ -119,6 +119,19 @@ function decodeUtf8(bytes: Buffer, start: number, end: number): string {
   return start >= end ? '' : (bytes as FastSliceBuffer).utf8Slice(start, end);
 }
 
+/** True when the bytes at `lineStart` spell `name` (ASCII, case-insensitive). Small enough for V8 to inline. */
+function asciiNameAt(bytes: Buffer, lineStart: number, name: string): boolean {
+  for (let m = 0; m < name.length; m++) {
+    let c = bytes[lineStart + m];
+    let d = name.charCodeAt(m);
+    if (c === d) continue;
+    if (c >= 65 && c <= 90) c |= 32;
+    if (d >= 65 && d <= 90) d |= 32;
+    if (c !== d) return false;
+  }
+  return true;
+}
+
 /**
  * One framed message: `bytes[start ..]` with line k starting at `start + slab[base + k]`; the entry after the
  * last line is where the closing blank line starts (= raw length).
@@ -150,16 +163,7 @@ class FramedMessage implements AmiMessage {
       const nextLineStart = start + slab[base + k + 1];
       // The colon right after the name is the cheapest filter; then compare the name bytes.
       if (nextLineStart - lineStart > nameLength && bytes[lineStart + nameLength] === COLON) {
-        let m = 0;
-        for (; m < nameLength; m++) {
-          let c = bytes[lineStart + m];
-          let d = name.charCodeAt(m);
-          if (c === d) continue;
-          if (c >= 65 && c <= 90) c |= 32;
-          if (d >= 65 && d <= 90) d |= 32;
-          if (c !== d) break;
-        }
-        if (m === nameLength) {
+        if (asciiNameAt(bytes, lineStart, name)) {
           let valueStart = lineStart + nameLength + 1;
           let lineEnd = nextLineStart - 1;
           if (lineEnd > valueStart && bytes[lineEnd - 1] === CR) lineEnd--;
@@ -219,16 +223,7 @@ class FramedMessage implements AmiMessage {
       const lineStart = start + slab[base + k];
       // The colon right after the name is the cheapest filter; then compare the name bytes.
       if (start + slab[base + k + 1] - lineStart <= nameLength || bytes[lineStart + nameLength] !== COLON) continue;
-      let m = 0;
-      for (; m < nameLength; m++) {
-        let c = bytes[lineStart + m];
-        let d = name.charCodeAt(m);
-        if (c === d) continue;
-        if (c >= 65 && c <= 90) c |= 32;
-        if (d >= 65 && d <= 90) d |= 32;
-        if (c !== d) break;
-      }
-      if (m === nameLength) return k;
+      if (asciiNameAt(bytes, lineStart, name)) return k;
     }
     return -1;
   }
