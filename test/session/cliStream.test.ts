@@ -159,6 +159,8 @@ describe('ami tail, capture and replay', () => {
     const replay = start(['replay', file, '--time-scale', '0.5']);
     await replay.waitFor(() => /^\d+\n/.test(replay.stdout), 'the port');
     const port = replay.stdout.split('\n')[0];
+    // stdout and stderr are separate pipes: the summary may arrive after the port.
+    await replay.waitFor(() => replay.stderr.includes('Ctrl+C stops'), 'the replay summary on stderr');
     assert.match(replay.stderr, /recorded actions: Originate, UserEvent, CoreShowChannels/);
     const run = await ami(['run', PASSING, '--host', '127.0.0.1', '--port', port, '--user', 'dev']);
     assert.equal(run.code, 0, run.stdout + run.stderr);
@@ -176,6 +178,7 @@ describe('ami tail, capture and replay', () => {
     assert.match(readFileSync(join(dir, 'events.sent.txt'), 'latin1'), /Key: \*{8}\r\n/);
     const replay = start(['replay', file]);
     await replay.waitFor(() => /^\d+\n/.test(replay.stdout), 'the port');
+    await replay.waitFor(() => replay.stderr.includes('Ctrl+C stops'), 'the replay summary on stderr');
     assert.match(replay.stderr, /its events, streamed after login/);
     const port = replay.stdout.split('\n')[0];
     const tail = await ami(['tail', '--host', '127.0.0.1', '--port', port, '--user', 'dev', '--json', '--filter', 'Event=Hangup', '--duration', '1s']);
