@@ -114,9 +114,13 @@ function hasNonAscii(text: string): boolean {
   return false;
 }
 
+// utf8Slice is undocumented: a runtime without it still decodes, just more slowly.
+const HAS_UTF8_SLICE = typeof (Buffer.prototype as Partial<FastSliceBuffer>).utf8Slice === 'function';
+
 /** Decodes [start, end) of `bytes` as UTF-8 (invalid bytes → U+FFFD). */
 function decodeUtf8(bytes: Buffer, start: number, end: number): string {
-  return start >= end ? '' : (bytes as FastSliceBuffer).utf8Slice(start, end);
+  if (start >= end) return '';
+  return HAS_UTF8_SLICE ? (bytes as FastSliceBuffer).utf8Slice(start, end) : bytes.toString('utf8', start, end);
 }
 
 /** True when the bytes at `lineStart` spell `name` (ASCII, case-insensitive). Small enough for V8 to inline. */
@@ -168,7 +172,7 @@ class FramedMessage implements AmiMessage {
           let lineEnd = nextLineStart - 1;
           if (lineEnd > valueStart && bytes[lineEnd - 1] === CR) lineEnd--;
           if (valueStart < lineEnd && bytes[valueStart] === SPACE) valueStart++;
-          return valueStart >= lineEnd ? '' : (bytes as FastSliceBuffer).utf8Slice(valueStart, lineEnd);
+          return decodeUtf8(bytes, valueStart, lineEnd);
         }
       }
       lineStart = nextLineStart;
