@@ -1,5 +1,6 @@
 // `npm run test:e2e`: the mocha suites inside a real VS Code extension host (code-server), then the Playwright UI
-// smoke tests. Options: --grep TEXT (only matching tests), --no-ui (API suites only), --keep (keep run folders).
+// smoke tests, then the packaged .vsix installed for real. Options: --grep TEXT (only matching tests; "vsix" runs the
+// .vsix check), --no-ui (API suites only), --keep (keep run folders).
 import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { exitOnSignals } from './cleanup';
@@ -19,6 +20,7 @@ import {
 } from './suites';
 import { ensureTools, repoRoot, type E2eTools } from './tools';
 import { runUiSmoke, type UiTestResult } from './uiSmoke';
+import { runVsixSmoke } from './vsixSmoke';
 import { openWorkbench } from './workbench';
 
 /** Where screenshots and logs go (kept by CI as artefacts). */
@@ -99,6 +101,13 @@ function checkSecretsNotLogged(runDir: string, secrets: readonly string[]): { na
   return leaks.length > 0 ? { name, error: `a secret was written to ${leaks.join(', ')}` } : { name };
 }
 
+function printUiResults(results: readonly UiTestResult[]): void {
+  for (const result of results) {
+    console.log(result.error ? `  ✗ ${result.name}\n      ${result.error}` : `  ✔ ${result.name} (${result.durationMs}ms)`);
+    if (result.screenshot) console.log(`      screenshot: ${result.screenshot}`);
+  }
+}
+
 function argValue(flag: string): string | undefined {
   const index = process.argv.indexOf(flag);
   return index >= 0 ? process.argv[index + 1] : undefined;
@@ -138,9 +147,12 @@ async function main(): Promise<number> {
     if (!process.argv.includes('--no-ui')) {
       console.log('\nUI smoke tests (Playwright on the workbench):');
       const results: UiTestResult[] = await runUiSmoke({ tools, extensionPath, runDir: join(runRoot, 'ui'), outputDir, grep, simulator });
-      for (const result of results) {
-        console.log(result.error ? `  ✗ ${result.name}\n      ${result.error}` : `  ✔ ${result.name} (${result.durationMs}ms)`);
-        if (result.screenshot) console.log(`      screenshot: ${result.screenshot}`);
+      printUiResults(results);
+      if (!grep || /vsix/i.test(grep)) {
+        console.log('\nThe packaged .vsix, installed into a fresh code-server (no development extension):');
+        const vsixResults = await runVsixSmoke({ tools, runDir: join(runRoot, 'vsix'), outputDir });
+        printUiResults(vsixResults);
+        results.push(...vsixResults);
       }
       passed += results.filter((result) => !result.error).length;
       failed += results.filter((result) => result.error).length;

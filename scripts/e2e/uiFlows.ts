@@ -66,3 +66,45 @@ export async function runFirstBlockFromCodeLens(page: Page, secret: string | und
   await panel.locator('#tab-results').click();
   return { summary, events };
 }
+
+/** Puts the cursor at the end of the active editor, after a blank line (a new block). */
+export async function startNewBlock(page: Page): Promise<void> {
+  await page.locator(selectors.editorLines).first().click();
+  await page.keyboard.press('Control+End');
+  await page.keyboard.press('Enter');
+  await page.keyboard.press('Enter');
+}
+
+/** Types `lines` into the active editor, closing any suggest widget before each Enter so that it accepts nothing. */
+export async function typeLines(page: Page, lines: readonly string[]): Promise<void> {
+  for (const line of lines) {
+    await page.keyboard.type(line);
+    await page.keyboard.press('Escape');
+    await page.keyboard.press('Enter');
+  }
+}
+
+/**
+ * Presses Control+Space until the suggest widget lists `label`. The language server may still be starting in a
+ * fresh workbench: ask again, as a user would (4 tries of 5 s).
+ */
+export async function waitForSuggestion(page: Page, label: string): Promise<void> {
+  const item = page.locator(selectors.suggestLabel, { hasText: new RegExp(`^${label}$`) }).first();
+  for (let attempt = 1; ; attempt++) {
+    await page.keyboard.press('Control+Space');
+    try {
+      await item.waitFor({ timeout: 5_000 });
+      return;
+    } catch (error) {
+      if (attempt === 4) throw error;
+      await page.keyboard.press('Escape');
+    }
+  }
+}
+
+/** Hovers over `word` on the first editor line that contains `lineText` and waits for a hover that contains `expected`. */
+export async function hoverUntilShown(page: Page, lineText: string, word: string, expected: string): Promise<void> {
+  const line = page.locator('.view-lines .view-line', { hasText: lineText }).first();
+  await line.locator('span span', { hasText: word }).last().hover();
+  await page.locator(selectors.hover, { hasText: expected }).first().waitFor({ timeout: 20_000 });
+}

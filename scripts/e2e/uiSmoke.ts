@@ -3,7 +3,17 @@
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { repoRoot, type E2eTools } from './tools';
-import { openFile, panelFrame, runFirstBlockFromCodeLens, selectors, waitForWorkbench } from './uiFlows';
+import {
+  hoverUntilShown,
+  openFile,
+  panelFrame,
+  runFirstBlockFromCodeLens,
+  selectors,
+  startNewBlock,
+  typeLines,
+  waitForSuggestion,
+  waitForWorkbench,
+} from './uiFlows';
 import { simulatorUser, type Simulator } from './simulator';
 import { contributesCommand, groupUserSettings } from './suites';
 import { openWorkbench } from './workbench';
@@ -25,14 +35,6 @@ interface UiTest {
   run(page: Page, shot: (fileName: string) => Promise<void>): Promise<void>;
 }
 
-/** Puts the cursor at the end of the active editor, after a blank line (a new block). */
-async function startNewBlock(page: Page): Promise<void> {
-  await page.locator(selectors.editorLines).first().click();
-  await page.keyboard.press('Control+End');
-  await page.keyboard.press('Enter');
-  await page.keyboard.press('Enter');
-}
-
 /** The UI tests, in the order they run; the run test needs the simulator and the Run Block feature. */
 function uiTests(simulator: Simulator | undefined): UiTest[] {
   const tests: UiTest[] = [
@@ -43,18 +45,7 @@ function uiTests(simulator: Simulator | undefined): UiTest[] {
         await openFile(page, '02-channels.ami');
         await startNewBlock(page);
         await page.keyboard.type('Action: Orig');
-        // The language server may still be starting in a fresh workbench: ask again, as a user would.
-        const originate = page.locator(selectors.suggestLabel, { hasText: /^Originate$/ }).first();
-        for (let attempt = 1; ; attempt++) {
-          await page.keyboard.press('Control+Space');
-          try {
-            await originate.waitFor({ timeout: 5_000 });
-            break;
-          } catch (error) {
-            if (attempt === 4) throw error;
-            await page.keyboard.press('Escape');
-          }
-        }
+        await waitForSuggestion(page, 'Originate');
       },
     },
     {
@@ -63,9 +54,7 @@ function uiTests(simulator: Simulator | undefined): UiTest[] {
       run: async (page) => {
         await page.keyboard.press('Escape');
         await openFile(page, '01-originate-call.ami');
-        const line = page.locator('.view-lines .view-line', { hasText: 'Action: Originate' }).first();
-        await line.locator('span span', { hasText: 'Originate' }).last().hover();
-        await page.locator(selectors.hover, { hasText: 'Originate a call.' }).first().waitFor({ timeout: 20_000 });
+        await hoverUntilShown(page, 'Action: Originate', 'Originate', 'Originate a call.');
       },
     },
     {
@@ -75,11 +64,7 @@ function uiTests(simulator: Simulator | undefined): UiTest[] {
         await page.keyboard.press('Escape');
         await openFile(page, '04-database.ami');
         await startNewBlock(page);
-        for (const line of ['Action: DBGett', 'Family: amitest']) {
-          await page.keyboard.type(line);
-          await page.keyboard.press('Escape');
-          await page.keyboard.press('Enter');
-        }
+        await typeLines(page, ['Action: DBGett', 'Family: amitest']);
         const misspelt = page.locator('.view-lines .view-line', { hasText: /^Action:\sDBGett$/ });
         await misspelt.waitFor();
         await page.locator(selectors.squiggleError).first().waitFor({ timeout: 20_000 });

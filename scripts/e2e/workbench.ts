@@ -17,8 +17,11 @@ export interface WorkbenchOptions {
   readonly extraWorkspaceFolders?: Readonly<Record<string, string>>;
   readonly userSettings?: Readonly<Record<string, unknown>>;
   readonly env?: Readonly<Record<string, string>>;
-  /** The extension folder to load (see stageExtension.ts). */
-  readonly extensionPath: string;
+  /**
+   * The extension folder to load as a development extension (see stageExtension.ts); omit to run only what is
+   * installed in `runDir/extensions` (the .vsix check).
+   */
+  readonly extensionPath?: string;
   /** Compiled extensionTestsPath to run in the extension host (the API suite); omit for UI or demo use. */
   readonly extensionTestsPath?: string;
   /** code-server port; 0 picks a free one. */
@@ -30,7 +33,7 @@ export interface Workbench {
   readonly server: CodeServer;
   /** The copied workspace folder that the workbench opened. */
   readonly workspace: string;
-  /** URL that opens the workspace with the extension loaded from `extensionPath`. */
+  /** URL that opens the workspace (with the extension loaded from `extensionPath` when given). */
   readonly url: string;
   stop(): Promise<void>;
 }
@@ -45,7 +48,7 @@ export interface DrivenWorkbench extends Workbench {
   readonly log: string[];
 }
 
-/** Starts code-server on a copy of the workspace, loading the extension from `extensionPath` (no browser). */
+/** Starts code-server on a copy of the workspace, loading the extension from `extensionPath` if given (no browser). */
 export async function startWorkbench(options: WorkbenchOptions): Promise<Workbench> {
   mkdirSync(options.runDir, { recursive: true });
   const workspace = join(options.runDir, 'workspace');
