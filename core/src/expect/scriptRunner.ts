@@ -68,6 +68,18 @@ export interface ScriptRunOptions {
   /** Called before a block is sent and after it is decided (progress output). */
   onBlockStart?: (block: Block) => void;
   onBlockDone?: (report: BlockReport) => void;
+  /** The blocks to run, in order (default: every block of the script; the script still gives the file variables). */
+  blocks?: readonly Block[];
+  /** Named results from earlier runs (the editor keeps them per document); this run's named blocks replace them. */
+  named?: ReadonlyMap<string, NamedResult>;
+  /** Called with the headers as they will be sent; resolve false to cancel the block (it is then an error, `run.cancelled`). */
+  beforeSend?: (block: Block, headers: ReadonlyArray<readonly [string, string]>) => Promise<boolean>;
+  /**
+   * Called once the block's answer came and again whenever an outcome changes (pending to pass or fail), so an
+   * editor can show the response at once and each expectation as it is decided. `outcomes` are the block's own
+   * `@expect` lines in order (no implicit check).
+   */
+  onBlockProgress?: (block: Block, run: BlockRunResult, outcomes: readonly ExpectationOutcome[]) => void;
 }
 
 /** Wakes waiters on every event, or at a clock deadline. */
@@ -169,7 +181,7 @@ export async function runScript(script: Script, session: ScriptSession, options:
   const clock = options.clock ?? systemClock;
   const now = (): number => clock.now();
   const chainWaitMs = options.chainWaitMs ?? 5000;
-  const named = new Map<string, NamedResult>();
+  const named = new Map<string, NamedResult>(options.named ?? []);
   const fileVariables: Record<string, string> = {};
   for (const variable of script.fileVariables) fileVariables[variable.name] = variable.value;
   const sources: VariableSources = { ...options.sources, named, fileVariables };
@@ -189,7 +201,7 @@ export async function runScript(script: Script, session: ScriptSession, options:
   const reports: BlockReport[] = [];
   let stopReason: string | undefined;
   try {
-    for (const block of script.blocks) {
+    for (const block of options.blocks ?? script.blocks) {
       const base = {
         index: block.index,
         line: blockLine(block),
@@ -255,14 +267,28 @@ export async function runScript(script: Script, session: ScriptSession, options:
     current = matcher;
     let run: BlockRunResult;
     try {
-      run = await runBlock(substituted.headers, {}, session, { timeoutMs: options.timeoutMs, now });
+      const beforeSend = options.beforeSend;
+      run = await runBlock(substituted.headers, {}, session, {
+        timeoutMs: options.timeoutMs,
+        now,
+        beforeSend: beforeSend ? (sent) => beforeSend(block, sent) : undefined,
+      });
       matcher.sent(run.actionId, run.sent);
       matcher.answered(
         run.response
           ? { response: run.response, items: run.items, listIncomplete: run.listIncomplete }
           : { failure: run.error ?? 'no response' },
       );
+      let shown: string | undefined;
       for (;;) {
+        if (options.onBlockProgress && run.status !== 'refused') {
+          const outcomes = matcher.evaluate();
+          const statuses = outcomes.map((outcome) => outcome.status).join();
+          if (statuses !== shown) {
+            shown = statuses;
+            options.onBlockProgress(block, run, outcomes);
+          }
+        }
         if (matcher.settled) break;
         if (options.shouldStop?.()) {
           matcher.abort('the run was interrupted');
