@@ -21,7 +21,7 @@ const manifest = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as
 };
 
 /** Only these may ship: the bundles, the grammar, media, and the notices. */
-const allowed = /^(dist\/[A-Za-z0-9_-]+\.js|syntaxes\/[^/]+\.json|media\/.+|package\.json|README\.md|LICENSE|NOTICE|language-configuration\.json)$/;
+const allowed = /^(dist\/(extension|server|webview)\.js|syntaxes\/[^/]+\.json|media\/.+|package\.json|README\.md|LICENSE|NOTICE|language-configuration\.json)$/;
 
 const withoutDotSlash = (path: string): string => path.replace(/^\.\//, '');
 
@@ -41,6 +41,7 @@ describe('packaging (.vsix contents)', () => {
     for (const required of [
       'dist/extension.js',
       'dist/server.js',
+      'dist/webview.js',
       'syntaxes/ami.tmLanguage.json',
       'language-configuration.json',
       'package.json',
