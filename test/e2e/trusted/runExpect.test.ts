@@ -1,4 +1,5 @@
 /// <reference types="mocha" />
+// Named after run.test.ts so it runs after the connection tests there (files run in name order).
 // Run File uses the CLI's engine: a named block's late event feeds the next block, @expect lines are checked,
 // and a failed expectation lands in the Problems view (the 'ami-expect' collection).
 import * as assert from 'node:assert/strict';
