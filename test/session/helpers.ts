@@ -1,5 +1,8 @@
 /** Shared helpers of the session tests: raw sockets against the fake server, waiting for conditions. */
 import * as net from 'node:net';
+import { after, before } from 'node:test';
+import { AmiSession, type AmiCredentials } from '../../core/src/session/session';
+import { FakeAmiServer } from './fakeAmiServer';
 
 /** Connects a raw socket and collects everything it receives until the server closes it (or `timeoutMs`). */
 export interface RawClient {
@@ -84,4 +87,49 @@ export function messageHeads(bytes: Buffer): string[] {
       const id = lines.find((l) => /^actionid:/i.test(l));
       return `${lines[0]}${id ? ` | ${id}` : ''}`;
     });
+}
+
+/** A fake Asterisk for a test file, and AmiSessions logged in to it over loopback sockets. */
+export interface FakeServerSessions {
+  /** The server the hooks started (valid inside tests). */
+  server(): FakeAmiServer;
+  /** Logs in to that server. */
+  login(credentials: AmiCredentials): Promise<AmiSession>;
+  /** Logs in to another server on `port`; its socket is closed with the others after the file. */
+  loginAt(port: number, credentials: AmiCredentials): Promise<AmiSession>;
+}
+
+/**
+ * Registers before/after hooks that start a FakeAmiServer (instant replay) and log AmiSessions in to it over
+ * loopback sockets: what client/src/transport does, minus reconnects.
+ */
+export function useFakeServerSessions(): FakeServerSessions {
+  let server: FakeAmiServer | undefined;
+  let port = 0;
+  const sockets: net.Socket[] = [];
+  before(async () => {
+    server = new FakeAmiServer({ timeScale: 0 });
+    port = await server.start();
+  });
+  after(async () => {
+    for (const socket of sockets) socket.destroy();
+    await server?.stop();
+  });
+  const loginAt = async (targetPort: number, credentials: AmiCredentials): Promise<AmiSession> => {
+    const socket = net.connect(targetPort, '127.0.0.1');
+    sockets.push(socket);
+    const session = new AmiSession(credentials, { write: (data) => socket.write(data), close: () => socket.end() }, { keepaliveIntervalMs: 0 });
+    socket.on('data', (chunk) => session.receive(chunk));
+    socket.on('close', () => session.transportClosed());
+    await session.ready;
+    return session;
+  };
+  return {
+    server: () => {
+      if (!server) throw new Error('the fake server starts in before(): use it inside a test');
+      return server;
+    },
+    login: (credentials) => loginAt(port, credentials),
+    loginAt,
+  };
 }

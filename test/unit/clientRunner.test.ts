@@ -1,37 +1,14 @@
 /**
  * The block runner against the fake Asterisk (real captures, real TCP on 127.0.0.1) through the real AmiSession.
  */
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import * as net from 'node:net';
-import { AmiSession, type AmiCredentials } from '../../core/src/session/session';
 import { namedResultOf, runBlock } from '../../core/src/run/runner';
 import { FakeAmiServer } from '../session/fakeAmiServer';
+import { useFakeServerSessions } from '../session/helpers';
 
-let server: FakeAmiServer;
-let port: number;
-const sockets: net.Socket[] = [];
-
-before(async () => {
-  server = new FakeAmiServer({ timeScale: 0 });
-  port = await server.start();
-});
-
-after(async () => {
-  for (const socket of sockets) socket.destroy();
-  await (server as unknown as { stop(): Promise<void> }).stop();
-});
-
-/** Plugs an AmiSession into a loopback socket (what client/src/transport does, minus reconnects). */
-async function login(credentials: AmiCredentials): Promise<AmiSession> {
-  const socket = net.connect(port, '127.0.0.1');
-  sockets.push(socket);
-  const session = new AmiSession(credentials, { write: (data) => socket.write(data), close: () => socket.end() }, { keepaliveIntervalMs: 0 });
-  socket.on('data', (chunk) => session.receive(chunk));
-  socket.on('close', () => session.transportClosed());
-  await session.ready;
-  return session;
-}
+const fake = useFakeServerSessions();
+const login = fake.login;
 
 test('a plain action: success with the response headers and the wire ActionID in what was sent', async () => {
   const session = await login({ username: 'dev', secret: 'devsecret', events: 'off' });
@@ -47,7 +24,7 @@ test('a plain action: success with the response headers and the wire ActionID in
 
 test('an unresolved variable refuses to send and names it; nothing reaches the server', async () => {
   const session = await login({ username: 'dev', secret: 'devsecret', events: 'off' });
-  const before = server.requestsHandled;
+  const before = fake.server().requestsHandled;
   const result = await runBlock(
     [
       ['Action', 'Originate'],
@@ -58,7 +35,7 @@ test('an unresolved variable refuses to send and names it; nothing reaches the s
   );
   assert.equal(result.status, 'refused');
   assert.match(result.error ?? '', /Channel: \{\{phone\}\} is not defined/);
-  assert.equal(server.requestsHandled, before);
+  assert.equal(fake.server().requestsHandled, before);
   session.close();
 });
 
@@ -157,12 +134,7 @@ test('a list cut off by the server closing is failed and flagged as incomplete',
   const cutting = new FakeAmiServer({ timeScale: 0, closeMidList: 'Status' });
   const cuttingPort = await cutting.start();
   try {
-    const socket = net.connect(cuttingPort, '127.0.0.1');
-    sockets.push(socket);
-    const session = new AmiSession({ username: 'dev', secret: 'devsecret', events: 'off' }, { write: (data) => socket.write(data), close: () => socket.end() }, { keepaliveIntervalMs: 0 });
-    socket.on('data', (chunk) => session.receive(chunk));
-    socket.on('close', () => session.transportClosed());
-    await session.ready;
+    const session = await fake.loginAt(cuttingPort, { username: 'dev', secret: 'devsecret', events: 'off' });
     const result = await runBlock([['Action', 'Status'], ['Channel', 'Local/500@test-00000017;1']], {}, session);
     assert.equal(result.status, 'failed');
     assert.match(result.listIncomplete ?? '', /while its list was arriving/);
@@ -173,7 +145,7 @@ test('a list cut off by the server closing is failed and flagged as incomplete',
 
 test('beforeSend sees the substituted headers and can cancel: nothing reaches the server', async () => {
   const session = await login({ username: 'dev', secret: 'devsecret', events: 'off' });
-  const before = server.requestsHandled;
+  const before = fake.server().requestsHandled;
   let seen: ReadonlyArray<readonly [string, string]> = [];
   const result = await runBlock(
     [
@@ -194,7 +166,7 @@ test('beforeSend sees the substituted headers and can cancel: nothing reaches th
   assert.equal(result.status, 'refused');
   assert.equal(result.cancelled, true);
   assert.deepEqual(seen.find(([name]) => name === 'Application'), ['Application', 'System'], 'the hook sees the value a variable hid');
-  assert.equal(server.requestsHandled, before);
+  assert.equal(fake.server().requestsHandled, before);
   const confirmed = await runBlock([['Action', 'Ping']], {}, session, { beforeSend: async () => true });
   assert.equal(confirmed.status, 'success');
   session.close();

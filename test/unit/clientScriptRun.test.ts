@@ -2,38 +2,15 @@
  * runScript as the editor drives it (a subset of blocks, named results of an earlier run, a confirmation hook,
  * progress per block) against the fake Asterisk over real TCP on 127.0.0.1.
  */
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import * as net from 'node:net';
-import { AmiSession, type AmiCredentials } from '../../core/src/session/session';
 import { runScript } from '../../core/src/expect/scriptRunner';
 import type { ExpectationOutcome } from '../../core/src/expect/types';
 import { parseScript } from '../../core/src/script/parser';
-import { FakeAmiServer } from '../session/fakeAmiServer';
+import { useFakeServerSessions } from '../session/helpers';
 
-let server: FakeAmiServer;
-let port: number;
-const sockets: net.Socket[] = [];
+const { login } = useFakeServerSessions();
 
-before(async () => {
-  server = new FakeAmiServer({ timeScale: 0 });
-  port = await server.start();
-});
-
-after(async () => {
-  for (const socket of sockets) socket.destroy();
-  await (server as unknown as { stop(): Promise<void> }).stop();
-});
-
-async function login(credentials: AmiCredentials): Promise<AmiSession> {
-  const socket = net.connect(port, '127.0.0.1');
-  sockets.push(socket);
-  const session = new AmiSession(credentials, { write: (data) => socket.write(data), close: () => socket.end() }, { keepaliveIntervalMs: 0 });
-  socket.on('data', (chunk) => session.receive(chunk));
-  socket.on('close', () => session.transportClosed());
-  await session.ready;
-  return session;
-}
 
 const text = [
   '# @name call',
