@@ -125,7 +125,8 @@ export async function captureCommand(argv: readonly string[], environment: CliEn
     ].filter((line) => line !== '');
     writer = new CaptureWriter(files, header);
     const capture = writer;
-    client = await openConnection(resolved, { trace: (direction, bytes) => capture.record(direction, bytes) });
+    // Bytes are recorded by the trace hook and events are never read from the connection's queue: keep none.
+    client = await openConnection(resolved, { trace: (direction, bytes) => capture.record(direction, bytes), eventQueueCapacity: 0 });
     const connected = client;
     stderr.write(`capturing ${resolved.target} to ${files.received}; Ctrl+C stops\n`);
 
@@ -150,8 +151,6 @@ export async function captureCommand(argv: readonly string[], environment: CliEn
         }
       });
     });
-    // Nothing reads the connection's event queue here; keep it empty.
-    connected.onEvent(() => connected.events.clear());
 
     let exitCode = EXIT_OK;
     if (scriptText !== undefined) {

@@ -82,7 +82,8 @@ export async function runCommand(argv: readonly string[], environment: CliEnviro
 
     const resolved = await resolveConnection(args, environment);
     const started = new Date();
-    client = await openConnection(resolved);
+    // The runner listens to onEvent and never reads the connection's queue: keep none.
+    client = await openConnection(resolved, { eventQueueCapacity: 0 });
     let lost: string | undefined;
     const stopRequested = new Emitter<void>();
     client.onState((state) => {
@@ -90,9 +91,7 @@ export async function runCommand(argv: readonly string[], environment: CliEnviro
       lost ??= state.reason ?? 'closed';
       stopRequested.fire();
     });
-    // The runner listens to onEvent; the connection's own queue is not read, so keep it empty.
     const connected = client;
-    connected.onEvent(() => connected.events.clear());
     let interrupted = false;
     // The runner's timers do not hold the process; this does, until the run is over.
     const keepAlive = setInterval(() => undefined, 60_000);
