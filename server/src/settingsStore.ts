@@ -46,7 +46,11 @@ export class SettingsStore {
     let pending = this.perDocument.get(uri);
     if (!pending) {
       pending = this.connection.workspace.getConfiguration({ scopeUri: uri, section: 'ami' }).then(
-        (value: unknown) => this.parse(value, 'workspace/configuration'),
+        // A client that answers the pull with no version (Neovim with only init_options) keeps the pushed one.
+        (value: unknown) => {
+          const pulled = this.parse(value, 'workspace/configuration');
+          return pulled.asteriskVersion === undefined ? this.globalSettings : pulled;
+        },
         (error: unknown) => {
           this.connection.console.warn(`Could not read the "ami" settings for ${uri} (${String(error)}); using defaults.`);
           return this.globalSettings;
