@@ -64,6 +64,11 @@ describe('Neovim (headless, built-in LSP client)', { skip: missing }, () => {
     const reason = `Neovim ${version?.join('.')} here: the README config for ${range} is checked against Neovim's documentation only`;
 
     it(`README config for ${range}: diagnostics, hover, definition, quick fix, formatting, rename, branch, completion`, { skip: runnable ? false : reason }, async () => {
+      // 0.7 neither pulls nor pushes settings (init_options, then the payload); 0.8+ answer workspace/configuration.
+      const source =
+        range === '0.7'
+          ? { initial: 'initializationOptions.ami', changed: 'workspace/didChangeConfiguration.ami' }
+          : { initial: 'workspace/configuration', changed: 'workspace/configuration' };
       const result = await runScenario({ config, scenario: 'features.lua', text: callsText });
       assertNoError(result);
       assert.equal(result.filetype, 'ami');
@@ -78,7 +83,7 @@ describe('Neovim (headless, built-in LSP client)', { skip: missing }, () => {
       const branchLogs = (logs: ScenarioResult['logs']) => logs.filter((log) => log.message.startsWith('AMI: checking .ami scripts against'));
       assert.deepEqual(
         branchLogs(result.logs_after_open as ScenarioResult['logs']).map((log) => log.message),
-        ['AMI: checking .ami scripts against Asterisk 20: ami.asteriskVersion "20" from initializationOptions.ami.'],
+        [`AMI: checking .ami scripts against Asterisk 20: ami.asteriskVersion "20" from ${source.initial}.`],
       );
 
       const hover = result.hover as { kind: string; value: string };
@@ -103,8 +108,8 @@ describe('Neovim (headless, built-in LSP client)', { skip: missing }, () => {
       assert.deepEqual(
         branchLogs(result.logs_at_end as ScenarioResult['logs']).map((log) => log.message),
         [
-          'AMI: checking .ami scripts against Asterisk 20: ami.asteriskVersion "20" from initializationOptions.ami.',
-          'AMI: checking .ami scripts against Asterisk 23: ami.asteriskVersion "23" from workspace/didChangeConfiguration.ami.',
+          `AMI: checking .ami scripts against Asterisk 20: ami.asteriskVersion "20" from ${source.initial}.`,
+          `AMI: checking .ami scripts against Asterisk 23: ami.asteriskVersion "23" from ${source.changed}.`,
         ],
       );
 

@@ -60,7 +60,11 @@ t.run(function()
   r.renamed_lines = { vim.api.nvim_buf_get_lines(buf, 3, 4, false)[1], vim.api.nvim_buf_get_lines(buf, 12, 13, false)[1] }
 
   -- The branch from workspace/didChangeConfiguration: SIPpeers is gone after Asterisk 20.
-  client.notify('workspace/didChangeConfiguration', { settings = { ami = { asteriskVersion = '23' } } })
+  -- As a user does it: the client's settings (answered to workspace/configuration on 0.8+), then the notification.
+  local settings = { ami = { asteriskVersion = '23' } }
+  if client.config then client.config.settings = settings end
+  if client.settings then client.settings = settings end
+  client.notify('workspace/didChangeConfiguration', { settings = settings })
   t.wait_for('SIPpeers flagged for Asterisk 23', function() return t.has_code(buf, 14, 'ami-action-not-in-version') end)
   r.diagnostics_after_change = t.diagnostics(buf)
 
