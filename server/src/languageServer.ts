@@ -31,7 +31,7 @@ import {
   type RunnableBlock,
 } from '../../protocol/src/lspExtensions';
 import { getCatalogue } from '../../core/src/catalogue/index';
-import { targetBranch } from '../../core/src/language/documents';
+import { targetBranch } from '../../core/src/catalogue/queries';
 import { clientFeaturesOf, minimalClientFeatures, type ClientFeatures } from './clientFeatures';
 import { CompletionShaper } from './completionShaper';
 import { DiagnosticsScheduler } from './diagnosticsScheduler';
@@ -93,7 +93,7 @@ export function startLanguageServer(
       profileVariables: live.profileVariables ?? undefined,
     };
     settings.reportBranch(
-      targetBranch(getCatalogue(), effective),
+      targetBranch(getCatalogue(), effective.asteriskVersion),
       effective.asteriskVersion,
       liveBranch !== undefined ? 'the connected server' : documentSettings.source,
     );
