@@ -2,7 +2,7 @@
 // Skipped with a printed reason where nvim is missing, except in CI (CI=true), where that is a failure.
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { inRange, nvimVersion, readmeNeovimConfigs, runScenario, type ScenarioResult } from './nvimHarness';
+import { inRange, luaSyntaxError, nvimVersion, readmeNeovimConfigs, runScenario, type ScenarioResult } from './nvimHarness';
 
 const version = nvimVersion();
 const missing = version ? undefined : 'nvim is not installed (apt-get install neovim, or bash scripts/e2e/installTools.sh)';
@@ -55,8 +55,9 @@ function assertNoError(result: ScenarioResult): void {
 type Item = { label: string; format?: number; text?: string; command?: string; doc_kind?: string; data?: boolean };
 
 describe('Neovim (headless, built-in LSP client)', { skip: missing }, () => {
-  it('the README has a config for each Neovim range', () => {
+  it('the README has a config for each Neovim range, each one valid Lua', () => {
     assert.deepEqual([...configs.keys()], ['0.7', '0.8-0.10', '0.11']);
+    for (const [range, config] of configs) assert.equal(luaSyntaxError(config), undefined, `README config for ${range}`);
   });
 
   for (const [range, config] of configs) {
@@ -65,10 +66,17 @@ describe('Neovim (headless, built-in LSP client)', { skip: missing }, () => {
 
     it(`README config for ${range}: diagnostics, hover, definition, quick fix, formatting, rename, branch, completion`, { skip: runnable ? false : reason }, async () => {
       // 0.7 neither pulls nor pushes settings (init_options, then the payload); 0.8+ answer workspace/configuration.
+      // Which one a later release uses is not checked here (not run there): any source is accepted for them.
       const source =
-        range === '0.7'
-          ? { initial: 'initializationOptions.ami', changed: 'workspace/didChangeConfiguration.ami' }
-          : { initial: 'workspace/configuration', changed: 'workspace/configuration' };
+        range === '0.7' ? { initial: 'initializationOptions.ami', changed: 'workspace/didChangeConfiguration.ami' } : undefined;
+      const expectBranchLogs = (actual: string[], branches: Array<[string, string | undefined]>): void => {
+        assert.equal(actual.length, branches.length, JSON.stringify(actual));
+        branches.forEach(([branch, from], index) => {
+          const prefix = `AMI: checking .ami scripts against Asterisk ${branch}: ami.asteriskVersion "${branch}" from `;
+          if (from) assert.equal(actual[index], `${prefix}${from}.`);
+          else assert.ok(actual[index].startsWith(prefix), actual[index]);
+        });
+      };
       const result = await runScenario({ config, scenario: 'features.lua', text: callsText });
       assertNoError(result);
       assert.equal(result.filetype, 'ami');
@@ -81,10 +89,7 @@ describe('Neovim (headless, built-in LSP client)', { skip: missing }, () => {
         'Asterisk 20 from init_options: SIPpeers exists there, so only the action case is flagged',
       );
       const branchLogs = (logs: ScenarioResult['logs']) => logs.filter((log) => log.message.startsWith('AMI: checking .ami scripts against'));
-      assert.deepEqual(
-        branchLogs(result.logs_after_open as ScenarioResult['logs']).map((log) => log.message),
-        [`AMI: checking .ami scripts against Asterisk 20: ami.asteriskVersion "20" from ${source.initial}.`],
-      );
+      expectBranchLogs(branchLogs(result.logs_after_open as ScenarioResult['logs']).map((log) => log.message), [['20', source?.initial]]);
 
       const hover = result.hover as { kind: string; value: string };
       assert.equal(hover.kind, 'markdown');
@@ -105,13 +110,10 @@ describe('Neovim (headless, built-in LSP client)', { skip: missing }, () => {
       // didChangeConfiguration's payload switches to 23, where SIPpeers does not exist; logged once more.
       const after = result.diagnostics_after_change as Array<{ line: number; code: string }>;
       assert.ok(after.some((d) => d.line === 14 && d.code === 'ami-action-not-in-version'), JSON.stringify(after));
-      assert.deepEqual(
-        branchLogs(result.logs_at_end as ScenarioResult['logs']).map((log) => log.message),
-        [
-          `AMI: checking .ami scripts against Asterisk 20: ami.asteriskVersion "20" from ${source.initial}.`,
-          `AMI: checking .ami scripts against Asterisk 23: ami.asteriskVersion "23" from ${source.changed}.`,
-        ],
-      );
+      expectBranchLogs(branchLogs(result.logs_at_end as ScenarioResult['logs']).map((log) => log.message), [
+        ['20', source?.initial],
+        ['23', source?.changed],
+      ]);
 
       // Typed completion: plain text, no snippet syntax, no NUL from a multi-line insert.
       const words = result.pum_words_act as string[];

@@ -35,6 +35,23 @@ export function readmeNeovimConfigs(): Map<string, string> {
   return configs;
 }
 
+/** Neovim's Lua compiler's complaint about `code`, or undefined when it compiles (nothing is run). */
+export function luaSyntaxError(code: string): string | undefined {
+  const dir = mkdtempSync(join(tmpdir(), 'ami-nvim-lua-'));
+  try {
+    const file = join(dir, 'config.lua');
+    writeFileSync(file, code);
+    const check = `lua local _, err = loadfile(${luaString(file)}); if err then io.stderr:write(err) vim.cmd('cquit 1') end`;
+    const result = spawnSync('nvim', ['--headless', '-n', '-i', 'NONE', '-u', 'NONE', '-c', check, '-c', 'qall!'], {
+      encoding: 'utf8',
+      timeout: 30_000,
+    });
+    return result.status === 0 ? undefined : `${result.stderr}${result.stdout}`.trim() || `nvim exited with ${result.status}`;
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
 /** True when `version` is inside a README range: "0.7" (0.7.x), "0.8-0.10", "0.11" (0.11 and later). */
 export function inRange(version: readonly number[], range: string): boolean {
   const [low, high] = range.split('-').map((part) => part.split('.').map(Number));
