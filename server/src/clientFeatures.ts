@@ -12,6 +12,10 @@ export interface ClientFeatures {
   completionMarkdown: boolean;
   /** `hover.contentFormat` lists Markdown. */
   hoverMarkdown: boolean;
+  /** `completionItem.tagSupport` lists Deprecated (1): items of another branch are struck through. */
+  deprecatedTag: boolean;
+  /** `completionItem.deprecatedSupport`: the older `deprecated: true` property, for clients without tags. */
+  deprecatedProperty: boolean;
   /** Item properties the client fetches with completionItem/resolve (`resolveSupport.properties`). */
   resolvable: ReadonlySet<string>;
   /** `completionList.itemDefaults`: fields that may be given once for the whole list. */
@@ -30,6 +34,8 @@ export const minimalClientFeatures: ClientFeatures = {
   snippets: false,
   completionMarkdown: false,
   hoverMarkdown: false,
+  deprecatedTag: false,
+  deprecatedProperty: false,
   resolvable: new Set(),
   itemDefaults: new Set(),
   definitionLinks: false,
@@ -54,6 +60,8 @@ export function clientFeaturesOf(params: InitializeParams): ClientFeatures {
     snippets: item?.snippetSupport === true,
     completionMarkdown: strings(item?.documentationFormat).includes('markdown'),
     hoverMarkdown: strings(textDocument?.hover?.contentFormat).includes('markdown'),
+    deprecatedTag: Array.isArray(item?.tagSupport?.valueSet) && item.tagSupport.valueSet.includes(1),
+    deprecatedProperty: item?.deprecatedSupport === true,
     resolvable: new Set(strings(item?.resolveSupport?.properties)),
     itemDefaults: new Set(strings(completion?.completionList?.itemDefaults)),
     definitionLinks: textDocument?.definition?.linkSupport === true,

@@ -1,10 +1,10 @@
 /**
  * Fits the language service's completion answers to the client: plain text without snippet support, plain
- * documentation without Markdown, no client-side commands the client cannot run, and lean items (documentation
+ * documentation without Markdown, no client-side commands the client cannot run, no tags it does not know, and lean items (documentation
  * and detail on completionItem/resolve, one shared edit range) where the client supports that. The full list of
  * actions with Markdown docs is 100+ KB of JSON per keystroke, of which the editor shows one item's docs.
  */
-import { InsertTextFormat, MarkupKind, type CompletionItem, type CompletionList, type MarkupContent, type Range } from 'vscode-languageserver/node';
+import { CompletionItemTag, InsertTextFormat, MarkupKind, type CompletionItem, type CompletionList, type MarkupContent, type Range } from 'vscode-languageserver/node';
 import type { ClientFeatures } from './clientFeatures';
 import { markdownToPlainText, snippetToPlainText } from './plainText';
 
@@ -76,6 +76,10 @@ export class CompletionShaper {
   private fitItem(original: CompletionItem): CompletionItem | undefined {
     const item = { ...original };
     if (item.command && !this.features.commands.has(item.command.command)) delete item.command;
+    if (item.tags && !this.features.deprecatedTag) {
+      if (this.features.deprecatedProperty && item.tags.includes(CompletionItemTag.Deprecated)) item.deprecated = true;
+      delete item.tags;
+    }
     if (item.insertTextFormat === InsertTextFormat.Snippet && !this.features.snippets) {
       const plain = (text: string): string => snippetToPlainText(text);
       const newText = item.textEdit ? plain(item.textEdit.newText) : plain(item.insertText ?? item.label);

@@ -53,6 +53,8 @@ export const vscodeCapabilities: ClientCapabilities = {
       completionItem: {
         snippetSupport: true,
         documentationFormat: ['markdown', 'plaintext'],
+        deprecatedSupport: true,
+        tagSupport: { valueSet: [1] },
         resolveSupport: { properties: ['documentation', 'detail', 'additionalTextEdits'] },
       },
       completionList: { itemDefaults: ['commitCharacters', 'editRange', 'insertTextFormat', 'insertTextMode', 'data'] },

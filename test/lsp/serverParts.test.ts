@@ -54,6 +54,7 @@ const vscodeLike: ClientFeatures = clientFeaturesOf({
         completionItem: {
           snippetSupport: true,
           documentationFormat: ['markdown', 'plaintext'],
+          tagSupport: { valueSet: [1] },
           resolveSupport: { properties: ['documentation', 'detail', 'additionalTextEdits'] },
         },
         completionList: { itemDefaults: ['editRange', 'data'] },
@@ -111,11 +112,12 @@ describe('CompletionShaper', () => {
         { label: 'within', insertTextFormat: 2, textEdit: { range: at(0), newText: 'within ${1:5}${2|s,ms|}' } },
         { label: 'Originate (snippet)', insertTextFormat: 2, textEdit: { range: at(0), newText: 'Action: Originate\nChannel: ${1}$0' } },
         { label: 'Ping', detail: 'Ping.', documentation: { kind: 'markdown', value: '**Ping** `x`' }, textEdit: { range: at(0), newText: 'Ping' } },
+        { label: 'SIPpeers', tags: [1], textEdit: { range: at(0), newText: 'SIPpeers' } },
       ],
     });
     assert.deepEqual(
       list.items.map((item) => item.label),
-      ['Action', 'within', 'Ping'],
+      ['Action', 'within', 'Ping', 'SIPpeers'],
       'a multi-line template is left out: as plain text Vim would insert a NUL for each newline',
     );
     assert.equal(list.items[0].command, undefined);
@@ -123,6 +125,11 @@ describe('CompletionShaper', () => {
     assert.deepEqual(list.items[2].documentation, { kind: 'plaintext', value: 'Ping x' });
     assert.equal(list.items[2].detail, 'Ping.');
     assert.equal(list.itemDefaults, undefined);
+    assert.deepEqual(list.items[3], { label: 'SIPpeers', textEdit: { range: at(0), newText: 'SIPpeers' } }, 'no tags for a client without tagSupport');
+    const older = new CompletionShaper({ ...minimalClientFeatures, deprecatedProperty: true });
+    assert.equal(older.shape({ isIncomplete: false, items: [{ label: 'SIPpeers', tags: [1] }] }).items[0].deprecated, true);
+    const tagged = new CompletionShaper(vscodeLike);
+    assert.deepEqual(tagged.shape({ isIncomplete: false, items: [{ label: 'SIPpeers', tags: [1] }] }).items[0].tags, [1]);
   });
 });
 
