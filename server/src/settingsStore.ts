@@ -73,16 +73,17 @@ export class SettingsStore {
    * changes: the first time a document is checked, and after a configuration change that changes it.
    */
   reportBranch(branch: string, configured: string | undefined, source: string | undefined): void {
+    // Called for every request: compare before building the message.
+    const key = `${branch}\u0000${configured ?? ''}\u0000${source ?? ''}`;
+    if (key === this.lastBranchReport) return;
+    this.lastBranchReport = key;
     const origin =
       configured === undefined
         ? 'no ami.asteriskVersion was given (set it in initializationOptions.ami, workspace/configuration or workspace/didChangeConfiguration), so the newest branch the catalogue knows'
         : `ami.asteriskVersion "${configured}" from ${source ?? 'the settings'}${
             configured.trim().split('.')[0] === branch ? '' : ` (not a branch the catalogue knows: ${getCatalogue().branches.join(', ')})`
           }`;
-    const message = `AMI: checking .ami scripts against Asterisk ${branch}: ${origin}.`;
-    if (message === this.lastBranchReport) return;
-    this.lastBranchReport = message;
-    this.connection.console.info(message);
+    this.connection.console.info(`AMI: checking .ami scripts against Asterisk ${branch}: ${origin}.`);
   }
 
   forget(uri: string): void {
