@@ -50,6 +50,9 @@ function assertNoError(result: ScenarioResult): void {
   assert.equal(result.error ?? null, null, `scenario failed in Neovim: ${result.error}`);
   const errors = result.logs.filter((log) => log.type === 1);
   assert.deepEqual(errors, [], 'the server logged no error');
+  // vim.log.levels: WARN = 3, ERROR = 4.
+  const warnings = (result.notifications ?? []).filter((notification) => notification.level >= 3);
+  assert.deepEqual(warnings, [], 'Neovim reported no LSP error or warning to the user');
 }
 
 type Item = { label: string; format?: number; text?: string; command?: string; doc_kind?: string; data?: boolean };

@@ -60,11 +60,13 @@ export function inRange(version: readonly number[], range: string): boolean {
   return range === '0.7' ? at(version) === at(low) : at(version) >= at(low);
 }
 
-/** What a scenario wrote: its own fields, plus `error`, `logs` and `messages`. */
+/** What a scenario wrote: its own fields, plus `error`, `logs`, `messages` and `notifications`. */
 export interface ScenarioResult {
   error?: string | null;
   logs: Array<{ type: number; message: string }>;
   messages: Array<{ type: number; message: string }>;
+  /** vim.notify calls: how the client reports LSP errors to the user. */
+  notifications: Array<{ message: string; level: number }>;
   [key: string]: unknown;
 }
 

@@ -6,6 +6,7 @@ local M = {}
 M.results = {}
 M.logs = {}
 M.messages = {}
+M.notifications = {}
 
 local finished = false
 local resume
@@ -16,6 +17,7 @@ local function finish(err)
   M.results.error = err
   M.results.logs = M.logs
   M.results.messages = M.messages
+  M.results.notifications = M.notifications
   local file = assert(io.open(os.getenv('AMI_NVIM_OUT'), 'w'))
   file:write(vim.fn.json_encode(M.results))
   file:close()
@@ -31,6 +33,12 @@ function M.prelude()
   end
   vim.lsp.handlers['window/showMessage'] = function(_, result)
     table.insert(M.messages, result)
+  end
+  -- What the client itself tells the user (LSP errors surface here), recorded as { message, level }.
+  local notify = vim.notify
+  vim.notify = function(message, level, opts)
+    table.insert(M.notifications, { message = tostring(message), level = level or vim.log.levels.INFO })
+    return notify(message, level, opts)
   end
 end
 
