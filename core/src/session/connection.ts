@@ -8,6 +8,7 @@ import { backoffDelay, DEFAULT_BACKOFF, type BackoffOptions } from './backoff';
 import { systemClock, type Clock, type TimerHandle } from './clock';
 import { Emitter, type Disposable } from './emitter';
 import { AmiActionError, AmiConnectError, type AmiConnectErrorCode } from './errors';
+import { rememberSecret } from '../wire/redact';
 import { EventQueue } from './eventQueue';
 import {
   AmiSession,
@@ -89,6 +90,8 @@ export class AmiConnection {
   constructor(private readonly options: ConnectionOptions) {
     this.clock = options.clock ?? systemClock;
     this.events = new EventQueue(options.eventQueueCapacity ?? 10_000);
+    // Whatever shows or saves what this connection receives redacts its secret by value.
+    rememberSecret(options.credentials.secret);
   }
 
   get state(): ConnectionState {
