@@ -183,9 +183,6 @@ export async function runSend(
         if (block.run?.listIncomplete && block.run.status !== 'failed') err(`${line} ${block.action}: ${block.run.listIncomplete}`);
       },
     });
-    if (unknownMessages > MAX_UNKNOWN_MESSAGES) {
-      err(`${unknownMessages} messages of no known kind arrived (not AMI?); the first ${MAX_UNKNOWN_MESSAGES} were printed`);
-    }
     for (const block of report.blocks) {
       // A block that was skipped because the connection went away.
       if (block.verdict === 'skipped') allSuccess = false;
@@ -197,6 +194,9 @@ export async function runSend(
     }
     if (waitMs > 0 && !interrupted) await new Promise((done) => setTimeout(done, waitMs));
     await client.close();
+    if (unknownMessages > MAX_UNKNOWN_MESSAGES) {
+      err(`${unknownMessages} messages of no known kind arrived (not AMI?); the first ${MAX_UNKNOWN_MESSAGES} were printed`);
+    }
     return allSuccess && !interrupted ? EXIT_OK : EXIT_FAILED;
   } catch (error) {
     if (client) void client.close().catch(() => undefined);
