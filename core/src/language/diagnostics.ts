@@ -31,6 +31,7 @@ export const DiagnosticCode = {
   duplicateHeader: 'ami-duplicate-header',
   invalidValue: 'ami-invalid-value',
   controlCharacter: 'ami-control-character',
+  bareCr: 'ami-bare-cr',
   lineTooLong: 'ami-line-too-long',
   tooManyHeaders: 'ami-too-many-headers',
   duplicateActionId: 'ami-duplicate-actionid',
@@ -70,7 +71,9 @@ export type FixData =
   /** Insert a blank line before the diagnostic's line, ending the block there. */
   | { fix: 'splitBlock' }
   /** Add `@name = ` as a file variable at the top of the file. */
-  | { fix: 'defineVariable'; name: string };
+  | { fix: 'defineVariable'; name: string }
+  /** Replace the lone CR in the diagnostic's range with the document's line break. */
+  | { fix: 'lineBreak' };
 
 /** Asterisk's manager input buffer holds 1024 bytes including CR LF (main/manager.c `inbuf[1025]`). */
 export const MAX_LINE_BYTES = 1022;
@@ -705,11 +708,13 @@ class Checker {
       const start = this.document.positionAt(match.index);
       const end = this.document.positionAt(match.index + 1);
       if (char === '\r') {
+        // An error: a terminal or a diff shows the text after it on the same line, so it can hide a whole action.
         this.add(
-          { start, end: start },
-          DiagnosticSeverity.Warning,
-          DiagnosticCode.controlCharacter,
-          'A lone carriage return (CR) ends this line: the editor breaks the line here but Asterisk does not, so text pasted elsewhere would smuggle it into a value. Use a normal line break (LF or CR LF).',
+          { start, end },
+          DiagnosticSeverity.Error,
+          DiagnosticCode.bareCr,
+          'A lone carriage return (CR) ends this line: a terminal or a diff shows what follows on the same line (it can hide an action), and the command line refuses to send the file. Use a normal line break (LF or CR LF).',
+          { fix: 'lineBreak' },
         );
         continue;
       }
