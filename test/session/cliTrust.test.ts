@@ -381,4 +381,23 @@ describe('ami against hostile servers', () => {
     assert.equal(hiddenRun.code, 1, hiddenRun.stderr);
     assert.match(hiddenRun.stderr, /dangerous once its variables were filled in: Command runs .*; pass --allow-dangerous to send it/);
   });
+
+  it('held: a CR or NUL that a server slips into a chained value never reaches the wire (send and run)', async () => {
+    const { server, args } = await serve({
+      onAction: (action, request, c) => {
+        if (action !== 'ping') return false;
+        c.message([['Response', 'Success'], ['ActionID', request.get('ActionID') ?? ''], ['Ping', 'Po\rAction: Shutdown'], ['Timestamp', 'a\0b']]);
+        return true;
+      },
+    });
+    const script = file('inject.ami', '# @name p\nAction: Ping\n\nAction: UserEvent\nUserEvent: x\nVal: {{p.Ping}}\n\nAction: UserEvent\nUserEvent: y\nVal: {{p.Timestamp}}\n');
+    const run = await ami(['run', script, ...args, '--continue-on-failure'], dir);
+    assert.equal(run.code, 1, run.stderr);
+    const send = await ami(['send', script, ...args], dir);
+    assert.equal(send.code, 1, send.stderr);
+    assert.match(send.stderr, /block 2 \(line 4\)/);
+    assert.match(send.stderr, /block 3 \(line 8\)/);
+    const actions = server.requests.map((request) => (request.get('Action') ?? '').toLowerCase());
+    assert.ok(!actions.includes('userevent') && !actions.includes('shutdown'), actions.join(','));
+  });
 });

@@ -507,6 +507,9 @@ export class AmiSession {
             const maxItems = this.options.maxListItems ?? 100_000;
             if (owner.items.length >= maxItems) {
               this.abandonList(owner, `the list sent ${owner.items.length} items without completing; it was abandoned (item cap, --max-list-items).`);
+            } else if (this.clock.now() >= owner.listDeadline) {
+              // Checked here too: a flood of items can keep the timer from firing on time.
+              this.timeout(owner);
             } else {
               this.armListTimer(owner);
             }
