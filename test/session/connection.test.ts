@@ -145,7 +145,7 @@ describe('AmiConnection', () => {
       const link = links[links.length - 1];
       link.closed = true;
       link.handlers.onClose();
-      const state = connection.state;
+      const state = connection.state as ConnectionState;
       assert.equal(state.kind, 'retrying');
       if (state.kind !== 'retrying') return;
       delays.push(state.inMs);

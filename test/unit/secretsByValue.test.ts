@@ -80,3 +80,11 @@ test('runBlock: the server\'s error Message and a failure text are redacted by v
   });
   assert.equal(failed.error, `link lost while ${REDACTED} was echoed`);
 });
+
+test('connection and action errors never carry a remembered secret (notifications, logs, reports build on them)', async () => {
+  const { AmiActionError, AmiConnectError } = await import('../../core/src/session/errors');
+  forgetSecrets();
+  new AmiConnection({ credentials: { username: 'ops', secret: SECRET }, transport: () => ({ write: () => undefined, close: () => undefined }) });
+  assert.equal(new AmiConnectError(`Login as "ops" failed (bad secret ${SECRET})`, 'auth-failed').message, `Login as "ops" failed (bad secret ${REDACTED})`);
+  assert.equal(new AmiActionError(`x ${SECRET}`, 'timeout', 'Ping', undefined).message, `x ${REDACTED}`);
+});

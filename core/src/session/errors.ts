@@ -1,4 +1,5 @@
-/** Errors of the session, each saying what to check. */
+/** Errors of the session, each saying what to check. Their texts never carry a remembered secret. */
+import { redactSecretValues } from '../wire/redact';
 
 /** Why a connection could not be made or was lost. */
 export type AmiConnectErrorCode =
@@ -20,7 +21,8 @@ export class AmiConnectError extends Error {
     message: string,
     readonly code: AmiConnectErrorCode,
   ) {
-    super(message);
+    // Server text (a Message header) can echo a secret: redacted before any log or notification sees it.
+    super(redactSecretValues(message));
     this.name = 'AmiConnectError';
   }
 
@@ -50,7 +52,8 @@ export class AmiActionError extends Error {
     /** What arrived before the failure, so it can still be shown. */
     readonly partial?: PartialAnswer,
   ) {
-    super(message);
+    // Server text (a Message header) can echo a secret: redacted before any log or notification sees it.
+    super(redactSecretValues(message));
     this.name = 'AmiActionError';
   }
 }
