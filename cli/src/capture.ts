@@ -6,13 +6,13 @@
  */
 import { closeSync, openSync, writeSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { runScript } from '../../core/src/expect/scriptRunner';
+import { runScript } from '../../core/src/run/scriptRunner';
 import { Emitter } from '../../core/src/session/emitter';
 import { parseScript } from '../../core/src/script/parser';
 import type { Script } from '../../core/src/script/types';
 import { readScriptText } from './files';
 import { ALLOW_DANGEROUS_HELP, dangerGate, refuseUnsafeScript } from './scriptGuard';
-import type { AmiClient } from '../../client/src/transport/amiClient';
+import type { AmiClient } from '../../node/src/amiClient';
 import {
   CONNECTION_FLAGS,
   CONNECTION_HELP,

@@ -10,8 +10,8 @@
  * Exit code: 0 when every response was Success, 1 otherwise, 2 on a connection/login failure or bad usage,
  * with a one-line reason on stderr.
  */
-import { AmiClient } from '../../client/src/transport/amiClient';
-import { runScript, type ScriptSession } from '../../core/src/expect/scriptRunner';
+import { AmiClient } from '../../node/src/amiClient';
+import { runScript, type ScriptSession } from '../../core/src/run/scriptRunner';
 import { AmiActionError } from '../../core/src/session/errors';
 import { parseScript } from '../../core/src/script/parser';
 import type { Block } from '../../core/src/script/types';
