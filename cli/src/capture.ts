@@ -159,6 +159,8 @@ export async function captureCommand(argv: readonly string[], environment: CliEn
     if (script !== undefined) {
       const gate = dangerGate(allowDangerous, (reason) => stderr.write(`  ! dangerous, sent because of --allow-dangerous: ${reason}\n`));
       const report = await runScript(script, connected, {
+        // The same variables as ami run: the profile's and {{$env NAME}}.
+        sources: { profileVariables: resolved.profileVariables, env: (name) => environment.env[name] },
         beforeSend: async (_block, headers) => gate(headers) ?? true,
         shouldStop: () => stopRequested || lost !== undefined,
         onStopRequested: stopEmitter.event,
