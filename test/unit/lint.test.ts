@@ -83,7 +83,7 @@ test('warnings only: exit 0; --json prints one array with LSP ranges and severit
       range: { start: { line: 0, character: 8 }, end: { line: 0, character: 15 } },
       severity: 'warning',
       code: 'ami-dangerous-action',
-      message: 'Dangerous: Command runs an Asterisk CLI command, which can change or stop the PBX. Sending it asks for confirmation.',
+      message: 'Dangerous: Command runs an Asterisk CLI command, which can change or stop the PBX. Sending it asks for confirmation (ami send and ami run need --allow-dangerous).',
     },
     {
       file,

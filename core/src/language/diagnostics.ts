@@ -296,7 +296,7 @@ class Checker {
     }
     const danger = assessDanger(name, block.headers.map((h) => [h.name, h.value] as [string, string]));
     if (danger.dangerous) {
-      this.add(valueRange, DiagnosticSeverity.Warning, DiagnosticCode.dangerousAction, `Dangerous: ${danger.reason}. Sending it asks for confirmation.`);
+      this.add(valueRange, DiagnosticSeverity.Warning, DiagnosticCode.dangerousAction, `Dangerous: ${danger.reason}. Sending it asks for confirmation (ami send and ami run need --allow-dangerous).`);
     }
     this.checkHeaders(block, doc);
   }
