@@ -129,3 +129,24 @@ test('by value: a remembered secret is replaced in any header, name, text and by
     forgetSecrets();
   }
 });
+
+test('streaming equals whole-buffer redaction on long names and long runs of leading blanks', () => {
+  const lines = [];
+  for (const blanks of [0, 1, 63, 64, 65, 200]) {
+    for (const nameLength of [6, 60, 64, 65, 66, 120]) {
+      const name = `${'x'.repeat(Math.max(0, nameLength - 6))}Secret`;
+      lines.push(`${' '.repeat(blanks)}${name}: v${blanks}-${nameLength}\r\n`);
+    }
+  }
+  const bytes = Buffer.from(lines.join(''), 'latin1');
+  const whole = redactBytes(bytes).toString('latin1');
+  for (let split = 0; split <= bytes.length; split += 13) {
+    const redactor = new StreamRedactor();
+    const out = Buffer.concat([redactor.push(bytes.subarray(0, split)), redactor.push(bytes.subarray(split)), redactor.end()]);
+    assert.equal(out.toString('latin1'), whole, `split at ${split}`);
+  }
+  const redactor = new StreamRedactor();
+  const parts = [...bytes].map((byte) => redactor.push(Buffer.from([byte])));
+  parts.push(redactor.end());
+  assert.equal(Buffer.concat(parts).toString('latin1'), whole, 'byte by byte');
+});

@@ -102,7 +102,7 @@ export function redactText(text: string): string {
 /** Offset of the value in a secret-named header line starting at `start`, or -1 when the line is not one. */
 function secretValueOffset(bytes: Uint8Array, start: number, end: number): number {
   let k = start;
-  while (k < end && (bytes[k] === 32 || bytes[k] === 9)) k++;
+  while (k < end && (bytes[k] === 32 || bytes[k] === 9) && k - start < MAX_NAME_BYTES) k++;
   const nameStart = k;
   while (k < end && bytes[k] !== 58 && bytes[k] !== 10 && k - nameStart <= MAX_NAME_BYTES) k++;
   if (k >= end || bytes[k] !== 58 || k === nameStart) return -1;
@@ -115,7 +115,8 @@ function secretValueOffset(bytes: Uint8Array, start: number, end: number): numbe
 /** True when the partial line [start, end) could still become a secret-named header line once more bytes arrive. */
 function couldBecomeSecretLine(bytes: Uint8Array, start: number, end: number): boolean {
   for (let k = start; k < end; k++) if (bytes[k] === 58) return false;
-  return end - start <= MAX_NAME_BYTES + 16;
+  // Up to MAX_NAME_BYTES blanks and a name of up to MAX_NAME_BYTES + 1 bytes, as secretValueOffset reads them.
+  return end - start <= 2 * MAX_NAME_BYTES + 1;
 }
 
 /** Longest remembered secret in bytes (0 when none). */
