@@ -5,6 +5,7 @@ import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { VSCE_ARGS, VSIX_MAX_BYTES } from '../../scripts/packageVsix';
 
 const root = join(__dirname, '..', '..');
 const manifest = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as {
@@ -71,11 +72,13 @@ describe('packaging (.vsix contents)', () => {
 
   it('packages without prompts, declares limited trust and the trace setting', () => {
     // vsce asks interactively when the repository field is missing; the script must not hang in CI.
-    assert.match(manifest.scripts.package, /vsce package --no-dependencies/);
+    assert.match(manifest.scripts.package, /scripts\/packageVsix\.ts/);
+    assert.deepEqual(VSCE_ARGS.slice(0, 2), ['package', '--no-dependencies']);
     assert.ok(
-      manifest.repository !== undefined || manifest.scripts.package.includes('--allow-missing-repository'),
+      manifest.repository !== undefined || VSCE_ARGS.includes('--allow-missing-repository'),
       'set "repository" in package.json or pass --allow-missing-repository',
     );
+    assert.equal(VSIX_MAX_BYTES, 2 * 1024 * 1024);
     assert.ok(existsSync(join(root, 'LICENSE')), 'vsce prompts when LICENSE is missing');
     assert.equal(manifest.capabilities?.untrustedWorkspaces?.supported, 'limited');
     assert.ok(manifest.capabilities?.untrustedWorkspaces?.description);
