@@ -60,6 +60,14 @@ describe('packaging (.vsix contents)', () => {
     assert.ok(!files.some((file) => /(^|\/)(src|test|node_modules)\//.test(file) || file.endsWith('.map')));
   });
 
+  it('has an icon of at least 128×128 pixels (a PNG: the Marketplace refuses SVG icons)', () => {
+    assert.ok(manifest.icon, 'package.json has no "icon"');
+    const png = readFileSync(join(root, manifest.icon));
+    assert.equal(png.subarray(1, 4).toString('latin1'), 'PNG', `${manifest.icon} is not a PNG`);
+    // IHDR: width and height are the big-endian words at bytes 16 and 20.
+    assert.ok(png.readUInt32BE(16) >= 128 && png.readUInt32BE(20) >= 128, `${manifest.icon} is ${png.readUInt32BE(16)}×${png.readUInt32BE(20)}`);
+  });
+
   it('contains every file the manifest points at', () => {
     const referenced = [
       manifest.main,
