@@ -1,6 +1,8 @@
 /**
  * `npm run package [-- --out DIR/]`: the production build, then `vsce package` (no prompts: no dependencies to
  * collect, README's relative links kept), then the size budget of the .vsix. Extra arguments go to vsce.
+ * For the Marketplace, README's pictures need absolute addresses: pass `--baseContentUrl URL --baseImagesUrl URL`
+ * (then the links are rewritten) or set "repository" in package.json.
  */
 import { execFileSync } from 'node:child_process';
 import { readFileSync, statSync } from 'node:fs';
@@ -27,7 +29,9 @@ function main(): void {
   try {
     execFileSync(process.execPath, [join(repoRoot, 'esbuild.mjs'), '--production'], { cwd: repoRoot, stdio: 'inherit' });
     const vsce = join(repoRoot, 'node_modules', '@vscode', 'vsce', 'vsce');
-    execFileSync(process.execPath, [vsce, ...VSCE_ARGS, ...extraArgs], { cwd: repoRoot, stdio: 'inherit' });
+    const rewrite = extraArgs.some((arg) => /^--base(Images|Content)Url\b/.test(arg));
+    const args = rewrite ? VSCE_ARGS.filter((arg) => arg !== '--no-rewrite-relative-links') : VSCE_ARGS;
+    execFileSync(process.execPath, [vsce, ...args, ...extraArgs], { cwd: repoRoot, stdio: 'inherit' });
   } catch (error) {
     process.stderr.write(`package: ${(error as Error).message}\n`);
     process.exitCode = 1;

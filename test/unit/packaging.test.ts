@@ -21,8 +21,8 @@ const manifest = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as
   };
 };
 
-/** Only these may ship: the bundles, the grammar, media, and the notices. */
-const allowed = /^(dist\/(extension|server|webview)\.js|syntaxes\/[^/]+\.json|media\/.+|package\.json|README\.md|LICENSE|NOTICE|language-configuration\.json)$/;
+/** Only these may ship: the bundles, the grammar, media, the changelog and the notices. */
+const allowed = /^(dist\/(extension|server|webview)\.js|syntaxes\/[^/]+\.json|media\/.+|package\.json|README\.md|CHANGELOG\.md|LICENSE|NOTICE|language-configuration\.json)$/;
 
 const withoutDotSlash = (path: string): string => path.replace(/^\.\//, '');
 
@@ -47,6 +47,7 @@ describe('packaging (.vsix contents)', () => {
       'language-configuration.json',
       'package.json',
       'README.md',
+      'CHANGELOG.md',
       'LICENSE',
       'NOTICE',
     ]) {
