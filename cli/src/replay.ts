@@ -109,7 +109,9 @@ function captureToServe(argument: string, cwd: string, builtIn: string): ReturnT
   if (!argument.includes('/') && !argument.includes('\\') && listCaptures(builtIn).includes(name)) {
     return captureFiles(join(builtIn, `${name}.txt`));
   }
-  throw new UsageError(`${files.received} not found, and "${name}" is not a built-in capture (ami replay --list shows them)`);
+  throw new UsageError(
+    `${files.received} not found: a capture is FILE.txt with FILE.sent.txt and FILE.meta.txt beside it, or the name of a built-in one (ami replay --list shows them)`,
+  );
 }
 
 /** Loads a capture into the server options; describes what is served. */
