@@ -270,18 +270,42 @@ class Checker {
   }
 
   run(): Diagnostic[] {
-    const binary = binaryEvidence(this.document.getText());
-    if (binary) {
-      // Checking a binary file line by line gives thousands of meaningless findings: say what it is instead.
-      this.add(
-        { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } },
-        DiagnosticSeverity.Error,
-        DiagnosticCode.binaryFile,
-        `This does not look like an .ami script: ${binary.suspicious} of its first ${binary.sampled} characters are control characters or invalid UTF-8, as in a binary file. No other checks ran. Open the script you meant, or remove the binary content.`,
-      );
-      return this.diagnostics;
+    this.step(Number.POSITIVE_INFINITY);
+    return this.result();
+  }
+
+  /** Blocks checked so far; -1 once the text was found binary (nothing else is checked). */
+  private checkedBlocks = 0;
+
+  /** Checks up to `maxBlocks` more blocks; true when every block is checked. */
+  step(maxBlocks: number): boolean {
+    if (this.checkedBlocks === 0 && !this.binaryChecked) {
+      this.binaryChecked = true;
+      const binary = binaryEvidence(this.document.getText());
+      if (binary) {
+        // Checking a binary file line by line gives thousands of meaningless findings: say what it is instead.
+        this.add(
+          { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } },
+          DiagnosticSeverity.Error,
+          DiagnosticCode.binaryFile,
+          `This does not look like an .ami script: ${binary.suspicious} of its first ${binary.sampled} characters are control characters or invalid UTF-8, as in a binary file. No other checks ran. Open the script you meant, or remove the binary content.`,
+        );
+        this.checkedBlocks = -1;
+      }
     }
-    for (const block of this.script.blocks) this.checkBlock(block);
+    if (this.checkedBlocks === -1) return true;
+    const blocks = this.script.blocks;
+    const end = Math.min(blocks.length, this.checkedBlocks + maxBlocks);
+    for (let index = this.checkedBlocks; index < end; index++) this.checkBlock(blocks[index]);
+    this.checkedBlocks = end;
+    return end === blocks.length;
+  }
+
+  private binaryChecked = false;
+
+  /** The diagnostics, once `step` returned true: in file order, capped, with the summary of what was left out. */
+  result(): Diagnostic[] {
+    if (this.checkedBlocks === -1) return this.diagnostics;
     const blockDiagnostics = this.diagnostics.sort(byPosition);
     const listed = mergeByPosition(blockDiagnostics, this.controlCharacterDiagnostics());
     for (let index = MAX_DIAGNOSTICS; index < listed.length; index++) this.countUnlisted(listed[index].range, listed[index].severity);
@@ -900,4 +924,15 @@ function describeInvalidLine(text: string): string {
  */
 export function computeDiagnostics(document: TextDocument, settings: LanguageSettings = {}, script?: Script, catalogue: Catalogue = getCatalogue()): Diagnostic[] {
   return new Checker(document, script ?? parseScript(document.getText()), settings, catalogue).run();
+}
+
+/** computeDiagnostics in steps: `step(n)` checks n more blocks and is true when done; then `result()`. */
+export interface DiagnosticsJob {
+  step(maxBlocks: number): boolean;
+  result(): Diagnostic[];
+}
+
+/** A {@link DiagnosticsJob} over an already parsed `script` of `document`. */
+export function diagnosticsJob(document: TextDocument, settings: LanguageSettings, script: Script, catalogue: Catalogue = getCatalogue()): DiagnosticsJob {
+  return new Checker(document, script, settings, catalogue);
 }
