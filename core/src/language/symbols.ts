@@ -1,12 +1,8 @@
 import { SymbolKind, type DocumentSymbol } from 'vscode-languageserver-types';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import type { Block, Script } from '../script/types';
+import { blockLabel } from '../script/blockLabel';
 import { getScript } from './documents';
-
-/** The name shown for a block: its comment title, its `@name`, its action, or its position. */
-export function blockLabel(block: Block): string {
-  return block.title || block.name || block.action || `Block ${block.index + 1}`;
-}
 
 /** Symbols in an outline before the headers and expectations under each block are left out (blocks stay). */
 export const MAX_OUTLINE_SYMBOLS = 20_000;
