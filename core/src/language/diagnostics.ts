@@ -723,9 +723,9 @@ export function binaryEvidence(text: string): { suspicious: number; sampled: num
   return suspicious >= 8 && suspicious * 10 >= sampled ? { suspicious, sampled } : undefined;
 }
 
-/** `text` with control characters shown as `\u0000` escapes, for quoting user text in messages. */
+/** `text` with control characters shown as `\u001b` escapes (as the CLI shows them), for quoting user text in messages. */
 function visible(text: string): string {
-  return text.replace(/[\0-\x1F\x7F-\x9F\u2028\u2029]/g, (char) => `\\u${char.charCodeAt(0).toString(16).toUpperCase().padStart(4, '0')}`);
+  return text.replace(/[\0-\x1F\x7F-\x9F\u2028\u2029]/g, (char) => `\\u${char.charCodeAt(0).toString(16).padStart(4, '0')}`);
 }
 
 function describeControl(code: number): string {
