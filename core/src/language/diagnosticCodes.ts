@@ -37,6 +37,9 @@ export const DiagnosticCode = {
   invalidExpect: 'ami-invalid-expect',
   unknownEvent: 'ami-unknown-event',
   unknownAsteriskVersion: 'ami-unknown-asterisk-version',
+  nulLine: 'ami-nul-line',
+  binaryFile: 'ami-binary-file',
+  tooManyProblems: 'ami-too-many-problems',
 } as const;
 
 export type DiagnosticCodeValue = (typeof DiagnosticCode)[keyof typeof DiagnosticCode];
