@@ -101,7 +101,7 @@ export async function openWorkbench(options: WorkbenchOptions): Promise<DrivenWo
     log.push(`[${type}] ${args.map((arg) => (typeof arg === 'string' ? arg : JSON.stringify(arg))).join(' ')}`);
   });
   page.on('pageerror', (error) => log.push(`[pageerror] ${error.message}`));
-  await page.goto(workbench.url);
+  await page.goto(workbench.url, { timeout: 120_000 });
   return {
     ...workbench,
     browser,
