@@ -31,10 +31,24 @@ export async function openWorkspaceFile(relativePath: string): Promise<vscode.Te
   return vscode.window.showTextDocument(document);
 }
 
-/** Opens an untitled `.ami` document with `content`. */
+let untitledCount = 0;
+
+/**
+ * Opens an untitled `.ami` document with `content`, under a name never used before in this run. VS Code reuses
+ * `untitled:Untitled-N` once the previous one is closed, and on a loaded machine the new document was restored from
+ * the closed one's hot-exit backup instead of `content` (seen: "Action: Orig" came back for "Action: DBGet\n").
+ */
 export async function openAmiText(content: string): Promise<vscode.TextEditor> {
-  const document = await vscode.workspace.openTextDocument({ language: 'ami', content });
-  return vscode.window.showTextDocument(document);
+  untitledCount += 1;
+  const uri = vscode.Uri.from({ scheme: 'untitled', path: `e2e-${process.pid}-${untitledCount}.ami` });
+  let document = await vscode.workspace.openTextDocument(uri);
+  if (document.languageId !== 'ami') document = await vscode.languages.setTextDocumentLanguage(document, 'ami');
+  const editor = await vscode.window.showTextDocument(document);
+  const inserted = await editor.edit((builder) => builder.insert(new vscode.Position(0, 0), content));
+  if (!inserted || editor.document.getText() !== content) {
+    throw new Error(`${uri.toString()} holds ${JSON.stringify(editor.document.getText())}, not ${JSON.stringify(content)}`);
+  }
+  return editor;
 }
 
 /** Position of the first occurrence of `text` in the document (offset `delta` characters into it). */

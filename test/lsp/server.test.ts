@@ -112,6 +112,30 @@ describe('language server over stdio', () => {
     for (const header of ['Channel', 'Exten', 'Context', 'Priority']) assert.ok(labels.includes(header), `${header} in ${labels.join(', ')}`);
   });
 
+  // The order VS Code sends when a test closes `untitled:Untitled-1` and opens a new one, which gets the same URI
+  // (traced in the e2e suite): close, open, then completion at once on the empty line after the Action.
+  it('completes headers on a reused untitled URI right after it is reopened with new text', async () => {
+    const untitled = 'untitled:Untitled-1';
+    await session.open(untitled, 'Action: Orig');
+    const names = await session.connection.sendRequest(CompletionRequest.type, {
+      textDocument: { uri: untitled },
+      position: { line: 0, character: 'Action: Orig'.length },
+    });
+    assert.ok(items(names).some((item) => item.label === 'Originate'));
+    await session.close(untitled);
+    for (const text of ['Action: DBGet\n', 'Action: DBGet']) {
+      await session.open(untitled, text);
+      const result = await session.connection.sendRequest(CompletionRequest.type, {
+        textDocument: { uri: untitled },
+        position: { line: 1, character: 0 },
+      });
+      const labels = items(result).map((item) => item.label);
+      for (const header of ['Family', 'Key']) assert.ok(labels.includes(header), `${header} for ${JSON.stringify(text)} in ${labels.join(', ')}`);
+      assert.ok(!labels.includes('Originate'), `no action names below the Action line of ${JSON.stringify(text)}`);
+      await session.close(untitled);
+    }
+  });
+
   it('hovers an action with its documentation', async () => {
     await session.open(uri('hover'), callScript);
     const hover = await session.connection.sendRequest(HoverRequest.type, {
