@@ -4,6 +4,7 @@
  * validated before use. UI state survives hiding through getState/setState; data is replayed by the extension.
  */
 import {
+  displayStatus,
   headersAsText,
   parseFilterText,
   parseToWebview,
@@ -15,7 +16,8 @@ import {
   type StreamEvent,
   type ToWebview,
 } from '../../protocol/src/webviewMessages';
-import { EventStore, itemColumns, sortItems } from './eventStore';
+import { EventStore } from './eventStore';
+import { expectationsPart, listPart, type RunPartsHost } from './runParts';
 import { CallIndex } from '../../core/src/timeline';
 import { TimelineView } from './timeline';
 
@@ -35,12 +37,13 @@ interface PanelState {
   filterText: string;
   pausedAt?: number;
   selectedSeq?: number;
+  /** Columns the user chose per list event kind (lower-case kind → names). */
+  listColumns?: Record<string, string[]>;
 }
 
 const ROW_HEIGHT = 20;
 const OVERSCAN = 10;
 const MAX_RUNS = 200;
-const MAX_ITEM_ROWS = 2000;
 const STORE_CAPACITY = 100_000;
 
 const vscode = acquireVsCodeApi();
@@ -67,7 +70,17 @@ function restoreState(raw: unknown): PanelState {
     filterText: typeof value.filterText === 'string' ? value.filterText.slice(0, 4000) : '',
     pausedAt: typeof value.pausedAt === 'number' ? value.pausedAt : undefined,
     selectedSeq: typeof value.selectedSeq === 'number' ? value.selectedSeq : undefined,
+    listColumns: restoreColumns(value.listColumns),
   };
+}
+
+function restoreColumns(raw: unknown): Record<string, string[]> | undefined {
+  if (typeof raw !== 'object' || raw === null) return undefined;
+  const out: Record<string, string[]> = {};
+  for (const [kind, columns] of Object.entries(raw as Record<string, unknown>).slice(0, 200)) {
+    if (Array.isArray(columns) && columns.every((c) => typeof c === 'string')) out[kind.slice(0, 200)] = (columns as string[]).slice(0, 200);
+  }
+  return out;
 }
 
 function saveState(): void {
@@ -258,64 +271,37 @@ function renderConnection(): void {
 // ---------------------------------------------------------------- results
 
 function runSummary(run: RunView): string {
-  const parts: string[] = [run.status];
+  const parts: string[] = [displayStatus(run)];
   if (run.durationMs !== undefined) parts.push(`${Math.round(run.durationMs)} ms`);
   if (run.items.length > 0) parts.push(`${run.items.length} item${run.items.length === 1 ? '' : 's'}`);
   if (run.events.length > 0) parts.push(`${run.events.length} event${run.events.length === 1 ? '' : 's'}`);
   return parts.join(' · ');
 }
 
-function itemsTable(run: RunView): HTMLElement {
-  const columns = itemColumns(run.items);
-  const wrapper = el('div', { className: 'items' });
-  let sortColumn: string | undefined;
-  let sortDirection: 'asc' | 'desc' = 'asc';
-  const table = el('table', { className: 'list-items' });
-  const head = el('thead');
-  const headRow = el('tr');
-  const body = el('tbody');
-  const note = el('div', { className: 'note' });
-  const fill = (): void => {
-    const rows = sortColumn ? sortItems(run.items, sortColumn, sortDirection) : run.items;
-    body.replaceChildren();
-    for (const item of rows.slice(0, MAX_ITEM_ROWS)) {
-      const values = new Map(item.map(([name, value]) => [name.toLowerCase(), value]));
-      body.append(el('tr', {}, ...columns.map((column) => el('td', { text: values.get(column.toLowerCase()) ?? '' }))));
-    }
-    note.textContent = rows.length > MAX_ITEM_ROWS ? `showing the first ${MAX_ITEM_ROWS} of ${rows.length} items` : '';
-  };
-  const itemEvent = run.items[0]?.find(([name]) => name.toLowerCase() === 'event')?.[1];
-  for (const column of columns) {
-    const description = itemEvent ? fieldDoc(itemEvent, column) : undefined;
-    const th = el('th', { text: column, title: description ? `${description}\n(click to sort)` : 'Sort by this column' });
-    th.addEventListener('click', () => {
-      sortDirection = sortColumn === column && sortDirection === 'asc' ? 'desc' : 'asc';
-      sortColumn = column;
-      for (const cell of Array.from(headRow.children)) cell.classList.remove('sorted-asc', 'sorted-desc');
-      th.classList.add(`sorted-${sortDirection}`);
-      fill();
-    });
-    headRow.append(th);
-  }
-  head.append(headRow);
-  table.append(head, body);
-  fill();
-  wrapper.append(table, note);
-  return wrapper;
-}
+const runPartsHost: RunPartsHost = {
+  fieldDoc: (eventName, field) => fieldDoc(eventName, field),
+  fieldOrder: (eventName) => Object.keys(docs[eventName.toLowerCase()] ?? {}),
+  copy: (text) => post({ type: 'copy', text }),
+  rememberedColumns: (eventName) => state.listColumns?.[eventName.toLowerCase()],
+  rememberColumns: (eventName, columns) => {
+    state.listColumns = { ...state.listColumns, [eventName.toLowerCase()]: [...columns] };
+    saveState();
+  },
+};
 
 function section(title: string, content: Node): HTMLElement {
   return el('div', { className: 'section' }, el('h4', { text: title }), content);
 }
 
 function renderRun(run: RunView): HTMLElement {
-  const card = el('details', { className: `run status-${run.status}` });
+  const status = displayStatus(run);
+  const card = el('details', { className: `run status-${status}` });
   card.dataset.runId = run.id;
   card.open = true;
   const summary = el(
     'summary',
     {},
-    el('span', { className: `badge ${run.status}`, text: run.status }),
+    el('span', { className: `badge ${status}`, text: status, title: status !== run.status ? `The server answered ${run.status}; an expectation failed.` : undefined }),
     el('span', { className: 'run-title', text: run.title }),
     el('span', {
       className: 'run-meta',
@@ -328,6 +314,8 @@ function renderRun(run: RunView): HTMLElement {
   card.append(summary);
   if (run.error) card.append(el('div', { className: 'run-error', text: run.error }));
   if (run.listIncomplete) card.append(el('div', { className: 'list-incomplete', text: `List incomplete: ${run.listIncomplete}` }));
+  const expectations = expectationsPart(run);
+  if (expectations) card.append(expectations);
   const copyRun = button('Copy as text', '', () => post({ type: 'copy', text: runAsText(run) }));
   copyRun.className = 'copy-run';
   card.append(copyRun);
@@ -339,7 +327,8 @@ function renderRun(run: RunView): HTMLElement {
   }
   card.append(section('Sent', headerTable(run.sent)));
   if (run.response) card.append(section('Response', headerTable(run.response)));
-  if (run.items.length > 0) card.append(section(`List items (${run.items.length})`, itemsTable(run)));
+  const list = listPart(run, runPartsHost);
+  if (list) card.append(list);
   if (run.events.length > 0) {
     const events = el('div', { className: 'run-events' });
     for (const event of run.events) {
@@ -357,7 +346,10 @@ function runAsText(run: RunView): string {
   if (run.error) text += `# ${run.error}\n`;
   text += headersAsText(run.sent) + '\n';
   if (run.response) text += headersAsText(run.response) + '\n';
+  for (const expectation of run.expectations ?? []) text += `# @expect ${expectation.source}: ${expectation.status} (${expectation.detail})\n`;
+  if (run.expectations?.length) text += '\n';
   for (const item of run.items) text += headersAsText(item) + '\n';
+  if (run.complete) text += headersAsText(run.complete) + '\n';
   for (const event of run.events) text += headersAsText(event.headers) + '\n';
   return text;
 }

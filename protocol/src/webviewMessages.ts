@@ -21,6 +21,15 @@ export interface StreamEvent {
 
 export type RunStatus = 'pending' | 'success' | 'error' | 'failed' | 'refused';
 
+/** One `@expect` line of a run as the card shows it. */
+export interface ExpectationView {
+  /** The line as written: `Event: Hangup Cause=16 within 5s`. */
+  source: string;
+  status: 'pass' | 'fail' | 'pending';
+  /** `expected ..., got ...` (fail), what matched and when (pass), or what is awaited (pending). */
+  detail: string;
+}
+
 /** One run of one block: what was sent, what came back. Everything is already redacted. */
 export interface RunView {
   id: string;
@@ -44,10 +53,23 @@ export interface RunView {
   response?: HeaderPair[];
   /** List item events (EventList actions). */
   items: HeaderPair[][];
+  /** The list's completion event (`…Complete` with EventList and ListItems). */
+  complete?: HeaderPair[];
   /** The list was started but never completed (cancelled, timeout or disconnect) or ListItems did not match. */
   listIncomplete?: string;
   /** Later events carrying this run's ActionID (OriginateResponse after an async Originate...). */
   events: StreamEvent[];
+  /** The block's `@expect` lines and how they came out (absent when it has none). */
+  expectations?: ExpectationView[];
+}
+
+/**
+ * The status a card shows: an action that succeeded while one of its expectations failed is FAILED
+ * (the result did not do what the script asked), whatever the server answered.
+ */
+export function displayStatus(run: Pick<RunView, 'status' | 'expectations'>): RunStatus {
+  if (run.status === 'success' && run.expectations?.some((expectation) => expectation.status === 'fail')) return 'failed';
+  return run.status;
 }
 
 export type ConnectionStateName = 'disconnected' | 'connecting' | 'connected' | 'retrying' | 'failed' | 'offline';
@@ -232,10 +254,18 @@ function isRunView(value: unknown): value is RunView {
     (value.response === undefined || isHeaderList(value.response)) &&
     Array.isArray(value.items) &&
     value.items.every(isHeaderList) &&
+    (value.complete === undefined || isHeaderList(value.complete)) &&
     (value.listIncomplete === undefined || isString(value.listIncomplete)) &&
     Array.isArray(value.events) &&
-    value.events.every(isStreamEvent)
+    value.events.every(isStreamEvent) &&
+    (value.expectations === undefined || (Array.isArray(value.expectations) && value.expectations.every(isExpectationView)))
   );
+}
+
+const EXPECTATION_STATUSES: readonly ExpectationView['status'][] = ['pass', 'fail', 'pending'];
+
+function isExpectationView(value: unknown): value is ExpectationView {
+  return isRecord(value) && isString(value.source) && isString(value.detail) && EXPECTATION_STATUSES.includes(value.status as ExpectationView['status']);
 }
 
 const CONNECTION_STATES: readonly ConnectionStateName[] = [

@@ -16,7 +16,7 @@ import { ConnectionManager } from '../connections/connectionManager';
 import { describeTarget, type ConnectionProfile } from '../connections/profiles';
 import type { PanelHost } from '../panel/panelHost';
 import { assessRisk } from './risk';
-import { EXPECT_DIAGNOSTIC_CODE, EXPECT_DIAGNOSTIC_SOURCE, expectMarks, expectProblems, expectSummary, runOutcome, type RunOutcome } from './expectView';
+import { EXPECT_DIAGNOSTIC_CODE, EXPECT_DIAGNOSTIC_SOURCE, expectationViews, expectMarks, expectProblems, expectSummary, isConnectionFailure, runOutcome, type RunOutcome } from './expectView';
 
 export type { RunOutcome } from './expectView';
 
@@ -110,10 +110,18 @@ export class RunController implements vscode.Disposable {
       void vscode.window.showErrorMessage(`Block ${first.index + 1} cannot run: its first header must be "Action:".`);
       return ['refused'];
     }
-    // While reconnecting, the send below fails at once saying when the next attempt is (no extra attempt).
-    if (!this.connections.isConnected && !this.connections.isReconnecting) {
-      const connected = await this.connections.connect();
-      if (!connected) return ['refused'];
+    // While the client waits to retry, a run tries at once rather than failing with a stale countdown.
+    if (!this.connections.isConnected) {
+      const connected = this.connections.isReconnecting ? await this.connections.retryNow() : await this.connections.connect();
+      if (!connected) {
+        // An earlier ✔ would claim the block still works: its marks say it was not sent (the toast says why).
+        for (const block of blocks) {
+          if (!block.action) continue;
+          this.setExpectations(document, block.index, undefined);
+          this.setDecoration(document, block.index, 'refused', `⊘ not sent: not connected (${this.connections.downReason})`);
+        }
+        return ['refused'];
+      }
     }
     const client = this.connections.connection;
     const profile = this.connections.activeProfile;
@@ -124,6 +132,16 @@ export class RunController implements vscode.Disposable {
     const timeoutMs = config.get<number>('timeoutSeconds', 10) * 1000;
     const followMs = withEvents ? config.get<number>('followEventsSeconds', 30) * 1000 : 0;
     const views = new Map<Block, RunView>();
+    /** The card last shown per block, so its expectations can be updated as they are decided. */
+    const shown = new Map<Block, RunView>();
+    const showExpectations = (block: Block, outcomes: readonly ExpectationOutcome[]): void => {
+      const last = shown.get(block);
+      const expectations = expectationViews(outcomes);
+      if (!last || expectations.length === 0) return;
+      const updated = (last.actionId ? this.panel.tracker.patch(last.actionId, (run) => ({ ...run, expectations })) : undefined) ?? { ...last, expectations };
+      shown.set(block, updated);
+      this.panel.showRun(updated);
+    };
     const refusedBySecret = new Set<Block>();
     const sourceOf = (block: Block): string => `${vscode.workspace.asRelativePath(document.uri)}:${(block.actionHeader ?? block).range.start.line + 1}`;
 
@@ -141,10 +159,12 @@ export class RunController implements vscode.Disposable {
         sent: result.sent,
         response: result.response,
         items: result.items,
+        complete: result.complete,
         listIncomplete: result.listIncomplete,
       };
       view = this.panel.tracker.track(view, followMs);
       this.panel.showRun(view);
+      shown.set(block, view);
       views.delete(block);
       if (block.name && result.actionId) runs.named.set(block.name, { result, actionId: result.actionId });
       this.setDecoration(document, block.index, result.status, this.summary(result));
@@ -188,6 +208,7 @@ export class RunController implements vscode.Disposable {
       },
       onBlockProgress: (block, result, outcomes) => {
         showAnswer(block, result);
+        showExpectations(block, outcomes);
         this.setExpectations(document, block.index, { outcomes: [...outcomes], startedAt: runs.expectations.get(block.index)?.startedAt ?? Date.now() });
       },
       onBlockDone: (blockReport) => {
@@ -201,8 +222,17 @@ export class RunController implements vscode.Disposable {
           views.delete(block);
           this.panel.showRun({ ...pending, status: 'refused', error: blockReport.reason });
         }
-        this.setExpectations(document, block.index, { outcomes: blockReport.outcomes, startedAt: runs.expectations.get(block.index)?.startedAt ?? Date.now() });
-        if (result && result.status !== 'refused') {
+        const connectionLost = isConnectionFailure(result);
+        if (connectionLost) {
+          // Nothing was checked: a lost connection is not an expectation failure (no Problems entry).
+          this.setExpectations(document, block.index, undefined);
+        } else {
+          showExpectations(block, blockReport.outcomes);
+          this.setExpectations(document, block.index, { outcomes: blockReport.outcomes, startedAt: runs.expectations.get(block.index)?.startedAt ?? Date.now() });
+        }
+        if (connectionLost && result) {
+          this.setDecoration(document, block.index, 'failed', `✘ ${result.errorCode === 'not-connected' ? 'not sent' : 'connection lost'}: ${this.connections.downReason}`);
+        } else if (result && result.status !== 'refused') {
           const status = blockReport.verdict === 'passed' ? 'success' : result.status === 'success' ? 'failed' : result.status;
           this.setDecoration(document, block.index, status, this.summary(result) + expectSummary(blockReport.outcomes));
         } else {

@@ -87,6 +87,14 @@ export class RunTracker {
     return changed;
   }
 
+  /** Changes a tracked run (its expectations as they are decided); returns it as changed, or undefined if not tracked. */
+  patch(actionId: string, change: (run: RunView) => RunView): RunView | undefined {
+    const tracked = this.byActionId.get(actionId);
+    if (!tracked) return undefined;
+    tracked.run = change(tracked.run);
+    return tracked.run;
+  }
+
   /** The tracked run with this ActionID, as it is now. */
   get(actionId: string): RunView | undefined {
     return this.byActionId.get(actionId)?.run;
