@@ -18,6 +18,7 @@ import {
 } from '../../protocol/src/webviewMessages';
 import { EventStore } from './eventStore';
 import { expectationsPart, listPart, type RunPartsHost } from './runParts';
+import { eventTime, eventTimeTitle } from './eventTime';
 import { CallIndex } from '../../core/src/timeline';
 import { TimelineView } from './timeline';
 
@@ -108,12 +109,6 @@ function button(text: string, id: string, onClick: () => void, title?: string): 
   node.type = 'button';
   node.addEventListener('click', onClick);
   return node;
-}
-
-function formatTime(ms: number): string {
-  const date = new Date(ms);
-  const pad = (n: number, width = 2): string => String(n).padStart(width, '0');
-  return `${pad(date.getHours())}:${pad(date.getMinutes())}:${pad(date.getSeconds())}.${pad(date.getMilliseconds(), 3)}`;
 }
 
 function fieldDoc(eventName: string, field: string): string | undefined {
@@ -332,7 +327,8 @@ function renderRun(run: RunView): HTMLElement {
   if (run.events.length > 0) {
     const events = el('div', { className: 'run-events' });
     for (const event of run.events) {
-      const item = el('details', {}, el('summary', { text: `${formatTime(event.time)} ${event.name}` }));
+      const time = eventTime(event);
+      const item = el('details', {}, el('summary', { text: `${time.text} ${event.name}`, title: eventTimeTitle(time) }));
       item.append(headerTable(event.headers, event.name));
       events.append(item);
     }
@@ -439,7 +435,11 @@ function renderEvents(): void {
     row.style.transform = `translateY(${(first + i) * ROW_HEIGHT}px)`;
     if (row.dataset.seq !== String(event.seq)) {
       row.dataset.seq = String(event.seq);
-      (row.children[0] as HTMLElement).textContent = formatTime(event.time);
+      const time = eventTime(event);
+      const timeCell = row.children[0] as HTMLElement;
+      timeCell.textContent = time.text;
+      timeCell.title = eventTimeTitle(time);
+      timeCell.classList.toggle('received', time.source === 'received');
       (row.children[1] as HTMLElement).textContent = event.name;
       const summary = eventSummary(event);
       (row.children[2] as HTMLElement).textContent = summary;
@@ -465,7 +465,7 @@ function renderDetail(): void {
     return;
   }
   detail.replaceChildren(
-    el('h4', { text: `${event.name} · #${event.seq} · ${formatTime(event.time)}` }),
+    el('h4', { text: `${event.name} · #${event.seq} · ${eventTime(event).source === 'server' ? 'server time' : 'received'} ${eventTime(event).text}`, title: eventTimeTitle(eventTime(event)) }),
     button('Copy as text', 'copy-event', () => post({ type: 'copy', text: headersAsText(event.headers) })),
     button('Show call', 'show-call', () => showCallOf([event.headers]), 'Open the call of this event on the Timeline tab'),
     headerTable(event.headers, event.name),

@@ -69,10 +69,13 @@ export function listPart(run: RunView, host: RunPartsHost): HTMLElement | undefi
   wrapper.append(checkLine);
   for (const group of groups) wrapper.append(groupTable(group, host));
   if (run.complete) {
-    const details = make('details', 'list-complete');
-    details.append(make('summary', undefined, `${check.event ?? 'Completion event'} (all headers)`));
-    details.append(headerList(run.complete));
-    wrapper.append(details);
+    // A toggle rather than <details>: the card itself is a <details> whose <summary> is its title line.
+    const headers = headerList(run.complete);
+    headers.classList.add('hidden', 'list-complete-headers');
+    const toggle = smallButton(`${check.event ?? 'Completion event'}: all headers`, 'list-complete', 'Show the completion event as received', () => {
+      headers.classList.toggle('hidden');
+    });
+    wrapper.append(toggle, headers);
   }
   return wrapper;
 }
@@ -100,10 +103,9 @@ function groupTable(group: ListGroup, host: RunPartsHost): HTMLElement {
   const bar = make('div', 'list-toolbar');
   const title = make('strong', 'list-kind', `${group.event} (${group.rows.length})`);
   const hiddenNote = make('span', 'note');
-  const chooser = make('details', 'column-chooser');
-  chooser.append(make('summary', undefined, 'Columns…'));
-  const choices = make('div', 'column-choices');
-  chooser.append(choices);
+  const chooser = make('span', 'column-chooser-box');
+  const choices = make('div', 'column-choices hidden');
+  chooser.append(smallButton('Columns…', 'column-chooser', 'Choose the columns of this kind of row (remembered)', () => choices.classList.toggle('hidden')), choices);
   bar.append(
     title,
     hiddenNote,

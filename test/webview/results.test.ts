@@ -136,7 +136,7 @@ describe('result cards in Chromium', { skip: skipReason }, () => {
   test('a column choice is remembered per event kind (also after a reload) and copy takes the shown columns', async () => {
     await panel.send({ type: 'run', run: coreShowChannels('2') });
     const card = panel.page.locator('[data-run-id="run-csc"]');
-    await card.locator('.column-chooser summary').click();
+    await card.locator('button.column-chooser').click();
     await card.locator('.column-choices input[value="ChannelStateDesc"]').uncheck();
     await card.locator('.column-choices input[value="Language"]').check();
     const head = await card.locator('thead th').allInnerTexts();
@@ -159,6 +159,39 @@ describe('result cards in Chromium', { skip: skipReason }, () => {
     const again = panel.page.locator('[data-run-id="run-csc"] thead th');
     await again.first().waitFor();
     assert.deepEqual(await again.allInnerTexts(), head);
+  });
+
+  test("events show Asterisk's Timestamp (microseconds) when present and say which clock; the detail goes below the list at the default width", async () => {
+    await panel.page.setViewportSize({ width: 620, height: 700 });
+    await panel.page.click('#tab-events');
+    const base = { time: Date.UTC(2026, 10, 23, 0, 20, 7, 303), name: 'Newchannel' };
+    await panel.send({
+      type: 'events',
+      counters: { droppedBySession: 0 },
+      events: [
+        { ...base, seq: 901, headers: [['Event', 'Newchannel'], ['Channel', 'Local/100@test-0000000f;1'], ['Timestamp', '1795393207.303074']] },
+        { ...base, seq: 902, headers: [['Event', 'Newchannel'], ['Channel', 'Local/100@test-0000000f;2'], ['Timestamp', '1795393207.303148']] },
+        { ...base, seq: 903, headers: [['Event', 'VarSet'], ['Channel', 'Local/100@test-0000000f;2']] },
+      ],
+    });
+    const rows = panel.page.locator('.row:not(.hidden)');
+    await panel.page.waitForFunction(() => document.querySelectorAll('.row:not(.hidden)').length >= 3);
+    const times = await rows.locator('.time').allInnerTexts();
+    const last3 = times.slice(-3);
+    assert.match(last3[0], /^\d\d:\d\d:07\.303074$/);
+    assert.match(last3[1], /^\d\d:\d\d:07\.303148$/, 'two events of one read differ by their server time');
+    assert.match(last3[2], /^\d\d:\d\d:\d\d\.\d{3}$/);
+    assert.match((await rows.locator('.time').last().getAttribute('title')) ?? '', /Received by the extension/);
+    assert.match((await rows.locator('.time').nth(times.length - 3).getAttribute('title')) ?? '', /Timestamp header/);
+    await rows.nth(times.length - 3).click();
+    assert.match(await panel.page.locator('#event-detail h4').innerText(), /server time \d\d:\d\d:07\.303074/);
+    const list = await panel.page.locator('#event-list').boundingBox();
+    const detail = await panel.page.locator('#event-detail').boundingBox();
+    assert.ok(list && detail && detail.y >= list.y + list.height - 1, 'detail below the list at 620 px');
+    assert.ok(detail && detail.width > 560, 'the detail has the whole width');
+    await panel.page.screenshot({ path: `${OUT}/results-events-timestamps.png` });
+    await panel.page.setViewportSize({ width: 1200, height: 700 });
+    await panel.page.click('#tab-results');
   });
 
   test('no CSP violation and no page error happened', () => {
