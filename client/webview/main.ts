@@ -243,9 +243,24 @@ function selectTab(tab: PanelState['tab']): void {
   if (tab !== 'results') queueRender();
 }
 
+let noticeTimer: ReturnType<typeof setTimeout> | undefined;
+/** How long an info notice ("Saved 3 runs...", "Copied") stays; errors stay until dismissed or replaced. */
+const INFO_NOTICE_MS = 8000;
+
 function showNotice(level: 'info' | 'error', text: string): void {
-  noticeLine.textContent = text;
+  if (noticeTimer !== undefined) clearTimeout(noticeTimer);
+  noticeTimer = undefined;
+  const dismiss = button('×', 'notice-dismiss', () => hideNotice(), 'Dismiss');
+  noticeLine.replaceChildren(el('span', { className: 'notice-text', text }), dismiss);
   noticeLine.className = `notice ${level}`;
+  if (level === 'info') noticeTimer = setTimeout(() => hideNotice(), INFO_NOTICE_MS);
+}
+
+function hideNotice(): void {
+  if (noticeTimer !== undefined) clearTimeout(noticeTimer);
+  noticeTimer = undefined;
+  noticeLine.replaceChildren();
+  noticeLine.className = 'notice hidden';
 }
 
 function renderConnection(): void {

@@ -4,6 +4,7 @@
  */
 import {
   CodeActionKind,
+  DiagnosticSeverity,
   DidChangeConfigurationNotification,
   ErrorCodes,
   ResponseError,
@@ -22,6 +23,7 @@ import { TextDocument } from 'vscode-languageserver-textdocument';
 import type { Block } from '../../core/src/script/types';
 import type { LanguageService, LanguageSettings } from '../../core/src/language/types';
 import { RenameError } from '../../core/src/language/navigation';
+import { DiagnosticCode } from '../../core/src/language/diagnostics';
 import {
   BlockAtPositionRequest,
   LiveServerInfoNotification,
@@ -93,7 +95,11 @@ export function startLanguageServer(
     const documentSettings = await languageSettings(document.uri);
     const latest = documents.get(document.uri);
     if (!latest || latest.version !== document.version) return;
-    const diagnostics = service.doValidation(latest, documentSettings);
+    // In the editor the confirmation dialog guards a dangerous action; a Problems entry on every Command block
+    // that never goes away is noise, so it is a hint (a marker with its hover). `ami lint` keeps it a warning.
+    const diagnostics = service
+      .doValidation(latest, documentSettings)
+      .map((diagnostic) => (diagnostic.code === DiagnosticCode.dangerousAction ? { ...diagnostic, severity: DiagnosticSeverity.Hint } : diagnostic));
     scheduler.markValidated(latest.uri, latest.version);
     await connection.sendDiagnostics({ uri: latest.uri, version: latest.version, diagnostics });
   };

@@ -8,6 +8,8 @@
 import * as vscode from 'vscode';
 import { randomBytes } from 'node:crypto';
 import { readFile, writeFile } from 'node:fs/promises';
+import { homedir } from 'node:os';
+import { join } from 'node:path';
 import { getCatalogue } from '../../../core/src/catalogue';
 import type { AmiClient } from '../transport/amiClient';
 import {
@@ -290,7 +292,7 @@ export class PanelHost implements vscode.Disposable {
     const target = await vscode.window.showSaveDialog({
       title: `Save the call timeline (${labels[format]})`,
       filters: { [labels[format]]: [format] },
-      defaultUri: vscode.Uri.file(name),
+      defaultUri: defaultSaveUri(name),
     });
     if (!target) return;
     try {
@@ -306,7 +308,7 @@ export class PanelHost implements vscode.Disposable {
     const target = await vscode.window.showSaveDialog({
       title: 'Save the AMI session (secrets redacted)',
       filters: { 'AMI session': ['json'] },
-      defaultUri: vscode.Uri.file(`ami-session-${new Date().toISOString().replace(/[:.]/g, '-')}.json`),
+      defaultUri: defaultSaveUri(`ami-session-${new Date().toISOString().replace(/[:.]/g, '-')}.json`),
     });
     if (!target) return;
     const saved = this.offline
@@ -341,4 +343,10 @@ export class PanelHost implements vscode.Disposable {
     this.panel?.dispose();
     for (const d of this.disposables) d.dispose();
   }
+}
+
+/** Where a save dialog starts: the first workspace folder (a bare file name would mean the file system root), else home. */
+export function defaultSaveUri(fileName: string): vscode.Uri {
+  const folder = vscode.workspace.workspaceFolders?.[0]?.uri;
+  return folder ? vscode.Uri.joinPath(folder, fileName) : vscode.Uri.file(join(homedir(), fileName));
 }

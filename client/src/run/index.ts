@@ -21,6 +21,7 @@ export const Commands = {
   selectConnection: 'ami.selectConnection',
   setPassword: 'ami.setPassword',
   showPanel: 'ami.showPanel',
+  clearResults: 'ami.clearResults',
 } as const;
 
 /** What the run features expose (to extension.ts's API and the end-to-end tests). */
@@ -131,6 +132,8 @@ export function registerRunFeatures(context: vscode.ExtensionContext, client: La
       if (!document) return [];
       const blocks = parseScript(document.getText()).blocks.filter((b) => b.action !== undefined);
       const stopOnFailure = vscode.workspace.getConfiguration('ami.run', document.uri).get<boolean>('stopOnFailure', true);
+      // The whole file runs again: results and Problems entries of its earlier runs go first.
+      runner.clearResults(document);
       return runner.runBlocks(document, blocks, { stopOnFailure });
     }),
     vscode.commands.registerCommand(Commands.connect, () => connections.connect()),
@@ -138,6 +141,7 @@ export function registerRunFeatures(context: vscode.ExtensionContext, client: La
     vscode.commands.registerCommand(Commands.selectConnection, () => connections.select()),
     vscode.commands.registerCommand(Commands.setPassword, () => connections.setPassword()),
     vscode.commands.registerCommand(Commands.showPanel, () => panel.show(false)),
+    vscode.commands.registerCommand(Commands.clearResults, () => runner.clearResults()),
   );
   return { connections, panel, runner };
 }

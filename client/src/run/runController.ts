@@ -86,6 +86,21 @@ export class RunController implements vscode.Disposable {
     return runs;
   }
 
+  /** Forgets the inline results and Problems entries of runs (of one document, or of all). */
+  clearResults(document?: vscode.TextDocument): void {
+    const keys = document ? [document.uri.toString()] : [...this.documents.keys()];
+    for (const key of keys) {
+      const runs = this.documents.get(key);
+      if (!runs) continue;
+      runs.decorations.clear();
+      runs.expectations.clear();
+      this.expectDiagnostics.delete(vscode.Uri.parse(key));
+    }
+    if (!document) this.expectDiagnostics.clear();
+    for (const editor of vscode.window.visibleTextEditors) this.redraw(editor);
+    this.updateTicker();
+  }
+
   /** Runs blocks in order; stops at the first one that does not pass when `stopOnFailure`. */
   async runBlocks(document: vscode.TextDocument, blocks: Block[], options: { withEvents?: boolean; stopOnFailure?: boolean } = {}): Promise<RunOutcome[]> {
     return this.runWithEngine(document, parseScript(document.getText()), blocks, options.withEvents === true, options.stopOnFailure !== false);
