@@ -23,7 +23,7 @@ import { TextDocument } from 'vscode-languageserver-textdocument';
 import type { Block } from '../../core/src/script/types';
 import type { LanguageService, LanguageSettings } from '../../core/src/language/types';
 import { RenameError } from '../../core/src/language/navigation';
-import { DiagnosticCode } from '../../core/src/language/diagnostics';
+import { DiagnosticCode } from '../../core/src/language/diagnosticCodes';
 import {
   BlockAtPositionRequest,
   LiveServerInfoNotification,

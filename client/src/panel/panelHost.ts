@@ -11,7 +11,7 @@ import { readFile, writeFile } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { getCatalogue } from '../../../core/src/catalogue';
-import type { AmiClient } from '../transport/amiClient';
+import type { AmiClient } from '../../../node/src/amiClient';
 import {
   parseFromWebview,
   parseSavedSession,

@@ -5,7 +5,7 @@
  */
 import { formatElapsed } from '../../../core/src/expect/matcher';
 import type { ExpectationOutcome } from '../../../core/src/expect/types';
-import type { BlockReport } from '../../../core/src/expect/scriptRunner';
+import type { BlockReport } from '../../../core/src/run/scriptRunner';
 import type { BlockRunResult } from '../../../core/src/run/runner';
 import type { Block } from '../../../core/src/script/types';
 import type { ExpectationView } from '../../../protocol/src/webviewMessages';
