@@ -9,6 +9,7 @@ import { LiveServerInfoNotification } from '../../../protocol/src/lspExtensions'
 import { ConnectionManager } from '../connections/connectionManager';
 import { PanelHost } from '../panel/panelHost';
 import { blocksInSelections, RunController, type RunOutcome } from './runController';
+import { CODE_TARGETS } from './codeExport';
 
 /** Command ids (also in package.json contributes.commands). */
 export const Commands = {
@@ -22,6 +23,7 @@ export const Commands = {
   setPassword: 'ami.setPassword',
   showPanel: 'ami.showPanel',
   clearResults: 'ami.clearResults',
+  copyAsCode: 'ami.copyAsCode',
 } as const;
 
 /** What the run features expose (to extension.ts's API and the end-to-end tests). */
@@ -142,6 +144,20 @@ export function registerRunFeatures(context: vscode.ExtensionContext, client: La
     vscode.commands.registerCommand(Commands.setPassword, () => connections.setPassword()),
     vscode.commands.registerCommand(Commands.showPanel, () => panel.show(false)),
     vscode.commands.registerCommand(Commands.clearResults, () => runner.clearResults()),
+    vscode.commands.registerCommand(Commands.copyAsCode, async (uri?: unknown, blockIndex?: unknown, target?: unknown) => {
+      const document = await documentFor(uri);
+      if (!document) return undefined;
+      const script = parseScript(document.getText());
+      const editor = vscode.window.activeTextEditor;
+      const line = editor && editor.document === document ? editor.selection.active.line : -1;
+      const block = typeof blockIndex === 'number' ? script.blocks[blockIndex] : script.blocks.find((b) => b.range.start.line <= line && line <= b.range.end.line);
+      if (!block) {
+        void vscode.window.showInformationMessage('Put the cursor in a block to copy it as code.');
+        return undefined;
+      }
+      const known = CODE_TARGETS.find((entry) => entry.target === target)?.target;
+      return runner.copyAsCode(document, block, known);
+    }),
   );
   return { connections, panel, runner };
 }

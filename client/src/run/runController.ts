@@ -8,7 +8,8 @@ import { parseScript } from '../../../core/src/script/parser';
 import type { Block, Script } from '../../../core/src/script/types';
 import { namedResultOf, type BlockRunResult } from '../../../core/src/run/runner';
 import { isReadOnlyAction } from '../../../core/src/safety/actionKinds';
-import type { NamedResult } from '../../../core/src/run/variables';
+import { substituteHeaders, type NamedResult } from '../../../core/src/run/variables';
+import { blockAsCode, CODE_TARGETS, type CodeTarget } from './codeExport';
 import { runScript } from '../../../core/src/run/scriptRunner';
 import type { ExpectationOutcome } from '../../../core/src/expect/types';
 import type { RunView } from '../../../protocol/src/webviewMessages';
@@ -275,6 +276,51 @@ export class RunController implements vscode.Disposable {
       );
     }
     return outcomes;
+  }
+
+  /**
+   * "Copy as code": the block with its variables resolved (profile, file, earlier named results, $env, $prompt)
+   * as code for the picked library, on the clipboard. The secret is never in it. Resolves with the code, or
+   * undefined when cancelled or a variable did not resolve (said in a message).
+   */
+  async copyAsCode(document: vscode.TextDocument, block: Block, target?: CodeTarget): Promise<string | undefined> {
+    if (!block.action || !block.actionHeader) {
+      void vscode.window.showErrorMessage(`Block ${block.index + 1} has no "Action:" line to copy as code.`);
+      return undefined;
+    }
+    const profile = this.connections.activeProfile;
+    if (!profile) {
+      void vscode.window.showInformationMessage('Pick a connection first ("AMI: Select Connection"): the code connects to its host and user.');
+      return undefined;
+    }
+    const chosen =
+      target ??
+      (await vscode.window.showQuickPick(CODE_TARGETS.map((entry) => ({ label: entry.label, detail: entry.detail, target: entry.target })), {
+        placeHolder: `Copy ${block.action} as code for ${describeTarget(profile)} (the secret is read from AMI_SECRET)`,
+      }))?.target;
+    if (!chosen) return undefined;
+    const script = parseScript(document.getText());
+    const fileVariables: Record<string, string> = {};
+    for (const variable of script.fileVariables) fileVariables[variable.name] = variable.value;
+    const substituted = await substituteHeaders(
+      block.headers.map((h) => [h.name, h.value] as [string, string]),
+      {
+        named: this.namedResults(this.runsOf(document)),
+        fileVariables,
+        profileVariables: profile.variables,
+        env: (name) => process.env[name],
+        prompt: (label) => Promise.resolve(vscode.window.showInputBox({ title: label, prompt: `Value for {{$prompt ${label}}}`, ignoreFocusOut: true })),
+      },
+    );
+    if (!substituted.ok) {
+      void vscode.window.showErrorMessage(`Not copied: ${substituted.errors.map((e) => `${e.header}: ${e.error}`).join('; ')}`);
+      return undefined;
+    }
+    const code = blockAsCode(chosen, substituted.headers, profile);
+    await vscode.env.clipboard.writeText(code);
+    const label = CODE_TARGETS.find((entry) => entry.target === chosen)?.label ?? chosen;
+    void vscode.window.showInformationMessage(`Copied ${block.action} as ${label} (variables resolved; the secret is read from AMI_SECRET, never copied).`);
+    return code;
   }
 
   /** Named results of earlier runs in this document; their events are read live from the panel's tracker. */
