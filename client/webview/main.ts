@@ -328,7 +328,9 @@ function renderRun(run: RunView): HTMLElement {
   if (expectations) card.append(expectations);
   const copyRun = button('Copy as text', '', () => post({ type: 'copy', text: runAsText(run) }));
   copyRun.className = 'copy-run';
-  card.append(copyRun);
+  const openText = button('Open as text', '', () => post({ type: 'openAsText', runId: run.id }), 'The whole result in a read-only editor: search, diff, save');
+  openText.className = 'open-as-text';
+  card.append(copyRun, openText);
   const callHeaders = [...run.events.map((e) => e.headers), ...run.items, ...(run.response ? [run.response] : [])];
   if (callHeaders.some((headers) => headers.some(([name]) => /uniqueid$|^linkedid$/i.test(name)))) {
     const showCall = button('Show call', '', () => showCallOf(callHeaders), 'Open the call this result names on the Timeline tab');

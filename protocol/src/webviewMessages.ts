@@ -129,6 +129,8 @@ export type FromWebview =
   | { type: 'clear' }
   | { type: 'goLive' }
   | { type: 'setEventMask' }
+  /** Opens a run's whole result as a read-only text document. */
+  | { type: 'openAsText'; runId: string }
   /** The call timeline's exports: a picture (SVG text, PNG as base64) or the call's events as text. */
   | { type: 'saveFile'; format: SaveFileFormat; name: string; data: string };
 
@@ -198,6 +200,9 @@ export function parseFromWebview(message: unknown): Parsed<FromWebview> {
     case 'goLive':
     case 'setEventMask':
       return { ok: true, value: { type } };
+    case 'openAsText':
+      if (!isString(message.runId, 200) || message.runId === '') return { ok: false, error: 'openAsText.runId must be a run id' };
+      return { ok: true, value: { type, runId: message.runId } };
     case 'copy':
       if (!isString(message.text, MAX_COPY_CHARS)) {
         return { ok: false, error: `copy.text must be a string of at most ${MAX_COPY_CHARS} characters` };

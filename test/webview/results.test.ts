@@ -194,6 +194,12 @@ describe('result cards in Chromium', { skip: skipReason }, () => {
     await panel.page.click('#tab-results');
   });
 
+  test('"Open as text" asks the extension for the run\'s document', async () => {
+    await panel.send({ type: 'run', run: queueStatus() });
+    await panel.page.locator('[data-run-id="run-qs"] button.open-as-text').click();
+    assert.deepEqual((await panel.posted()).at(-1), { type: 'openAsText', runId: 'run-qs' });
+  });
+
   test('no CSP violation and no page error happened', () => {
     assert.deepEqual(panel.cspViolations, []);
   });

@@ -162,23 +162,33 @@ export class ConnectionManager implements vscode.Disposable {
       return undefined;
     }
     const current = this.activeProfile?.name;
-    const picked = await vscode.window.showQuickPick(
-      profiles.map((p) => ({
-        label: `${p.name === current ? '$(check) ' : ''}${p.name}`,
-        description: describeTarget(p),
-        detail: p.production ? 'production: every state-changing action asks first' : undefined,
-        profile: p,
-      })),
-      { placeHolder: 'AMI connection to use' },
-    );
+    type Pick = vscode.QuickPickItem & { profile?: ConnectionProfile; run?: () => Promise<unknown> };
+    const items: Pick[] = profiles.map((p) => ({
+      label: `${p.name === current ? '$(check) ' : ''}${p.name}`,
+      description: `${describeTarget(p)}${p.name === current ? ` · ${this.present(p).state}` : ''}`,
+      detail: p.production ? 'production: every state-changing action asks first' : undefined,
+      profile: p,
+    }));
+    // The status bar item opens this: the other connection chores are one more click away.
+    items.push({ label: '', kind: vscode.QuickPickItemKind.Separator });
+    if (this.client) items.push({ label: '$(debug-disconnect) Disconnect', run: () => this.disconnect() });
+    items.push({ label: '$(key) Set Password…', run: () => this.setPassword() });
+    items.push({ label: '$(settings-gear) Edit connections (user settings)', run: () => openConnectionSettings() });
+    const picked = await vscode.window.showQuickPick(items, { placeHolder: 'AMI connection to use (from the status bar: one click to switch)' });
     if (!picked) return undefined;
-    await this.context.globalState.update(ACTIVE_KEY, picked.profile.name);
-    if (this.client && this.profile?.name !== picked.profile.name) await this.disconnect();
-    this.profile = picked.profile;
+    if (picked.run) {
+      await picked.run();
+      return undefined;
+    }
+    if (!picked.profile) return undefined;
+    const chosen = picked.profile;
+    await this.context.globalState.update(ACTIVE_KEY, chosen.name);
+    if (this.client && this.profile?.name !== chosen.name) await this.disconnect();
+    this.profile = chosen;
     this.render();
     void this.sendLiveInfo();
-    if (vscode.workspace.isTrusted) await this.connect(picked.profile);
-    return picked.profile;
+    if (vscode.workspace.isTrusted) await this.connect(chosen);
+    return chosen;
   }
 
   /** "AMI: Set Password": stores the secret of a profile in SecretStorage. */

@@ -171,6 +171,11 @@ export class PanelHost implements vscode.Disposable {
     return docs;
   }
 
+  /** A run the panel knows (live, or of the saved session shown offline), by id. */
+  findRun(runId: string): RunView | undefined {
+    return this.offline?.runs.find((run) => run.id === runId) ?? this.log.runList.find((run) => run.id === runId);
+  }
+
   /** Name of the saved session being shown offline, or undefined when live. */
   get offlineName(): string | undefined {
     return this.offline?.name;
@@ -214,6 +219,9 @@ export class PanelHost implements vscode.Disposable {
         break;
       case 'saveFile':
         await this.saveFile(message.format, message.name, message.data);
+        break;
+      case 'openAsText':
+        await vscode.commands.executeCommand('ami.openResultAsText', message.runId);
         break;
       default: {
         const unhandled: never = message;

@@ -10,6 +10,7 @@ import { namedResultOf, type BlockRunResult } from '../../../core/src/run/runner
 import { isReadOnlyAction } from '../../../core/src/safety/actionKinds';
 import { substituteHeaders, type NamedResult } from '../../../core/src/run/variables';
 import { blockAsCode, CODE_TARGETS, type CodeTarget } from './codeExport';
+import type { RunHistory } from './history';
 import { runScript } from '../../../core/src/run/scriptRunner';
 import type { ExpectationOutcome } from '../../../core/src/expect/types';
 import type { RunView } from '../../../protocol/src/webviewMessages';
@@ -44,6 +45,8 @@ interface DocumentRuns {
 }
 
 let runCounter = 0;
+/** Run ids stay unique across restarts (the history keeps runs of earlier sessions). */
+const SESSION_ID = Date.now().toString(36);
 
 export class RunController implements vscode.Disposable {
   private readonly documents = new Map<string, DocumentRuns>();
@@ -63,6 +66,7 @@ export class RunController implements vscode.Disposable {
   constructor(
     private readonly connections: ConnectionManager,
     private readonly panel: PanelHost,
+    private readonly history?: RunHistory,
   ) {
     this.disposables.push(
       vscode.window.onDidChangeVisibleTextEditors((editors) => editors.forEach((editor) => this.redraw(editor))),
@@ -213,7 +217,7 @@ export class RunController implements vscode.Disposable {
       onBlockStart: (block) => {
         const title = block.title || block.name || block.action || `block ${block.index + 1}`;
         const pendingView: RunView = {
-          id: `run-${++runCounter}`, title, action: block.action ?? '', source: sourceOf(block), connection: profile.name, actionId: '',
+          id: `run-${SESSION_ID}-${++runCounter}`, title, action: block.action ?? '', source: sourceOf(block), connection: profile.name, actionId: '',
           startedAt: Date.now(), status: 'pending', sent: block.headers.map((h) => [h.name, h.value]), items: [], events: [],
         };
         views.set(block, pendingView);
@@ -256,6 +260,12 @@ export class RunController implements vscode.Disposable {
           this.setDecoration(document, block.index, 'refused', `⊘ ${reason.length > 100 ? `${reason.slice(0, 97)}...` : reason}`);
         }
         this.connections.info(`run ${block.action ?? '?'} (${sourceOf(block)}) → ${blockReport.verdict}${blockReport.reason ? `: ${blockReport.reason}` : ''}`);
+        const final = shown.get(block) ?? (pending ? { ...pending, status: 'refused' as const, error: blockReport.reason } : undefined);
+        if (final && this.history && !refusedBySecret.has(block)) {
+          const latest = (final.actionId ? this.panel.tracker.get(final.actionId) : undefined) ?? final;
+          const text = document.getText(new vscode.Range(block.range.start.line, 0, block.range.end.line, block.range.end.character));
+          void this.history.record(latest, document.uri.toString(), block.index, text);
+        }
         if (!refusedBySecret.has(block) && !result?.cancelled && (blockReport.verdict === 'error' || result?.status === 'failed')) {
           void vscode.window.showErrorMessage(`${block.action ?? `Block ${block.index + 1}`}: ${blockReport.reason ?? result?.error ?? blockReport.verdict}`);
         }
