@@ -135,6 +135,9 @@ function headerTable(headers: readonly HeaderPair[], eventName?: string): HTMLTa
 // ---------------------------------------------------------------- layout
 
 const app = document.getElementById('app') ?? document.body;
+/** `timeline`: this page is one call's timeline in its own editor tab (no results, no event list). */
+const timelineOnly = app.dataset.mode === 'timeline';
+if (timelineOnly && app.dataset.call) state.timelineCall = app.dataset.call.slice(0, 200);
 const tabResults = button('Results', 'tab-results', () => selectTab('results'));
 const tabEvents = button('Events', 'tab-events', () => selectTab('events'));
 const tabTimeline = button('Timeline', 'tab-timeline', () => selectTab('timeline'));
@@ -214,6 +217,7 @@ const timeline = new TimelineView(new CallIndex({ maxCalls: 5000, maxEventsPerCa
     state.timelineCall = linkedid;
     saveState();
   },
+  openInTab: timelineOnly ? undefined : (linkedid) => post({ type: 'openTimeline', linkedid }),
 });
 
 /** Opens the timeline on the call these headers belong to (an event row, a block's response, items or events). */
@@ -225,13 +229,21 @@ function showCallOf(headerSets: ReadonlyArray<ReadonlyArray<readonly [string, st
   }
   timeline.select(call.linkedid);
   selectTab('timeline');
+  // The panel beside the editor is narrow: the call also opens at full width in its own editor tab.
+  if (!timelineOnly) post({ type: 'openTimeline', linkedid: call.linkedid });
 }
 
 app.append(toolbar, offlineBanner, noticeLine, resultsView, eventsView, timeline.element);
+if (timelineOnly) {
+  // One call at full width: the tabs and session buttons belong to the panel.
+  toolbar.classList.add('hidden');
+  app.classList.add('timeline-only');
+}
 
 // ---------------------------------------------------------------- tabs and notices
 
-function selectTab(tab: PanelState['tab']): void {
+function selectTab(requested: PanelState['tab']): void {
+  const tab = timelineOnly ? 'timeline' : requested;
   state.tab = tab;
   saveState();
   resultsView.classList.toggle('hidden', tab !== 'results');

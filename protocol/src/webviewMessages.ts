@@ -131,6 +131,8 @@ export type FromWebview =
   | { type: 'setEventMask' }
   /** Opens a run's whole result as a read-only text document. */
   | { type: 'openAsText'; runId: string }
+  /** Opens one call's timeline in its own editor tab. */
+  | { type: 'openTimeline'; linkedid: string }
   /** The call timeline's exports: a picture (SVG text, PNG as base64) or the call's events as text. */
   | { type: 'saveFile'; format: SaveFileFormat; name: string; data: string };
 
@@ -200,6 +202,9 @@ export function parseFromWebview(message: unknown): Parsed<FromWebview> {
     case 'goLive':
     case 'setEventMask':
       return { ok: true, value: { type } };
+    case 'openTimeline':
+      if (!isString(message.linkedid, 200) || message.linkedid === '') return { ok: false, error: 'openTimeline.linkedid must be a Linkedid' };
+      return { ok: true, value: { type, linkedid: message.linkedid } };
     case 'openAsText':
       if (!isString(message.runId, 200) || message.runId === '') return { ok: false, error: 'openAsText.runId must be a run id' };
       return { ok: true, value: { type, runId: message.runId } };

@@ -13,6 +13,7 @@ import { blocksInSelections, RunController, type RunOutcome } from './runControl
 import { CODE_TARGETS } from './codeExport';
 import { RunHistory, type HistoryEntry } from './history';
 import { resultDocumentName, runAsDocument } from '../panel/resultText';
+import { TimelineTabs } from '../panel/timelineTab';
 
 /** Command ids (also in package.json contributes.commands). */
 export const Commands = {
@@ -40,6 +41,7 @@ export interface RunFeatures {
   panel: PanelHost;
   runner: RunController;
   history: RunHistory;
+  timelineTabs: TimelineTabs;
 }
 
 class RunCodeLensProvider implements vscode.CodeLensProvider {
@@ -88,6 +90,7 @@ export function registerRunFeatures(context: vscode.ExtensionContext, client: La
   const connections = new ConnectionManager(context, log, (info) => client.sendNotification(LiveServerInfoNotification.type, info));
   const panel = new PanelHost(context, connections);
   const history = new RunHistory(context.globalState);
+  const timelineTabs = new TimelineTabs(panel);
   const runner = new RunController(connections, panel, history);
   const findRun = (runId: string) => panel.findRun(runId) ?? history.get(runId)?.run;
 
@@ -221,6 +224,11 @@ export function registerRunFeatures(context: vscode.ExtensionContext, client: La
     }),
     vscode.commands.registerCommand(Commands.openResultAsText, (runId?: unknown) => openResultAsText(runId)),
     vscode.commands.registerCommand(Commands.showHistory, () => showHistory()),
+    timelineTabs,
+    // Not in the palette: the panel's "Show call" and "Open in editor tab" call it with a Linkedid.
+    vscode.commands.registerCommand('ami.openCallTimeline', (linkedid?: unknown) => {
+      if (typeof linkedid === 'string' && linkedid !== '') timelineTabs.show(linkedid);
+    }),
     vscode.commands.registerCommand(Commands.copyAsCode, async (uri?: unknown, blockIndex?: unknown, target?: unknown) => {
       const document = await documentFor(uri);
       if (!document) return undefined;
@@ -236,5 +244,5 @@ export function registerRunFeatures(context: vscode.ExtensionContext, client: La
       return runner.copyAsCode(document, block, known);
     }),
   );
-  return { connections, panel, runner, history };
+  return { connections, panel, runner, history, timelineTabs };
 }

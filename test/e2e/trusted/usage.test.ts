@@ -121,6 +121,75 @@ if (simulator && contributesCommand('ami.runBlock')) {
       for (const first of ['Newchannel', 'DialBegin']) assert.ok(names.slice(0, response).includes(first), `${first} is tied: ${names.join(' ')}`);
     });
 
+    it('Open as text: the whole result in a read-only editor', async () => {
+      await connectToSimulator(api, simulator);
+      const editor = await openWorkspaceFile('calls.ami');
+      assert.deepEqual(await vscode.commands.executeCommand<string[]>('ami.runBlock', editor.document.uri, 1), ['success']);
+      const run = api.run.panel.log.runList.filter((r) => r.action === 'CoreShowChannels').at(-1);
+      assert.ok(run);
+      await api.run.panel.handleMessage({ type: 'openAsText', runId: run.id });
+      const opened = await waitFor('the result document', () => {
+        const active = vscode.window.activeTextEditor?.document;
+        return active?.uri.scheme === 'ami-result' ? active : undefined;
+      });
+      const text = opened.getText();
+      assert.match(text, /^# List live channels — CoreShowChannels on simulator/);
+      assert.match(text, /## Sent\nAction: CoreShowChannels\n/);
+      assert.match(text, /## Response\nResponse: Success\n/);
+      // Read-only: an edit is refused by the editor.
+      assert.equal(await vscode.window.activeTextEditor?.edit((edit) => edit.insert(new vscode.Position(0, 0), 'x')), false);
+    });
+
+    it('history: the last runs, redacted, open and re-run from AMI: Show Run History', async () => {
+      await connectToSimulator(api, simulator);
+      const editor = await openWorkspaceFile('calls.ami');
+      await vscode.commands.executeCommand<string[]>('ami.runBlock', editor.document.uri, 1);
+      const newest = await waitFor('the run in the history', () => api.run.history.list().find((entry) => entry.run.action === 'CoreShowChannels' && entry.run.status !== 'pending'));
+      assert.match(newest.uri, /calls\.ami$/);
+      const before = api.run.panel.log.runList.length;
+      // First the entries (newest first), then what to do with the picked one.
+      const picks = stubWindow('showQuickPick', async (items) => {
+        const list = (await items) as unknown[];
+        return typeof list[0] === 'string' ? 'Run the block again' : list[0];
+      });
+      try {
+        await vscode.commands.executeCommand('ami.showHistory');
+      } finally {
+        picks.restore();
+      }
+      await waitFor('the re-run in the panel', () => (api.run.panel.log.runList.length > before ? true : undefined));
+      assert.equal(api.run.panel.log.runList.at(-1)?.action, 'CoreShowChannels');
+    });
+
+    it('Copy as code: variables resolved, the secret never copied', async () => {
+      const editor = await openWorkspaceFile('calls.ami');
+      for (const target of ['nc', 'node-asterisk-manager', 'node-ami-workbench', 'python-panoramisk', 'java-asterisk-java']) {
+        const code = await vscode.commands.executeCommand<string>('ami.copyAsCode', editor.document.uri, 0, target);
+        assert.ok(code, target);
+        assert.equal(await vscode.env.clipboard.readText(), code, `${target} is on the clipboard`);
+        assert.match(code, /Local\/100@test/);
+        assert.match(code, /AMI_SECRET/);
+        assert.ok(!code.includes(simulator.secret), `${target} holds no secret`);
+      }
+    });
+
+    it('the status bar item switches the connection in one quick pick', async () => {
+      await connectToSimulator(api, simulator);
+      const picks = stubWindow('showQuickPick', async (items) => {
+        const list = (await items) as Array<{ label: string; profile?: { name: string } }>;
+        assert.ok(list.some((item) => /Set Password/.test(item.label)) && list.some((item) => /Disconnect/.test(item.label)));
+        return list.find((item) => item.profile?.name === `${simulatorProfileName}-plain`);
+      });
+      try {
+        await vscode.commands.executeCommand('ami.selectConnection');
+      } finally {
+        picks.restore();
+      }
+      assert.equal(api.run.connections.activeProfile?.name, `${simulatorProfileName}-plain`);
+      await waitFor('connected on the other profile', () => (api.run.connections.stateName === 'connected' ? true : undefined));
+      assert.match(api.run.connections.statusText, /simulator-plain/);
+    });
+
     describe('reconnecting and passwords', () => {
       const proxy = new RestartableProxy(simulator);
       const flaky = 'flaky';
