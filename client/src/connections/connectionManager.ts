@@ -20,7 +20,7 @@ const ACTIVE_KEY = 'ami.activeConnection';
  * local and remote windows (Remote-SSH, WSL, Codespaces, code-server) alike.
  */
 export async function openConnectionSettings(): Promise<void> {
-  await vscode.commands.executeCommand('workbench.action.openSettingsJson', { revealSetting: { key: SETTING_CONNECTIONS, edit: true } });
+  await vscode.commands.executeCommand('workbench.action.openSettingsJson', { revealSetting: { key: SETTING_CONNECTIONS } });
 }
 
 /** What the server told us on connect. */

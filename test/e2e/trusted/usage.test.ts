@@ -83,16 +83,18 @@ if (simulator && contributesCommand('ami.runBlock')) {
 
       await configuration().update('ami.connections', [], vscode.ConfigurationTarget.Global);
       const infos = stubWindow('showInformationMessage', (_message, ...items) => Promise.resolve(items.find((item) => /Open User Settings/.test(String(item)))));
+      let opened: vscode.Uri | undefined;
       try {
         await vscode.commands.executeCommand('ami.selectConnection');
+        opened = await waitFor('the user settings file in an editor', () => vscode.window.activeTextEditor?.document.uri);
       } finally {
         infos.restore();
+        await vscode.commands.executeCommand('workbench.action.revertAndCloseActiveEditor');
         await configuration().update('ami.connections', seeded, vscode.ConfigurationTarget.Global);
       }
       assert.match(String(infos.calls[0]?.[0]), /user settings \(they apply in local and remote windows alike\)/);
-      const opened = await waitFor('the user settings file in an editor', () => vscode.window.activeTextEditor?.document.uri);
       assert.match(opened.path, /\/User\/settings\.json$/, `opened ${opened.toString()}`);
-      await vscode.commands.executeCommand('workbench.action.revertAndCloseActiveEditor');
+      await waitFor('the profiles back', () => api.run.connections.profiles().find((p) => p.name === simulatorProfileName));
     });
 
     it('a failed @expect makes the card FAILED and the card lists each expectation with its detail', async () => {
@@ -119,6 +121,20 @@ if (simulator && contributesCommand('ami.runBlock')) {
       const response = names.indexOf('OriginateResponse');
       assert.ok(response > 0, `events before the OriginateResponse are tied: ${names.join(' ')}`);
       for (const first of ['Newchannel', 'DialBegin']) assert.ok(names.slice(0, response).includes(first), `${first} is tied: ${names.join(' ')}`);
+    });
+
+    it("a call's timeline opens in its own editor tab", async () => {
+      await connectToSimulator(api, simulator);
+      const editor = await openWorkspaceFile('calls.ami');
+      await vscode.commands.executeCommand<string[]>('ami.runBlockWithEvents', editor.document.uri, 0);
+      const linkedid = await waitFor('a Linkedid of the call', () =>
+        api.run.panel.log.snapshot().events.flatMap((e) => e.headers).find(([name]) => name === 'Linkedid')?.[1],
+      );
+      await api.run.panel.handleMessage({ type: 'openTimeline', linkedid });
+      assert.deepEqual(api.run.timelineTabs.openCalls, [linkedid]);
+      const tab = await waitFor('the timeline tab', () => vscode.window.tabGroups.all.flatMap((g) => g.tabs).find((t) => t.label === `Call ${linkedid}`));
+      assert.ok(tab.input instanceof vscode.TabInputWebview, 'a webview editor tab');
+      await vscode.commands.executeCommand('workbench.action.closeActiveEditor');
     });
 
     it('Open as text: the whole result in a read-only editor', async () => {
