@@ -38,7 +38,24 @@ const nodeEntries = [
 /** Browser bundles: the panel webview. */
 const browserEntries = [{ in: 'client/webview/main.ts', out: 'webview' }].filter((entry) => existsSync(entry.in));
 
-const builds = [
+/**
+ * The npm package of the `ami` command (packages/cli, staged by scripts/packCli.ts): one minified file with the
+ * catalogue inside; the recorded captures are shipped beside it.
+ */
+const cliPackageBuild = {
+  ...common,
+  sourcemap: false,
+  minify: true,
+  entryPoints: { ami: 'cli/src/cli.ts' },
+  outdir: 'packages/cli/dist',
+  platform: 'node',
+  target: 'node20',
+  format: 'cjs',
+  plugins: [catalogueAsJsonParse],
+  banner: { js: '#!/usr/bin/env node' },
+};
+
+const builds = process.argv.includes('--cli-package') ? [cliPackageBuild] : [
   ...nodeEntries.map((entry) => ({
     ...common,
     entryPoints: { [entry.out]: entry.in },

@@ -5,7 +5,7 @@ import { cpSync, existsSync, mkdirSync, readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { repoRoot } from './tools';
 
-const shippedFiles = ['package.json', 'README.md', 'LICENSE', 'NOTICE', 'language-configuration.json'];
+const shippedFiles = ['package.json', 'README.md', 'CHANGELOG.md', 'LICENSE', 'NOTICE', 'language-configuration.json'];
 const shippedFolders = ['syntaxes', 'media'];
 
 /** Stages the extension into `target` (replaced) and returns it; fails if a bundle the manifest needs is missing. */

@@ -11,7 +11,7 @@ import { hoverUntilShown, openFile, selectors, startNewBlock, typeLines, waitFor
 import type { UiTestResult } from './uiSmoke';
 import { openWorkbench } from './workbench';
 
-interface Manifest {
+export interface Manifest {
   readonly name: string;
   readonly publisher: string;
   readonly version: string;
@@ -44,7 +44,7 @@ function tail(output: string): string {
 }
 
 /** `npm run package -- --out dir/`: resolves with the .vsix path; throws with vsce's complaint when it fails. */
-async function packageVsix(outDir: string, manifest: Manifest): Promise<string> {
+export async function packageVsix(outDir: string, manifest: Manifest): Promise<string> {
   mkdirSync(outDir, { recursive: true });
   const { code, output } = await run('npm', ['run', 'package', '--', '--out', `${outDir}/`], { cwd: repoRoot });
   const vsix = join(outDir, `${manifest.name}-${manifest.version}.vsix`);
@@ -57,7 +57,7 @@ async function packageVsix(outDir: string, manifest: Manifest): Promise<string> 
  * Installs `vsix` with code-server's own `--install-extension` into `extensionsDir` and checks what landed in
  * `<publisher>.<name>-<version>/`: the manifest and bundles, and nothing the allowlist keeps out (sources, tests, maps).
  */
-async function installVsix(tools: E2eTools, runDir: string, extensionsDir: string, vsix: string, manifest: Manifest): Promise<void> {
+export async function installVsix(tools: E2eTools, runDir: string, extensionsDir: string, vsix: string, manifest: Manifest): Promise<void> {
   const args = [
     tools.codeServerEntry,
     '--user-data-dir', join(runDir, 'user-data'),

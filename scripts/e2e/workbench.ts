@@ -101,7 +101,7 @@ export async function openWorkbench(options: WorkbenchOptions): Promise<DrivenWo
     log.push(`[${type}] ${args.map((arg) => (typeof arg === 'string' ? arg : JSON.stringify(arg))).join(' ')}`);
   });
   page.on('pageerror', (error) => log.push(`[pageerror] ${error.message}`));
-  // A loaded machine (CI, several runs at once) can take well over 30 s to serve the workbench.
+  // Generous: a loaded machine serves the workbench slowly.
   await page.goto(workbench.url, { timeout: 120_000 });
   return {
     ...workbench,

@@ -102,19 +102,33 @@ export function startLanguageServer(
     return effective;
   };
 
+  /** The latest validation started per document: an older one still running stops at its next pause. */
+  const validationRuns = new Map<string, number>();
+  let validationCount = 0;
+
   const validate = async (document: TextDocument): Promise<void> => {
-    const current = documents.get(document.uri);
-    if (!current || current.version !== document.version) return; // a newer version is scheduled
-    const documentSettings = await languageSettings(document.uri);
-    const latest = documents.get(document.uri);
-    if (!latest || latest.version !== document.version) return;
+    const uri = document.uri;
+    const version = document.version;
+    const run = ++validationCount;
+    validationRuns.set(uri, run);
+    const current = (): TextDocument | undefined => {
+      const latest = documents.get(uri);
+      return latest && latest.version === version && validationRuns.get(uri) === run ? latest : undefined;
+    };
+    if (!current()) return; // a newer version is scheduled
+    const documentSettings = await languageSettings(uri);
+    const latest = current();
+    if (!latest) return;
+    // In slices with a turn of the event loop between them, so requests are answered while a large file is
+    // checked; a newer version (or run) stops this one.
+    const sliced = await service.doValidationInSlices(latest, documentSettings, () => new Promise<boolean>((resolve) => setImmediate(() => resolve(current() !== undefined))));
+    if (!sliced || !current()) return;
     // In the editor the confirmation dialog guards a dangerous action; a Problems entry on every Command block
     // that never goes away is noise, so it is a hint (a marker with its hover). `ami lint` keeps it a warning.
-    const diagnostics = service
-      .doValidation(latest, documentSettings)
-      .map((diagnostic) => (diagnostic.code === DiagnosticCode.dangerousAction ? { ...diagnostic, severity: DiagnosticSeverity.Hint } : diagnostic));
-    scheduler.markValidated(latest.uri, latest.version);
-    await connection.sendDiagnostics({ uri: latest.uri, version: latest.version, diagnostics });
+    const diagnostics = sliced.map((diagnostic) => (diagnostic.code === DiagnosticCode.dangerousAction ? { ...diagnostic, severity: DiagnosticSeverity.Hint } : diagnostic));
+    validationRuns.delete(uri);
+    scheduler.markValidated(uri, version);
+    await connection.sendDiagnostics({ uri, version, diagnostics });
   };
 
   const scheduler = new DiagnosticsScheduler(options.diagnosticsDelayMs ?? 150, (uri) => {
@@ -188,6 +202,7 @@ export function startLanguageServer(
     if (!scheduler.isValidated(event.document.uri, event.document.version)) scheduler.schedule(event.document.uri);
   });
   documents.onDidClose((event) => {
+    validationRuns.delete(event.document.uri);
     scheduler.forget(event.document.uri);
     settings.forget(event.document.uri);
     void connection.sendDiagnostics({ uri: event.document.uri, diagnostics: [] });

@@ -130,6 +130,7 @@ describe('ami tail, capture and replay', () => {
     const replay = start(['replay', CAPTURE_16, '--time-scale', '0.2']);
     await replay.waitFor(() => /^\d+\n/.test(replay.stdout), 'the port');
     const port = replay.stdout.split('\n')[0];
+    await replay.waitFor(() => replay.stderr.includes('Ctrl+C stops'), 'the replay summary on stderr');
     assert.match(replay.stderr, /recorded actions: Originate/);
     const run = await ami(['run', PASSING, '--host', '127.0.0.1', '--port', port, '--user', 'dev', '--json']);
     assert.equal(run.code, 0, run.stdout + run.stderr);
@@ -191,6 +192,10 @@ describe('ami tail, capture and replay', () => {
     const missing = await ami(['replay', join(dir, 'nothing.txt')]);
     assert.equal(missing.code, 2);
     assert.match(missing.stderr, /nothing\.txt not found: a capture is FILE\.txt with FILE\.sent\.txt and FILE\.meta\.txt beside it/);
+    assert.match(missing.stderr, /ami replay --list/);
+    const unknown = await ami(['replay', '99-no-such-capture']);
+    assert.equal(unknown.code, 2);
+    assert.match(unknown.stderr, /99-no-such-capture\.txt not found: .* or the name of a built-in one/);
     const capture = await ami(['capture', '--host', '127.0.0.1', '--port', String(livePort), '--user', 'dev']);
     assert.equal(capture.code, 2);
     assert.match(capture.stderr, /name one capture file/);

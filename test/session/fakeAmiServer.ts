@@ -71,9 +71,16 @@ interface Connection {
 
 const DEFAULT_USERS: Record<string, string> = { dev: 'devsecret', ro: 'rosecret' };
 
-/** Locates the captures folder next to this file or, when bundled in dist/, in the repository. */
+/**
+ * Locates the recorded captures: beside this source file; in the npm package of the CLI (dist/ami.js with
+ * captures/ beside dist/); or, when bundled into the repository's dist/, in the repository.
+ */
 export function defaultCapturesDir(): string {
-  const candidates = [FIXTURE_CAPTURES_DIR, join(__dirname, '..', 'test', 'fixtures', 'ami-captures')];
+  const candidates = [
+    FIXTURE_CAPTURES_DIR,
+    join(__dirname, '..', 'captures'),
+    join(__dirname, '..', 'test', 'fixtures', 'ami-captures'),
+  ];
   return candidates.find((dir) => existsSync(dir)) ?? FIXTURE_CAPTURES_DIR;
 }
 

@@ -216,14 +216,18 @@ describe('fake AMI server (other modes)', () => {
     const server = new FakeAmiServer({ streamFile: BENCH_FILE, timeScale: 0 });
     const port = await server.start();
     const client = await rawConnect(port);
-    client.socket.write('Action: Login\r\nActionID: l\r\nUsername: dev\r\nSecret: devsecret\r\nEvents: off\r\n\r\n');
-    const bench = gunzipSync(readFileSync(BENCH_FILE));
-    const tail = bench.subarray(bench.indexOf('\r\n\r\n') + 4);
-    await client.waitFor(tail.subarray(tail.length - 200).toString('latin1'), 30_000);
-    const received = client.received();
-    assert.ok(received.subarray(received.length - tail.length).equals(tail));
-    client.socket.destroy();
-    await server.stop();
+    try {
+      client.socket.write('Action: Login\r\nActionID: l\r\nUsername: dev\r\nSecret: devsecret\r\nEvents: off\r\n\r\n');
+      const bench = gunzipSync(readFileSync(BENCH_FILE));
+      const tail = bench.subarray(bench.indexOf('\r\n\r\n') + 4);
+      await client.waitFor(tail.subarray(tail.length - 200).toString('latin1'), 30_000);
+      const received = client.received();
+      assert.ok(received.subarray(received.length - tail.length).equals(tail));
+    } finally {
+      // Also on a timeout: a stream still being written would starve the tests after this one.
+      client.socket.destroy();
+      await server.stop();
+    }
   });
 
   it('live mode sends recorded call events with fresh ids to logged-in clients', async () => {

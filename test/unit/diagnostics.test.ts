@@ -2,9 +2,10 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { DiagnosticSeverity, type Diagnostic } from 'vscode-languageserver-types';
+import { readFileSync } from 'node:fs';
 import { resolveBranch } from '../../core/src/catalogue/queries';
 import { DiagnosticCode } from '../../core/src/language/diagnosticCodes';
-import { computeDiagnostics } from '../../core/src/language/diagnostics';
+import { MAX_DIAGNOSTICS, computeDiagnostics } from '../../core/src/language/diagnostics';
 import { getCatalogue } from '../../core/src/catalogue/index';
 import { parseScript } from '../../core/src/script/parser';
 import type { LanguageSettings } from '../../core/src/language/types';
@@ -177,21 +178,94 @@ test('block structure: no Action, Action not first, text before the first header
   assert.match(only('Action:', DiagnosticCode.missingAction).message, /`Action:` is empty/);
 });
 
-test('control characters: NUL is an error, ESC/U+2028/lone CR are warnings, capped on binary input', () => {
+test('control characters: NUL and lone CR are errors, ESC/U+2028 are warnings, capped on binary input', () => {
   const nul = see([only('Action: Ping\nActionID: a\u0000b', DiagnosticCode.controlCharacter)])[0];
   assert.equal(nul.severity, E);
   assert.deepEqual(nul.range, { start: { line: 1, character: 11 }, end: { line: 1, character: 12 } });
   assert.deepEqual(nul.data, { fix: 'deleteRange' });
   assert.equal(only('Action: Ping\nActionID: a\u001bb', DiagnosticCode.controlCharacter).severity, W);
   assert.match(only('Action: Ping\nActionID: a\u2028b', DiagnosticCode.controlCharacter).message, /line separator/);
-  const cr = only('Action: Ping\rActionID: 1', DiagnosticCode.controlCharacter);
-  assert.equal(cr.severity, W);
-  assert.match(cr.message, /lone carriage return/);
+  const cr = see([only('Action: Ping\rActionID: 1', DiagnosticCode.bareCr)])[0];
+  assert.equal(cr.severity, E);
+  assert.match(cr.message, /lone carriage return \(CR\) ends this line: a terminal or a diff shows what follows on the same line/);
+  assert.deepEqual(cr.range, { start: { line: 0, character: 12 }, end: { line: 1, character: 0 } });
+  assert.deepEqual(cr.data, { fix: 'lineBreak' });
+  // The issue's case: it looks like one header, and hides an Action: Command.
+  const hidden = diagnose('Action: UserEvent\nUserEvent: x\nVal: harmless\r\rAction: Command\rCommand: core show version\n');
+  assert.equal(hidden.filter((d) => d.code === DiagnosticCode.bareCr && d.severity === E).length, 3);
   assert.deepEqual(summary('Action: Ping\r\nActionID: 1\r\n'), [], 'CR LF is fine');
   assert.deepEqual(summary('Action: Ping\nActionID: a\tb'), [], 'TAB is fine');
-  const flood = diagnose('# x\n' + '\u0001'.repeat(5000)).filter((d) => d.code === DiagnosticCode.controlCharacter);
+  // Text with many control characters (one line in 25, not enough to look binary): the first 100, then a summary.
+  const flood = diagnose('Action: Ping\n' + 'Variable: a\u0001b\nActionID: 1234567890\n'.repeat(500)).filter((d) => d.code === DiagnosticCode.controlCharacter);
   assert.equal(flood.length, 101);
-  assert.match(flood[100].message, /4900 more control characters/);
+  assert.match(flood[100].message, /400 more control characters/);
+});
+
+/** Deterministic pseudo-random bytes (a linear congruential generator), as a binary file would hold. */
+function pseudoRandomBytes(length: number, seed = 1): Buffer {
+  const bytes = Buffer.alloc(length);
+  let state = seed;
+  for (let index = 0; index < length; index++) {
+    state = (Math.imul(state, 1103515245) + 12345) >>> 0;
+    bytes[index] = state >>> 24;
+  }
+  return bytes;
+}
+
+test('a binary file gives one ami-binary-file diagnostic, not thousands', () => {
+  for (const [what, bytes] of [
+    ['1 MB of random bytes', pseudoRandomBytes(1 << 20)],
+    ['the node executable', readFileSync(process.execPath).subarray(0, 1 << 20)],
+  ] as const) {
+    const diagnostics = see(diagnose(bytes.toString('utf8')));
+    assert.deepEqual(diagnostics.map((d) => d.code), [DiagnosticCode.binaryFile], what);
+    assert.equal(diagnostics[0].severity, E);
+    assert.match(diagnostics[0].message, /^This does not look like an \.ami script: \d+ of its first \d+ characters are control characters or invalid UTF-8/);
+  }
+  // Text with a stray control character or a Latin-1 é is still text.
+  assert.deepEqual(summary('Action: Ping\nActionID: caf\ufffd\n'), []);
+  assert.deepEqual(codesOfText('Action: Ping\nActionID: a\u0001b\n'), [DiagnosticCode.controlCharacter]);
+});
+
+function codesOfText(text: string): string[] {
+  return diagnose(text).map((d) => String(d.code));
+}
+
+test('a line of NUL characters is reported as such (ami-nul-line), once per line', () => {
+  // An interrupted save leaves a file of NULs: one finding, not a header with an empty name nor 4096 NULs.
+  const damaged = see(diagnose('\u0000'.repeat(4096)));
+  assert.deepEqual(damaged.map((d) => d.code), [DiagnosticCode.nulLine]);
+  assert.equal(damaged[0].severity, E);
+  assert.match(damaged[0].message, /^This line is 4096 NUL characters \(U\+0000\)/);
+  assert.deepEqual(damaged[0].data, { fix: 'deleteLine' });
+  assert.deepEqual(damaged[0].range, { start: { line: 0, character: 0 }, end: { line: 0, character: 4096 } });
+  // Inside a block, between headers, and a second run of them.
+  assert.deepEqual(summary('Action: Ping\n\u0000\u0000\u0000\nActionID: 1\n\n\u0000\n  \u0000\u0000\t\n'), [
+    `2:${DiagnosticCode.nulLine}:${E}`,
+    `5:${DiagnosticCode.nulLine}:${E}`,
+    `6:${DiagnosticCode.nulLine}:${E}`,
+  ]);
+  // NULs among other text stay control characters; the text is quoted with visible escapes.
+  const mixed = diagnose('Action: Ping\n\u0000\u0000: x\n');
+  assert.deepEqual(mixed.map((d) => d.code), [DiagnosticCode.invalidLine, DiagnosticCode.controlCharacter, DiagnosticCode.controlCharacter]);
+  assert.match(mixed[0].message, /"\\u0000\\u0000" is not a header name/);
+});
+
+test('diagnostics are capped per document: the first 1000 in file order, then one summary with the count', () => {
+  const text = 'Action: Ping\n' + 'not a header\n'.repeat(1500) + '\nAction: Ping\nActionID: a\u001bb\n' + 'Action: Originat\n';
+  const diagnostics = see(diagnose(text));
+  assert.equal(diagnostics.length, MAX_DIAGNOSTICS + 1);
+  assert.ok(diagnostics.slice(0, MAX_DIAGNOSTICS).every((d) => d.code === DiagnosticCode.invalidLine));
+  for (let index = 1; index < MAX_DIAGNOSTICS; index++) {
+    assert.ok(diagnostics[index].range.start.line >= diagnostics[index - 1].range.start.line, 'in file order');
+  }
+  const last = diagnostics[MAX_DIAGNOSTICS];
+  assert.equal(last.code, DiagnosticCode.tooManyProblems);
+  // 500 invalid lines, the control character and the two-Action problem are left out.
+  assert.match(last.message, /^502 more problems from here on are not listed \(only the first 1000 are\)/);
+  assert.equal(last.severity, E, 'as severe as the worst one left out');
+  assert.equal(last.range.start.line, 1001, 'where the first unlisted one is');
+  assert.equal(diagnose('Action: Ping\n' + 'not a header\n'.repeat(1000)).length, 1000, 'exactly the cap: no summary');
 });
 
 test('limits: a header over 1022 UTF-8 bytes, a block over 128 headers', () => {

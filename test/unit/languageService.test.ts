@@ -67,6 +67,27 @@ test('doValidation reports problems and passes clean scripts', () => {
   assert.ok(diagnostics.some((d) => d.range.start.line === 0), JSON.stringify(diagnostics));
 });
 
+test('doValidationInSlices gives what doValidation gives, pausing between slices; a false pause stops it', async () => {
+  // A large file with mistakes (more than one parse and check slice), a binary-looking one and a file of NULs.
+  const blocks = Array.from({ length: 6000 }, (_, index) =>
+    index % 16 === 7 ? `# @name b${index}\nAction: Originat\nChannle: SIP/x\n` : `Action: Getvar\nChannel: {{peer}}\nVariable: N${index}\n@expect Response: Success\n`,
+  );
+  const texts = [`@peer = PJSIP/alice\n\n${blocks.join('\n')}`, '\u0001\u0002\u0003'.repeat(100), '\u0000'.repeat(100), ''];
+  for (const text of texts) {
+    let pauses = 0;
+    const sliced = await service.doValidationInSlices(amiDocument(text), { asteriskVersion: '23' }, async () => {
+      pauses++;
+      return true;
+    });
+    assert.deepEqual(sliced, service.doValidation(amiDocument(text), { asteriskVersion: '23' }));
+    if (text.length > 100_000) assert.ok(pauses >= 2, `paused ${pauses} times`);
+  }
+  let pauses = 0;
+  const stopped = await service.doValidationInSlices(amiDocument(texts[0]), undefined, async () => ++pauses < 2);
+  assert.equal(stopped, undefined);
+  assert.equal(pauses, 2);
+});
+
 test('the cheap definitions scan agrees with the parser', () => {
   const texts = [
     script,

@@ -5,6 +5,7 @@ import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { VSCE_ARGS, VSIX_MAX_BYTES } from '../../scripts/packageVsix';
 
 const root = join(__dirname, '..', '..');
 const manifest = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as {
@@ -20,8 +21,8 @@ const manifest = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as
   };
 };
 
-/** Only these may ship: the bundles, the grammar, media, and the notices. */
-const allowed = /^(dist\/(extension|server|webview)\.js|syntaxes\/[^/]+\.json|media\/.+|package\.json|README\.md|LICENSE|NOTICE|language-configuration\.json)$/;
+/** Only these may ship: the bundles, the grammar, media, the changelog and the notices. */
+const allowed = /^(dist\/(extension|server|webview)\.js|syntaxes\/[^/]+\.json|media\/.+|package\.json|README\.md|CHANGELOG\.md|LICENSE|NOTICE|language-configuration\.json)$/;
 
 const withoutDotSlash = (path: string): string => path.replace(/^\.\//, '');
 
@@ -46,6 +47,7 @@ describe('packaging (.vsix contents)', () => {
       'language-configuration.json',
       'package.json',
       'README.md',
+      'CHANGELOG.md',
       'LICENSE',
       'NOTICE',
     ]) {
@@ -57,6 +59,14 @@ describe('packaging (.vsix contents)', () => {
     const unexpected = files.filter((file) => !allowed.test(file));
     assert.deepEqual(unexpected, [], `not meant to ship (fix .vscodeignore): ${unexpected.join(', ')}`);
     assert.ok(!files.some((file) => /(^|\/)(src|test|node_modules)\//.test(file) || file.endsWith('.map')));
+  });
+
+  it('has an icon of at least 128×128 pixels (a PNG: the Marketplace refuses SVG icons)', () => {
+    assert.ok(manifest.icon, 'package.json has no "icon"');
+    const png = readFileSync(join(root, manifest.icon));
+    assert.equal(png.subarray(1, 4).toString('latin1'), 'PNG', `${manifest.icon} is not a PNG`);
+    // IHDR: width and height are the big-endian words at bytes 16 and 20.
+    assert.ok(png.readUInt32BE(16) >= 128 && png.readUInt32BE(20) >= 128, `${manifest.icon} is ${png.readUInt32BE(16)}×${png.readUInt32BE(20)}`);
   });
 
   it('contains every file the manifest points at', () => {
@@ -71,11 +81,13 @@ describe('packaging (.vsix contents)', () => {
 
   it('packages without prompts, declares limited trust and the trace setting', () => {
     // vsce asks interactively when the repository field is missing; the script must not hang in CI.
-    assert.match(manifest.scripts.package, /vsce package --no-dependencies/);
+    assert.match(manifest.scripts.package, /scripts\/packageVsix\.ts/);
+    assert.deepEqual(VSCE_ARGS.slice(0, 2), ['package', '--no-dependencies']);
     assert.ok(
-      manifest.repository !== undefined || manifest.scripts.package.includes('--allow-missing-repository'),
+      manifest.repository !== undefined || VSCE_ARGS.includes('--allow-missing-repository'),
       'set "repository" in package.json or pass --allow-missing-repository',
     );
+    assert.equal(VSIX_MAX_BYTES, 2 * 1024 * 1024);
     assert.ok(existsSync(join(root, 'LICENSE')), 'vsce prompts when LICENSE is missing');
     assert.equal(manifest.capabilities?.untrustedWorkspaces?.supported, 'limited');
     assert.ok(manifest.capabilities?.untrustedWorkspaces?.description);

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { FoldingRangeKind, SymbolKind } from 'vscode-languageserver-types';
-import { findDocumentSymbols } from '../../core/src/language/symbols';
+import { MAX_OUTLINE_SYMBOLS, findDocumentSymbols } from '../../core/src/language/symbols';
 import { getFoldingRanges } from '../../core/src/language/folding';
 import { amiDocument } from './languageFixtures';
 
@@ -51,6 +51,16 @@ test('symbols: one per block (title, @name or action) with headers and expectati
       ['@expect Response: Success', undefined, SymbolKind.Event],
     ],
   );
+});
+
+test('symbols: over MAX_OUTLINE_SYMBOLS the outline keeps every block without children, and says so', () => {
+  const blocks = 5000;
+  const text = Array.from({ length: blocks }, (_, index) => `Action: Originate\nChannel: Local/${index}@test\nExten: 1\nContext: test\nPriority: 1\n`).join('\n');
+  const symbols = findDocumentSymbols(amiDocument(text));
+  assert.equal(symbols.length, blocks + 1);
+  assert.equal(symbols[0].name, `(${blocks * 5} headers and expectations not listed: the outline keeps blocks only above ${MAX_OUTLINE_SYMBOLS} symbols)`);
+  assert.ok(symbols.slice(1).every((symbol) => symbol.kind === SymbolKind.Function && symbol.children === undefined));
+  assert.deepEqual(symbols[blocks].range, { start: { line: (blocks - 1) * 6, character: 0 }, end: { line: (blocks - 1) * 6 + 4, character: 11 } });
 });
 
 test('symbols: a block without Action is still listed', () => {

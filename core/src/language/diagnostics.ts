@@ -3,7 +3,7 @@
  * source "ami", a stable kebab-case code from `DiagnosticCode`, a message that says how to fix it, and — when a
  * quick fix exists — `data` of type `FixData` that `computeCodeActions` turns into edits.
  */
-import { DiagnosticSeverity, type Diagnostic, type DiagnosticRelatedInformation, type Range } from 'vscode-languageserver-types';
+import { DiagnosticSeverity, type Diagnostic, type DiagnosticRelatedInformation, type Position, type Range } from 'vscode-languageserver-types';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import { getCatalogue, type ActionDoc, type Catalogue, type ParamDoc } from '../catalogue/index';
 import { closedEnum, findParam, lowerCaseName, resolveBranch, UNIVERSAL_HEADERS, valueAccepted } from '../catalogue/queries';
@@ -21,6 +21,10 @@ export const MAX_LINE_BYTES = 1022;
 export const MAX_HEADERS = 128;
 /** Control-character findings reported per document before a summary (a binary file must not flood the list). */
 const MAX_CONTROL_CHARACTER_REPORTS = 100;
+/** Diagnostics listed per document; one more says how many were left out (editors slow down on huge lists). */
+export const MAX_DIAGNOSTICS = 1000;
+/** Characters looked at to tell a binary file from text. */
+const BINARY_SAMPLE_LENGTH = 8192;
 
 /** Actions that take any header. */
 const FREE_FORM_ACTIONS = new Set(['userevent']);
@@ -45,6 +49,12 @@ class Checker {
   private blocksByName?: Map<string, Block[]>;
   private readonly actionDocs = new Map<string, ActionDoc | undefined>();
   private eventNames?: string[];
+  /** Diagnostics found past MAX_DIAGNOSTICS: counted, the most severe kind remembered, the first one's place. */
+  private unlisted = 0;
+  private unlistedSeverity: DiagnosticSeverity = DiagnosticSeverity.Hint;
+  private firstUnlistedRange?: Range;
+  /** Lines that are only NUL characters (reported once each as such, not per character). */
+  private readonly nulLines = new Set<number>();
 
   constructor(
     private readonly document: TextDocument,
@@ -80,16 +90,73 @@ class Checker {
   }
 
   add(range: Range, severity: DiagnosticSeverity, code: DiagnosticCodeValue, message: string, data?: FixData, related?: DiagnosticRelatedInformation[]): void {
+    if (this.diagnostics.length >= MAX_DIAGNOSTICS) {
+      this.countUnlisted(range, severity);
+      return;
+    }
     const diagnostic: Diagnostic = { range, severity, code, source: 'ami', message };
     if (data) diagnostic.data = data;
     if (related) diagnostic.relatedInformation = related;
     this.diagnostics.push(diagnostic);
   }
 
+  private countUnlisted(range: Range, severity: DiagnosticSeverity | undefined): void {
+    this.unlisted++;
+    if (severity !== undefined && severity < this.unlistedSeverity) this.unlistedSeverity = severity;
+    if (!this.firstUnlistedRange || comparePositions(range.start, this.firstUnlistedRange.start) < 0) this.firstUnlistedRange = range;
+  }
+
   run(): Diagnostic[] {
-    for (const block of this.script.blocks) this.checkBlock(block);
-    this.checkControlCharacters();
-    return this.diagnostics;
+    this.step(Number.POSITIVE_INFINITY);
+    return this.result();
+  }
+
+  /** Blocks checked so far; -1 once the text was found binary (nothing else is checked). */
+  private checkedBlocks = 0;
+
+  /** Checks up to `maxBlocks` more blocks; true when every block is checked. */
+  step(maxBlocks: number): boolean {
+    if (this.checkedBlocks === 0 && !this.binaryChecked) {
+      this.binaryChecked = true;
+      const binary = binaryEvidence(this.document.getText());
+      if (binary) {
+        // Checking a binary file line by line gives thousands of meaningless findings: say what it is instead.
+        this.add(
+          { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } },
+          DiagnosticSeverity.Error,
+          DiagnosticCode.binaryFile,
+          `This does not look like an .ami script: ${binary.suspicious} of its first ${binary.sampled} characters are control characters or invalid UTF-8, as in a binary file. No other checks ran. Open the script you meant, or remove the binary content.`,
+        );
+        this.checkedBlocks = -1;
+      }
+    }
+    if (this.checkedBlocks === -1) return true;
+    const blocks = this.script.blocks;
+    const end = Math.min(blocks.length, this.checkedBlocks + maxBlocks);
+    for (let index = this.checkedBlocks; index < end; index++) this.checkBlock(blocks[index]);
+    this.checkedBlocks = end;
+    return end === blocks.length;
+  }
+
+  private binaryChecked = false;
+
+  /** The diagnostics, once `step` returned true: in file order, capped, with the summary of what was left out. */
+  result(): Diagnostic[] {
+    if (this.checkedBlocks === -1) return this.diagnostics;
+    const blockDiagnostics = this.diagnostics.sort(byPosition);
+    const listed = mergeByPosition(blockDiagnostics, this.controlCharacterDiagnostics());
+    for (let index = MAX_DIAGNOSTICS; index < listed.length; index++) this.countUnlisted(listed[index].range, listed[index].severity);
+    if (listed.length > MAX_DIAGNOSTICS) listed.length = MAX_DIAGNOSTICS;
+    if (this.unlisted > 0 && this.firstUnlistedRange) {
+      listed.push({
+        range: this.firstUnlistedRange,
+        severity: this.unlistedSeverity,
+        code: DiagnosticCode.tooManyProblems,
+        source: 'ami',
+        message: `${this.unlisted} more problems from here on are not listed (only the first ${MAX_DIAGNOSTICS} are). Fix the ones listed, or check that this is the .ami script you meant.`,
+      });
+    }
+    return listed;
   }
 
   private checkBlock(block: Block): void {
@@ -178,10 +245,21 @@ class Checker {
   /** Invalid lines, missing or misplaced `Action:`. */
   private checkStructure(block: Block): void {
     let headerSeen = false;
+    let nulLines = 0;
     for (const line of block.lines) {
       if (line.kind === 'header') headerSeen = true;
       if (line.kind !== 'invalid') continue;
-      if (!headerSeen) {
+      if (isNulLine(line.text)) {
+        nulLines++;
+        this.nulLines.add(line.line);
+        this.add(
+          line.range,
+          DiagnosticSeverity.Error,
+          DiagnosticCode.nulLine,
+          `This line is ${line.text.length} NUL characters (U+0000), not text: the file was probably damaged (for example by an interrupted save). Delete the line.`,
+          { fix: 'deleteLine' },
+        );
+      } else if (!headerSeen) {
         this.add(
           line.range,
           DiagnosticSeverity.Error,
@@ -194,6 +272,8 @@ class Checker {
       }
     }
     if (block.action !== undefined) return;
+    // A run of NUL lines (and comments) is reported line by line above, not as a block without an action.
+    if (nulLines > 0 && block.lines.every((line) => line.kind === 'comment' || (line.kind === 'invalid' && isNulLine(line.text)))) return;
     const action = block.headers.find((h) => lowerCaseName(h.name) === 'action');
     if (action) {
       this.add(
@@ -261,7 +341,7 @@ class Checker {
         valueRange,
         DiagnosticSeverity.Error,
         DiagnosticCode.unknownAction,
-        `Unknown action "${name}".${suggestions.length ? ` Did you mean ${listText(suggestions.map((s) => `"${s}"`), 'or')}?` : ' Check the spelling (Asterisk lists its actions with `manager show commands`).'}`,
+        `Unknown action "${visible(name)}".${suggestions.length ? ` Did you mean ${listText(suggestions.map((s) => `"${s}"`), 'or')}?` : ' Check the spelling (Asterisk lists its actions with `manager show commands`).'}`,
         suggestions.length ? { fix: 'replace', replacements: suggestions } : undefined,
       );
       return;
@@ -296,7 +376,7 @@ class Checker {
     }
     const danger = assessDanger(name, block.headers.map((h) => [h.name, h.value] as [string, string]));
     if (danger.dangerous) {
-      this.add(valueRange, DiagnosticSeverity.Warning, DiagnosticCode.dangerousAction, `Dangerous: ${danger.reason}. Sending it asks for confirmation.`);
+      this.add(valueRange, DiagnosticSeverity.Warning, DiagnosticCode.dangerousAction, `Dangerous: ${danger.reason}. Sending it asks for confirmation (ami send and ami run need --allow-dangerous).`);
     }
     this.checkHeaders(block, doc);
   }
@@ -373,7 +453,7 @@ class Checker {
       header.valueRange,
       DiagnosticSeverity.Warning,
       DiagnosticCode.invalidValue,
-      `"${header.value}" is not a value of ${param.name}: use ${listText(allowed.map((v) => `"${v}"`), 'or')}.`,
+      `"${visible(header.value)}" is not a value of ${param.name}: use ${listText(allowed.map((v) => `"${v}"`), 'or')}.`,
       { fix: 'replace', replacements: ordered.slice(0, 8) },
     );
   }
@@ -527,36 +607,45 @@ class Checker {
     }
   }
 
-  /** NUL, other control characters, lone CR and unusual line separators anywhere in the text. */
-  private checkControlCharacters(): void {
+  /**
+   * NUL, other control characters, lone CR and unusual line separators anywhere in the text, in text order (NULs of
+   * a NUL-only line are reported with the line).
+   */
+  private controlCharacterDiagnostics(): Diagnostic[] {
+    const found: Diagnostic[] = [];
     const text = this.document.getText();
     const pattern = /[\0-\x08\x0B\x0C\x0E-\x1F\x7F\u0085\u2028\u2029]|\r(?!\n)/g;
-    let reported = 0;
     let extra = 0;
+    const report = (range: Range, severity: DiagnosticSeverity, message: string, data?: FixData): void => {
+      found.push(data ? { range, severity, code: DiagnosticCode.controlCharacter, source: 'ami', message, data } : { range, severity, code: DiagnosticCode.controlCharacter, source: 'ami', message });
+    };
     for (let match = pattern.exec(text); match; match = pattern.exec(text)) {
-      if (reported >= MAX_CONTROL_CHARACTER_REPORTS) {
+      const char = match[0];
+      const code = char.charCodeAt(0);
+      const start = this.document.positionAt(match.index);
+      if (code === 0 && this.nulLines.has(start.line)) continue;
+      if (found.length >= MAX_CONTROL_CHARACTER_REPORTS) {
         extra++;
         continue;
       }
-      reported++;
-      const char = match[0];
-      const code = char.charCodeAt(0);
       const name = describeControl(code);
-      const start = this.document.positionAt(match.index);
       const end = this.document.positionAt(match.index + 1);
       if (char === '\r') {
-        this.add(
-          { start, end: start },
-          DiagnosticSeverity.Warning,
-          DiagnosticCode.controlCharacter,
-          'A lone carriage return (CR) ends this line: the editor breaks the line here but Asterisk does not, so text pasted elsewhere would smuggle it into a value. Use a normal line break (LF or CR LF).',
-        );
+        // An error: a terminal or a diff shows the text after it on the same line, so it can hide a whole action.
+        found.push({
+          range: { start, end },
+          severity: DiagnosticSeverity.Error,
+          code: DiagnosticCode.bareCr,
+          source: 'ami',
+          message:
+            'A lone carriage return (CR) ends this line: a terminal or a diff shows what follows on the same line (it can hide an action), and the command line refuses to send the file. Use a normal line break (LF or CR LF).',
+          data: { fix: 'lineBreak' },
+        });
         continue;
       }
-      this.add(
+      report(
         { start, end },
         code === 0 ? DiagnosticSeverity.Error : DiagnosticSeverity.Warning,
-        DiagnosticCode.controlCharacter,
         code === 0
           ? 'A NUL character (U+0000) is in the text: Asterisk would cut the line there. Remove it.'
           : `An invisible ${name} is in the text: it would be sent as is (or hide what is sent). Remove it.`,
@@ -564,10 +653,84 @@ class Checker {
       );
     }
     if (extra > 0) {
-      const last = this.diagnostics[this.diagnostics.length - 1];
-      this.add(last.range, DiagnosticSeverity.Warning, DiagnosticCode.controlCharacter, `${extra} more control characters are not listed: is this a binary file?`);
+      report(found[found.length - 1].range, DiagnosticSeverity.Warning, `${extra} more control characters are not listed: is this a binary file?`);
     }
+    return found;
   }
+}
+
+function comparePositions(a: Position, b: Position): number {
+  return a.line - b.line || a.character - b.character;
+}
+
+function byPosition(a: Diagnostic, b: Diagnostic): number {
+  return comparePositions(a.range.start, b.range.start);
+}
+
+/** Two lists sorted by position as one (stable: `first` wins ties). */
+function mergeByPosition(first: Diagnostic[], second: Diagnostic[]): Diagnostic[] {
+  if (second.length === 0) return first;
+  const merged: Diagnostic[] = [];
+  let i = 0;
+  let j = 0;
+  while (i < first.length || j < second.length) {
+    if (j >= second.length || (i < first.length && byPosition(first[i], second[j]) <= 0)) merged.push(first[i++]);
+    else merged.push(second[j++]);
+  }
+  return merged;
+}
+
+/** A line (spaces and tabs trimmed) made only of NUL characters. */
+function isNulLine(text: string): boolean {
+  if (text.length === 0) return false;
+  for (let index = 0; index < text.length; index++) if (text.charCodeAt(index) !== 0) return false;
+  return true;
+}
+
+/** True for characters text files do not contain: C0 controls but tab, LF, CR; DEL; U+FFFD (bytes that were not UTF-8). */
+function isBinaryCharacter(code: number): boolean {
+  return (code < 32 && code !== 9 && code !== 10 && code !== 13) || code === 0x7f || code === 0xfffd;
+}
+
+/**
+ * How the start of `text` looks binary, or undefined when it looks like text: at least 10% (and 8) of its first
+ * characters are control characters or U+FFFD. NUL-only lines are left out of the count (a damaged save is
+ * reported line by line as such).
+ */
+export function binaryEvidence(text: string): { suspicious: number; sampled: number } | undefined {
+  const limit = Math.min(text.length, BINARY_SAMPLE_LENGTH);
+  let suspicious = 0;
+  let sampled = 0;
+  let lineSuspicious = 0;
+  let lineLength = 0;
+  let lineNuls = 0;
+  let lineOther = 0;
+  const endLine = (): void => {
+    // A line of NULs (and blanks) only counts as nothing.
+    if (!(lineNuls > 0 && lineOther === 0)) {
+      suspicious += lineSuspicious;
+      sampled += lineLength;
+    }
+    lineSuspicious = lineLength = lineNuls = lineOther = 0;
+  };
+  for (let index = 0; index < limit; index++) {
+    const code = text.charCodeAt(index);
+    if (code === 10 || code === 13) {
+      endLine();
+      continue;
+    }
+    lineLength++;
+    if (code === 0) lineNuls++;
+    else if (code !== 32 && code !== 9) lineOther++;
+    if (isBinaryCharacter(code)) lineSuspicious++;
+  }
+  endLine();
+  return suspicious >= 8 && suspicious * 10 >= sampled ? { suspicious, sampled } : undefined;
+}
+
+/** `text` with control characters shown as `\u001b` escapes (as the CLI shows them), for quoting user text in messages. */
+function visible(text: string): string {
+  return text.replace(/[\0-\x1F\x7F-\x9F\u2028\u2029]/g, (char) => `\\u${char.charCodeAt(0).toString(16).padStart(4, '0')}`);
 }
 
 function describeControl(code: number): string {
@@ -594,7 +757,7 @@ function describeInvalidLine(text: string): string {
   if (text.startsWith('@')) return 'lines starting with @ are `@expect ...` expectations or `@name = value` variables outside blocks.';
   const colon = text.indexOf(':');
   if (colon === -1) return 'a header is `Name: value` and this line has no colon. Make it a comment with # or end the block with a blank line.';
-  return `"${text.slice(0, colon)}" is not a header name: names are letters, digits, - and _ with an optional (suffix).`;
+  return `"${visible(text.slice(0, colon))}" is not a header name: names are letters, digits, - and _ with an optional (suffix).`;
 }
 
 /**
@@ -603,4 +766,15 @@ function describeInvalidLine(text: string): string {
  */
 export function computeDiagnostics(document: TextDocument, settings: LanguageSettings = {}, script?: Script, catalogue: Catalogue = getCatalogue()): Diagnostic[] {
   return new Checker(document, script ?? parseScript(document.getText()), settings, catalogue).run();
+}
+
+/** computeDiagnostics in steps: `step(n)` checks n more blocks and is true when done; then `result()`. */
+export interface DiagnosticsJob {
+  step(maxBlocks: number): boolean;
+  result(): Diagnostic[];
+}
+
+/** A {@link DiagnosticsJob} over an already parsed `script` of `document`. */
+export function diagnosticsJob(document: TextDocument, settings: LanguageSettings, script: Script, catalogue: Catalogue = getCatalogue()): DiagnosticsJob {
+  return new Checker(document, script, settings, catalogue);
 }

@@ -25,6 +25,11 @@ export function getScript(document: TextDocument): Script {
   return script;
 }
 
+/** Caches `script`, parsed elsewhere (in steps) from the document's current text, as the parse of its version. */
+export function setScript(document: TextDocument, script: Script): void {
+  scriptCache.set(document, { version: document.version, script });
+}
+
 /**
  * The cached parse when it is for the current version, without parsing. A parse of an older version is
  * dropped here: while the user types, nothing reparses until the diagnostics run, and the stale tree of a large

@@ -15,9 +15,11 @@ export function getFoldingRanges(document: TextDocument, script: Script = getScr
     }
   }
 
-  const commentLines = script.comments.map((c) => c.range.start.line);
+  // `.line`, not `.range`: ranges are built on each read, and a large file has hundreds of thousands of lines.
+  const commentLines = script.comments.map((c) => c.line);
   for (const block of script.blocks) {
-    for (const line of block.lines) if (line.kind === 'comment') commentLines.push(line.range.start.line);
+    if (block.headers.length === block.lines.length) continue;
+    for (const line of block.lines) if (line.kind === 'comment') commentLines.push(line.line);
   }
   commentLines.sort((a, b) => a - b);
   let runStart = -1;

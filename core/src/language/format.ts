@@ -1,7 +1,7 @@
 import type { FormattingOptions, Range, TextEdit } from 'vscode-languageserver-types';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import { getCatalogue, type Catalogue } from '../catalogue/index';
-import type { Script } from '../script/types';
+import type { BlockLine, Script } from '../script/types';
 import { existsIn } from '../catalogue/queries';
 import { getScript } from './documents';
 
@@ -22,52 +22,174 @@ export function format(
   let lastLine = range ? range.end.line : document.lineCount - 1;
   if (range && range.end.character === 0 && range.end.line > range.start.line) lastLine--;
   lastLine = Math.min(lastLine, document.lineCount - 1);
-  // Header lines, and lines that are headers but for spaces before the colon, by line number.
-  const headerLines = new Map<number, Map<string, string>>();
-  for (const block of script.blocks) {
-    if (block.range.end.line < firstLine || block.range.start.line > lastLine) continue;
-    const names = canonicalNames(catalogue, block.action);
-    for (const line of block.lines) {
-      if (line.kind === 'header' || line.kind === 'invalid') headerLines.set(line.range.start.line, names);
-    }
-  }
-
-  // Same line breaks as TextDocument and the parser: CRLF, LF, or a lone CR.
-  const lines = document.getText().split(/\r\n|\r|\n/);
-  const lineText = (line: number): string => lines[line] ?? '';
+  const text = document.getText();
   const edits: TextEdit[] = [];
+  if (firstLine > lastLine) return edits;
+  // Walks the lines and, in step, the blocks' header and invalid lines (both in file order), reading the text by
+  // offsets: only lines that need an edit become strings (a 20 MB file has ~750,000 lines).
+  const namesByAction = new Map<string | undefined, CanonicalNames>();
+  const blocks = script.blocks;
+  let blockIndex = 0;
+  while (blockIndex < blocks.length && blocks[blockIndex].range.end.line < firstLine) blockIndex++;
+  let lineIndex = 0;
+  /** The block line at `line` that the formatter treats as a header, with its block's names. */
+  const headerAt = (line: number): { node: BlockLine; names: CanonicalNames } | undefined => {
+    while (blockIndex < blocks.length) {
+      const block = blocks[blockIndex];
+      if (block.range.end.line < line) {
+        blockIndex++;
+        lineIndex = 0;
+        continue;
+      }
+      if (block.range.start.line > line) return undefined;
+      const lines = block.lines;
+      while (lineIndex < lines.length && lines[lineIndex].line < line) lineIndex++;
+      const node = lines[lineIndex];
+      if (!node || node.line !== line || (node.kind !== 'header' && node.kind !== 'invalid')) return undefined;
+      let names = namesByAction.get(block.action);
+      if (!names) namesByAction.set(block.action, (names = canonicalNames(catalogue, block.action)));
+      return { node, names };
+    }
+    return undefined;
+  };
+
+  const lines = new LineCursor(text, document.offsetAt({ line: firstLine, character: 0 }), firstLine);
   const replaceLine = (line: number, oldText: string, newText: string): void => {
     if (oldText === newText) return;
     edits.push({ range: { start: { line, character: 0 }, end: { line, character: oldText.length } }, newText });
   };
-  let line = firstLine;
-  while (line <= lastLine) {
-    const text = lineText(line);
-    if (text.trim() !== '') {
-      const names = headerLines.get(line);
-      replaceLine(line, text, (names && formatHeader(text, names)) || text.trimEnd());
-      line++;
+  while (lines.line <= lastLine) {
+    const line = lines.line;
+    const start = lines.start;
+    const end = lines.end;
+    if (!isBlankSpan(text, start, end)) {
+      const header = headerAt(line);
+      if (header && !(header.node.kind === 'header' && isFormattedHeader(text, start, end, header.node.name, header.names))) {
+        const lineText = text.slice(start, end);
+        replaceLine(line, lineText, formatHeader(lineText, header.names.byLowerCase) || lineText.trimEnd());
+      } else if (!header && endsWithWhitespace(text, start, end)) {
+        const lineText = text.slice(start, end);
+        replaceLine(line, lineText, lineText.trimEnd());
+      }
+      lines.next();
       continue;
     }
+    // A run of blank lines.
+    const runStartText = text.slice(start, end);
     let runEnd = line;
-    while (runEnd + 1 <= lastLine && lineText(runEnd + 1).trim() === '') runEnd++;
+    let runEndLength = end - start;
+    while (runEnd + 1 <= lastLine && lines.next() && isBlankSpan(text, lines.start, lines.end)) {
+      runEnd++;
+      runEndLength = lines.end - lines.start;
+    }
     if (runEnd === document.lineCount - 1) {
       // Blank lines at the end: keep only the final line break (nothing when the whole document is blank).
-      const end = { line: runEnd, character: lineText(runEnd).length };
-      if (runEnd > line || text !== '') edits.push({ range: { start: { line, character: 0 }, end }, newText: '' });
+      const endPosition = { line: runEnd, character: runEndLength };
+      if (runEnd > line || runStartText !== '') edits.push({ range: { start: { line, character: 0 }, end: endPosition }, newText: '' });
     } else {
-      replaceLine(line, text, '');
+      replaceLine(line, runStartText, '');
       if (runEnd > line) {
         edits.push({ range: { start: { line: line + 1, character: 0 }, end: { line: runEnd + 1, character: 0 } }, newText: '' });
       }
     }
-    line = runEnd + 1;
+    // The run stopped at the range's end rather than on a line with text: step past its last line.
+    if (lines.line === runEnd) lines.next();
   }
   return edits;
 }
 
+/** Iterates the lines of `text` from a line start: CR LF, LF and a lone CR end a line, as in TextDocument. */
+class LineCursor {
+  start = 0;
+  end = 0;
+  /** True after the last line was passed. */
+  done = false;
+
+  constructor(
+    private readonly text: string,
+    offset: number,
+    public line: number,
+  ) {
+    this.start = offset;
+    this.end = lineEnd(text, offset);
+  }
+
+  /** Moves to the next line; false (and `done`) when there is none. */
+  next(): boolean {
+    const text = this.text;
+    const end = this.end;
+    this.line++;
+    if (end >= text.length) {
+      this.done = true;
+      this.start = this.end = text.length;
+      return false;
+    }
+    this.start = text.charCodeAt(end) === 13 && text.charCodeAt(end + 1) === 10 ? end + 2 : end + 1;
+    this.end = lineEnd(text, this.start);
+    return true;
+  }
+}
+
+function lineEnd(text: string, from: number): number {
+  let index = from;
+  while (index < text.length) {
+    const code = text.charCodeAt(index);
+    if (code === 10 || code === 13) break;
+    index++;
+  }
+  return index;
+}
+
+function isSpaceOrTab(code: number): boolean {
+  return code === 32 || code === 9;
+}
+
+/** `text.slice(start, end).trim() === ''`, without the slice for plain ASCII lines. */
+function isBlankSpan(text: string, start: number, end: number): boolean {
+  let index = start;
+  while (index < end && isSpaceOrTab(text.charCodeAt(index))) index++;
+  if (index === end) return true;
+  const code = text.charCodeAt(index);
+  if (code > 32 && code < 127) return false;
+  return text.slice(start, end).trim() === '';
+}
+
+/** True when trimEnd() would change the line. */
+function endsWithWhitespace(text: string, start: number, end: number): boolean {
+  if (end === start) return false;
+  const last = text.charCodeAt(end - 1);
+  if (last > 32 && last < 127) return false;
+  const line = text.slice(start, end);
+  return line.trimEnd() !== line;
+}
+
+/**
+ * True when the header line `text[start, end)` is already `Name: value` with the canonical name (what
+ * formatHeader would leave as it is), checked without allocating. Unusual lines answer false (and take the slow path).
+ */
+function isFormattedHeader(text: string, start: number, end: number, name: string, names: CanonicalNames): boolean {
+  let index = start === 0 && text.charCodeAt(0) === 0xfeff ? 1 : start;
+  if (!text.startsWith(name, index)) return false;
+  index += name.length;
+  if (text.charCodeAt(index) !== 58) return false;
+  if (index + 1 < end) {
+    if (text.charCodeAt(index + 1) !== 32) return false;
+    const valueFirst = text.charCodeAt(index + 2);
+    const last = text.charCodeAt(end - 1);
+    if (!(valueFirst > 32 && valueFirst < 127 && last > 32 && last < 127)) return false;
+  }
+  // A name that is canonical, or not one the action knows (kept as written), needs no change.
+  return names.canonical.has(name) || (!name.includes('(') && !names.byLowerCase.has(name.toLowerCase()));
+}
+
+/** A block action's header spellings: canonical by lower-cased name, and the set of canonical spellings. */
+interface CanonicalNames {
+  byLowerCase: Map<string, string>;
+  canonical: Set<string>;
+}
+
 /** Canonical spellings of the headers a block of `actionName` may have, by lower-cased name. */
-function canonicalNames(catalogue: Catalogue, actionName: string | undefined): Map<string, string> {
+function canonicalNames(catalogue: Catalogue, actionName: string | undefined): CanonicalNames {
   const names = new Map<string, string>([
     ['action', 'Action'],
     ['actionid', 'ActionID'],
@@ -78,7 +200,7 @@ function canonicalNames(catalogue: Catalogue, actionName: string | undefined): M
     const key = param.name.toLowerCase();
     if (!names.has(key) || existsIn(param, catalogue.newestBranch)) names.set(key, param.name);
   }
-  return names;
+  return { byLowerCase: names, canonical: new Set(names.values()) };
 }
 
 const headerPattern = /^(\uFEFF?)[ \t]*([A-Za-z0-9_-]+)(\([^()]*\))?[ \t]*:[ \t]*(.*?)[ \t]*$/;

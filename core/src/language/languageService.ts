@@ -1,17 +1,18 @@
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import { getCatalogue, type Catalogue } from '../catalogue/index';
-import { blockAtLine } from '../script/parser';
+import { ScriptParser, blockAtLine } from '../script/parser';
 import { computeCodeActions } from './codeActions';
 import { doComplete } from './completion';
-import { computeDiagnostics } from './diagnostics';
-import { getScript } from './documents';
+import { computeDiagnostics, diagnosticsJob } from './diagnostics';
+import { getScript, peekScript, setScript } from './documents';
 import { getFoldingRanges } from './folding';
 import { format } from './format';
 import { doHover } from './hover';
 import { doRename, findDefinition, prepareRename } from './navigation';
 import { blockLabel } from '../script/blockLabel';
 import { findDocumentSymbols } from './symbols';
-import type { BlockAtPosition, LanguageService } from './types';
+import type { Diagnostic } from 'vscode-languageserver-types';
+import type { BlockAtPosition, LanguageService, LanguageSettings } from './types';
 
 export interface LanguageServiceOptions {
   /** Catalogue used by diagnostics, completion, hover and formatting; defaults to the one shipped with the extension. */
@@ -27,6 +28,7 @@ export function getLanguageService(options: LanguageServiceOptions = {}): Langua
   const catalogue = options.catalogue ?? getCatalogue();
   return {
     doValidation: (document, settings) => computeDiagnostics(document, settings, getScript(document), catalogue),
+    doValidationInSlices: (document, settings, pause) => validateInSlices(document, settings, pause, catalogue),
     doComplete: (document, position, settings) => doComplete(document, position, settings, catalogue),
     doHover: (document, position, settings) => doHover(document, position, settings, catalogue),
     getCodeActions: (document, range, diagnostics, settings) => computeCodeActions(document, range, diagnostics, settings),
@@ -38,6 +40,28 @@ export function getLanguageService(options: LanguageServiceOptions = {}): Langua
     doRename: (document, position, newName) => doRename(document, position, newName),
     getBlockAt: (document, position) => getBlockAt(document, position),
   };
+}
+
+/** Lines parsed, then blocks checked, between two pauses: a few milliseconds of work each. */
+const PARSE_SLICE_LINES = 16_384;
+const CHECK_SLICE_BLOCKS = 2_048;
+
+async function validateInSlices(
+  document: TextDocument,
+  settings: LanguageSettings | undefined,
+  pause: () => Promise<boolean>,
+  catalogue: Catalogue,
+): Promise<Diagnostic[] | undefined> {
+  let script = peekScript(document);
+  if (!script) {
+    const parser = new ScriptParser(document.getText());
+    while (!parser.step(PARSE_SLICE_LINES)) if (!(await pause())) return undefined;
+    script = parser.script;
+    setScript(document, script);
+  }
+  const job = diagnosticsJob(document, settings ?? {}, script, catalogue);
+  while (!job.step(CHECK_SLICE_BLOCKS)) if (!(await pause())) return undefined;
+  return job.result();
 }
 
 /**

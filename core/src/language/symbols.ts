@@ -4,9 +4,14 @@ import type { Block, Script } from '../script/types';
 import { blockLabel } from '../script/blockLabel';
 import { getScript } from './documents';
 
+/** Symbols in an outline before the headers and expectations under each block are left out (blocks stay). */
+export const MAX_OUTLINE_SYMBOLS = 20_000;
+
 /**
  * The outline: one Function symbol per block (name: title, `@name` or action; detail: the action) with its
- * headers as Field and its expectations as Event children, and the file variables as Variable symbols.
+ * headers as Field and its expectations as Event children, and the file variables as Variable symbols. Over
+ * MAX_OUTLINE_SYMBOLS the children are left out (a 20 MB file's full outline is 100+ MB of JSON) and a first
+ * symbol says so.
  */
 export function findDocumentSymbols(document: TextDocument, script: Script = getScript(document)): DocumentSymbol[] {
   const symbols: DocumentSymbol[] = [];
@@ -19,30 +24,40 @@ export function findDocumentSymbols(document: TextDocument, script: Script = get
       selectionRange: variable.nameRange,
     });
   }
-  for (const block of script.blocks) {
-    const children: DocumentSymbol[] = [];
-    for (const line of block.lines) {
-      if (line.kind === 'header') {
-        children.push({
-          name: line.name,
-          detail: line.value,
-          kind: SymbolKind.Field,
-          range: line.range,
-          selectionRange: line.nameRange,
-        });
-      } else if (line.kind === 'expect') {
-        children.push({ name: `@expect ${line.text}`, kind: SymbolKind.Event, range: line.range, selectionRange: line.range });
-      }
-    }
-    const label = blockLabel(block);
+  let childCount = 0;
+  for (const block of script.blocks) childCount += block.headers.length + block.expectations.length;
+  const withChildren = symbols.length + script.blocks.length + childCount <= MAX_OUTLINE_SYMBOLS;
+  if (!withChildren) {
+    const origin = { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } };
     symbols.push({
-      name: label,
+      name: `(${childCount} headers and expectations not listed: the outline keeps blocks only above ${MAX_OUTLINE_SYMBOLS} symbols)`,
+      kind: SymbolKind.File,
+      range: origin,
+      selectionRange: origin,
+    });
+  }
+  for (const block of script.blocks) {
+    const symbol: DocumentSymbol = {
+      name: blockLabel(block),
       detail: block.action ?? 'no Action',
       kind: SymbolKind.Function,
       range: block.range,
       selectionRange: block.actionHeader?.range ?? block.range,
-      children,
-    });
+    };
+    if (withChildren) symbol.children = blockChildren(block);
+    symbols.push(symbol);
   }
   return symbols.sort((a, b) => a.range.start.line - b.range.start.line);
+}
+
+function blockChildren(block: Block): DocumentSymbol[] {
+  const children: DocumentSymbol[] = [];
+  for (const line of block.lines) {
+    if (line.kind === 'header') {
+      children.push({ name: line.name, detail: line.value, kind: SymbolKind.Field, range: line.range, selectionRange: line.nameRange });
+    } else if (line.kind === 'expect') {
+      children.push({ name: `@expect ${line.text}`, kind: SymbolKind.Event, range: line.range, selectionRange: line.range });
+    }
+  }
+  return children;
 }

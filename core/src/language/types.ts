@@ -41,6 +41,11 @@ export interface BlockAtPosition {
  */
 export interface LanguageService {
   doValidation(document: TextDocument, settings?: LanguageSettings): Diagnostic[];
+  /**
+   * doValidation in slices of work: `pause` is awaited between slices (so a server can answer requests) and
+   * resolves false to stop (a newer version came); then the result is undefined. The parse is cached as getScript's.
+   */
+  doValidationInSlices(document: TextDocument, settings: LanguageSettings | undefined, pause: () => Promise<boolean>): Promise<Diagnostic[] | undefined>;
   doComplete(document: TextDocument, position: Position, settings?: LanguageSettings): CompletionList;
   doHover(document: TextDocument, position: Position, settings?: LanguageSettings): Hover | null;
   getCodeActions(document: TextDocument, range: Range, diagnostics: Diagnostic[], settings?: LanguageSettings): CodeAction[];

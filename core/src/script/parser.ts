@@ -523,17 +523,17 @@ function forEachLine(
   let offset = startOffset;
   let line = firstLine;
   const length = text.length;
+  // Line ends are found with the native indexOf (a per-character loop was the parse's largest cost on large
+  // files); the next CR is looked up again only once passed, so files without CR pay for one search.
+  let nextCr = -2;
   for (;;) {
-    let end = offset;
-    let code = 0;
-    while (end < length) {
-      code = text.charCodeAt(end);
-      if (code === 10 || code === 13) break;
-      end++;
-    }
+    if (nextCr !== -1 && nextCr < offset) nextCr = text.indexOf('\r', offset);
+    let end = text.indexOf('\n', offset);
+    if (end === -1) end = length;
+    if (nextCr !== -1 && nextCr < end) end = nextCr;
     if (visit(line, offset, end) === false) return;
     if (end >= length) return;
-    offset = code === 13 && text.charCodeAt(end + 1) === 10 ? end + 2 : end + 1;
+    offset = text.charCodeAt(end) === 13 && text.charCodeAt(end + 1) === 10 ? end + 2 : end + 1;
     line++;
   }
 }
@@ -543,42 +543,81 @@ function forEachLine(
  * or the loose comments.
  */
 export function parseScript(text: string): Script {
-  const script: Script = { blocks: [], fileVariables: [], separators: [], comments: [], lineCount: 0 };
-  const run = new RunBuilder(script.fileVariables, script.comments);
-  let inRun = false;
-  let separatorAbove: Separator | undefined;
-  let pendingSeparator: Separator | undefined;
+  const parser = new ScriptParser(text);
+  parser.step(Number.POSITIVE_INFINITY);
+  return parser.script;
+}
 
-  const endRun = (): void => {
-    if (!inRun) return;
-    const block = run.finish(script.blocks.length, separatorAbove);
-    if (block) script.blocks.push(block);
-    inRun = false;
-  };
+/**
+ * parseScript in steps of a given number of lines, so a caller can let other work run between steps (a 20 MB
+ * file takes seconds). `script` is complete once `step` returned true.
+ */
+export class ScriptParser {
+  readonly script: Script = { blocks: [], fileVariables: [], separators: [], comments: [], lineCount: 0 };
+  private readonly run = new RunBuilder(this.script.fileVariables, this.script.comments);
+  private inRun = false;
+  private separatorAbove: Separator | undefined;
+  private pendingSeparator: Separator | undefined;
+  private offset = 0;
+  private line = 0;
+  private nextCr = -2;
+  private done = false;
 
-  forEachLine(text, 0, 0, (line, lineStart, lineEnd) => {
-    script.lineCount = line + 1;
-    const item = classify(line, text, lineStart, lineEnd);
+  constructor(private readonly text: string) {}
+
+  /** Parses up to `maxLines` more lines; true when the whole text is parsed. */
+  step(maxLines: number): boolean {
+    if (this.done) return true;
+    const text = this.text;
+    const length = text.length;
+    for (let count = 0; count < maxLines; count++) {
+      const offset = this.offset;
+      // Line ends are found with the native indexOf (a per-character loop was the parse's largest cost on large
+      // files); the next CR is looked up again only once passed, so files without CR pay for one search.
+      if (this.nextCr !== -1 && this.nextCr < offset) this.nextCr = text.indexOf('\r', offset);
+      let end = text.indexOf('\n', offset);
+      if (end === -1) end = length;
+      if (this.nextCr !== -1 && this.nextCr < end) end = this.nextCr;
+      this.addLine(this.line, offset, end);
+      if (end >= length) {
+        this.endRun();
+        this.done = true;
+        return true;
+      }
+      this.offset = text.charCodeAt(end) === 13 && text.charCodeAt(end + 1) === 10 ? end + 2 : end + 1;
+      this.line++;
+    }
+    return false;
+  }
+
+  private addLine(line: number, lineStart: number, lineEnd: number): void {
+    this.script.lineCount = line + 1;
+    const item = classify(line, this.text, lineStart, lineEnd);
     if (item.kind === 'blank') {
-      endRun();
-      pendingSeparator = undefined;
+      this.endRun();
+      this.pendingSeparator = undefined;
       return;
     }
     if (item.kind === 'separator') {
-      endRun();
-      script.separators.push(item.node);
-      pendingSeparator = item.node;
+      this.endRun();
+      this.script.separators.push(item.node);
+      this.pendingSeparator = item.node;
       return;
     }
-    if (!inRun) {
-      inRun = true;
-      separatorAbove = pendingSeparator;
-      pendingSeparator = undefined;
+    if (!this.inRun) {
+      this.inRun = true;
+      this.separatorAbove = this.pendingSeparator;
+      this.pendingSeparator = undefined;
     }
-    run.add(item, line);
-  });
-  endRun();
-  return script;
+    this.run.add(item, line);
+  }
+
+  private endRun(): void {
+    if (!this.inRun) return;
+    const block = this.run.finish(this.script.blocks.length, this.separatorAbove);
+    if (block) this.script.blocks.push(block);
+    this.inRun = false;
+  }
 }
 
 /** Offset where line `line` starts, or -1 when the text has fewer lines. */
