@@ -4,6 +4,7 @@
  * validated before use. UI state survives hiding through getState/setState; data is replayed by the extension.
  */
 import {
+  displayStatus,
   headersAsText,
   parseFilterText,
   parseToWebview,
@@ -15,7 +16,9 @@ import {
   type StreamEvent,
   type ToWebview,
 } from '../../protocol/src/webviewMessages';
-import { EventStore, itemColumns, sortItems } from './eventStore';
+import { EventStore } from './eventStore';
+import { expectationsPart, listPart, type RunPartsHost } from './runParts';
+import { eventTime, eventTimeTitle } from './eventTime';
 import { CallIndex } from '../../core/src/timeline';
 import { TimelineView } from './timeline';
 
@@ -35,12 +38,13 @@ interface PanelState {
   filterText: string;
   pausedAt?: number;
   selectedSeq?: number;
+  /** Columns the user chose per list event kind (lower-case kind → names). */
+  listColumns?: Record<string, string[]>;
 }
 
 const ROW_HEIGHT = 20;
 const OVERSCAN = 10;
 const MAX_RUNS = 200;
-const MAX_ITEM_ROWS = 2000;
 const STORE_CAPACITY = 100_000;
 
 const vscode = acquireVsCodeApi();
@@ -67,7 +71,17 @@ function restoreState(raw: unknown): PanelState {
     filterText: typeof value.filterText === 'string' ? value.filterText.slice(0, 4000) : '',
     pausedAt: typeof value.pausedAt === 'number' ? value.pausedAt : undefined,
     selectedSeq: typeof value.selectedSeq === 'number' ? value.selectedSeq : undefined,
+    listColumns: restoreColumns(value.listColumns),
   };
+}
+
+function restoreColumns(raw: unknown): Record<string, string[]> | undefined {
+  if (typeof raw !== 'object' || raw === null) return undefined;
+  const out: Record<string, string[]> = {};
+  for (const [kind, columns] of Object.entries(raw as Record<string, unknown>).slice(0, 200)) {
+    if (Array.isArray(columns) && columns.every((c) => typeof c === 'string')) out[kind.slice(0, 200)] = (columns as string[]).slice(0, 200);
+  }
+  return out;
 }
 
 function saveState(): void {
@@ -97,12 +111,6 @@ function button(text: string, id: string, onClick: () => void, title?: string): 
   return node;
 }
 
-function formatTime(ms: number): string {
-  const date = new Date(ms);
-  const pad = (n: number, width = 2): string => String(n).padStart(width, '0');
-  return `${pad(date.getHours())}:${pad(date.getMinutes())}:${pad(date.getSeconds())}.${pad(date.getMilliseconds(), 3)}`;
-}
-
 function fieldDoc(eventName: string, field: string): string | undefined {
   return docs[eventName.toLowerCase()]?.[field.toLowerCase()];
 }
@@ -127,6 +135,9 @@ function headerTable(headers: readonly HeaderPair[], eventName?: string): HTMLTa
 // ---------------------------------------------------------------- layout
 
 const app = document.getElementById('app') ?? document.body;
+/** `timeline`: this page is one call's timeline in its own editor tab (no results, no event list). */
+const timelineOnly = app.dataset.mode === 'timeline';
+if (timelineOnly && app.dataset.call) state.timelineCall = app.dataset.call.slice(0, 200);
 const tabResults = button('Results', 'tab-results', () => selectTab('results'));
 const tabEvents = button('Events', 'tab-events', () => selectTab('events'));
 const tabTimeline = button('Timeline', 'tab-timeline', () => selectTab('timeline'));
@@ -206,6 +217,7 @@ const timeline = new TimelineView(new CallIndex({ maxCalls: 5000, maxEventsPerCa
     state.timelineCall = linkedid;
     saveState();
   },
+  openInTab: timelineOnly ? undefined : (linkedid) => post({ type: 'openTimeline', linkedid }),
 });
 
 /** Opens the timeline on the call these headers belong to (an event row, a block's response, items or events). */
@@ -217,13 +229,21 @@ function showCallOf(headerSets: ReadonlyArray<ReadonlyArray<readonly [string, st
   }
   timeline.select(call.linkedid);
   selectTab('timeline');
+  // The panel beside the editor is narrow: the call also opens at full width in its own editor tab.
+  if (!timelineOnly) post({ type: 'openTimeline', linkedid: call.linkedid });
 }
 
 app.append(toolbar, offlineBanner, noticeLine, resultsView, eventsView, timeline.element);
+if (timelineOnly) {
+  // One call at full width: the tabs and session buttons belong to the panel.
+  toolbar.classList.add('hidden');
+  app.classList.add('timeline-only');
+}
 
 // ---------------------------------------------------------------- tabs and notices
 
-function selectTab(tab: PanelState['tab']): void {
+function selectTab(requested: PanelState['tab']): void {
+  const tab = timelineOnly ? 'timeline' : requested;
   state.tab = tab;
   saveState();
   resultsView.classList.toggle('hidden', tab !== 'results');
@@ -235,9 +255,24 @@ function selectTab(tab: PanelState['tab']): void {
   if (tab !== 'results') queueRender();
 }
 
+let noticeTimer: ReturnType<typeof setTimeout> | undefined;
+/** How long an info notice ("Saved 3 runs...", "Copied") stays; errors stay until dismissed or replaced. */
+const INFO_NOTICE_MS = 8000;
+
 function showNotice(level: 'info' | 'error', text: string): void {
-  noticeLine.textContent = text;
+  if (noticeTimer !== undefined) clearTimeout(noticeTimer);
+  noticeTimer = undefined;
+  const dismiss = button('×', 'notice-dismiss', () => hideNotice(), 'Dismiss');
+  noticeLine.replaceChildren(el('span', { className: 'notice-text', text }), dismiss);
   noticeLine.className = `notice ${level}`;
+  if (level === 'info') noticeTimer = setTimeout(() => hideNotice(), INFO_NOTICE_MS);
+}
+
+function hideNotice(): void {
+  if (noticeTimer !== undefined) clearTimeout(noticeTimer);
+  noticeTimer = undefined;
+  noticeLine.replaceChildren();
+  noticeLine.className = 'notice hidden';
 }
 
 function renderConnection(): void {
@@ -258,64 +293,37 @@ function renderConnection(): void {
 // ---------------------------------------------------------------- results
 
 function runSummary(run: RunView): string {
-  const parts: string[] = [run.status];
+  const parts: string[] = [displayStatus(run)];
   if (run.durationMs !== undefined) parts.push(`${Math.round(run.durationMs)} ms`);
   if (run.items.length > 0) parts.push(`${run.items.length} item${run.items.length === 1 ? '' : 's'}`);
   if (run.events.length > 0) parts.push(`${run.events.length} event${run.events.length === 1 ? '' : 's'}`);
   return parts.join(' · ');
 }
 
-function itemsTable(run: RunView): HTMLElement {
-  const columns = itemColumns(run.items);
-  const wrapper = el('div', { className: 'items' });
-  let sortColumn: string | undefined;
-  let sortDirection: 'asc' | 'desc' = 'asc';
-  const table = el('table', { className: 'list-items' });
-  const head = el('thead');
-  const headRow = el('tr');
-  const body = el('tbody');
-  const note = el('div', { className: 'note' });
-  const fill = (): void => {
-    const rows = sortColumn ? sortItems(run.items, sortColumn, sortDirection) : run.items;
-    body.replaceChildren();
-    for (const item of rows.slice(0, MAX_ITEM_ROWS)) {
-      const values = new Map(item.map(([name, value]) => [name.toLowerCase(), value]));
-      body.append(el('tr', {}, ...columns.map((column) => el('td', { text: values.get(column.toLowerCase()) ?? '' }))));
-    }
-    note.textContent = rows.length > MAX_ITEM_ROWS ? `showing the first ${MAX_ITEM_ROWS} of ${rows.length} items` : '';
-  };
-  const itemEvent = run.items[0]?.find(([name]) => name.toLowerCase() === 'event')?.[1];
-  for (const column of columns) {
-    const description = itemEvent ? fieldDoc(itemEvent, column) : undefined;
-    const th = el('th', { text: column, title: description ? `${description}\n(click to sort)` : 'Sort by this column' });
-    th.addEventListener('click', () => {
-      sortDirection = sortColumn === column && sortDirection === 'asc' ? 'desc' : 'asc';
-      sortColumn = column;
-      for (const cell of Array.from(headRow.children)) cell.classList.remove('sorted-asc', 'sorted-desc');
-      th.classList.add(`sorted-${sortDirection}`);
-      fill();
-    });
-    headRow.append(th);
-  }
-  head.append(headRow);
-  table.append(head, body);
-  fill();
-  wrapper.append(table, note);
-  return wrapper;
-}
+const runPartsHost: RunPartsHost = {
+  fieldDoc: (eventName, field) => fieldDoc(eventName, field),
+  fieldOrder: (eventName) => Object.keys(docs[eventName.toLowerCase()] ?? {}),
+  copy: (text) => post({ type: 'copy', text }),
+  rememberedColumns: (eventName) => state.listColumns?.[eventName.toLowerCase()],
+  rememberColumns: (eventName, columns) => {
+    state.listColumns = { ...state.listColumns, [eventName.toLowerCase()]: [...columns] };
+    saveState();
+  },
+};
 
 function section(title: string, content: Node): HTMLElement {
   return el('div', { className: 'section' }, el('h4', { text: title }), content);
 }
 
 function renderRun(run: RunView): HTMLElement {
-  const card = el('details', { className: `run status-${run.status}` });
+  const status = displayStatus(run);
+  const card = el('details', { className: `run status-${status}` });
   card.dataset.runId = run.id;
   card.open = true;
   const summary = el(
     'summary',
     {},
-    el('span', { className: `badge ${run.status}`, text: run.status }),
+    el('span', { className: `badge ${status}`, text: status, title: status !== run.status ? `The server answered ${run.status}; an expectation failed.` : undefined }),
     el('span', { className: 'run-title', text: run.title }),
     el('span', {
       className: 'run-meta',
@@ -328,9 +336,13 @@ function renderRun(run: RunView): HTMLElement {
   card.append(summary);
   if (run.error) card.append(el('div', { className: 'run-error', text: run.error }));
   if (run.listIncomplete) card.append(el('div', { className: 'list-incomplete', text: `List incomplete: ${run.listIncomplete}` }));
+  const expectations = expectationsPart(run);
+  if (expectations) card.append(expectations);
   const copyRun = button('Copy as text', '', () => post({ type: 'copy', text: runAsText(run) }));
   copyRun.className = 'copy-run';
-  card.append(copyRun);
+  const openText = button('Open as text', '', () => post({ type: 'openAsText', runId: run.id }), 'The whole result in a read-only editor: search, diff, save');
+  openText.className = 'open-as-text';
+  card.append(copyRun, openText);
   const callHeaders = [...run.events.map((e) => e.headers), ...run.items, ...(run.response ? [run.response] : [])];
   if (callHeaders.some((headers) => headers.some(([name]) => /uniqueid$|^linkedid$/i.test(name)))) {
     const showCall = button('Show call', '', () => showCallOf(callHeaders), 'Open the call this result names on the Timeline tab');
@@ -339,11 +351,13 @@ function renderRun(run: RunView): HTMLElement {
   }
   card.append(section('Sent', headerTable(run.sent)));
   if (run.response) card.append(section('Response', headerTable(run.response)));
-  if (run.items.length > 0) card.append(section(`List items (${run.items.length})`, itemsTable(run)));
+  const list = listPart(run, runPartsHost);
+  if (list) card.append(list);
   if (run.events.length > 0) {
     const events = el('div', { className: 'run-events' });
     for (const event of run.events) {
-      const item = el('details', {}, el('summary', { text: `${formatTime(event.time)} ${event.name}` }));
+      const time = eventTime(event);
+      const item = el('details', {}, el('summary', { text: `${time.text} ${event.name}`, title: eventTimeTitle(time) }));
       item.append(headerTable(event.headers, event.name));
       events.append(item);
     }
@@ -357,7 +371,10 @@ function runAsText(run: RunView): string {
   if (run.error) text += `# ${run.error}\n`;
   text += headersAsText(run.sent) + '\n';
   if (run.response) text += headersAsText(run.response) + '\n';
+  for (const expectation of run.expectations ?? []) text += `# @expect ${expectation.source}: ${expectation.status} (${expectation.detail})\n`;
+  if (run.expectations?.length) text += '\n';
   for (const item of run.items) text += headersAsText(item) + '\n';
+  if (run.complete) text += headersAsText(run.complete) + '\n';
   for (const event of run.events) text += headersAsText(event.headers) + '\n';
   return text;
 }
@@ -447,7 +464,11 @@ function renderEvents(): void {
     row.style.transform = `translateY(${(first + i) * ROW_HEIGHT}px)`;
     if (row.dataset.seq !== String(event.seq)) {
       row.dataset.seq = String(event.seq);
-      (row.children[0] as HTMLElement).textContent = formatTime(event.time);
+      const time = eventTime(event);
+      const timeCell = row.children[0] as HTMLElement;
+      timeCell.textContent = time.text;
+      timeCell.title = eventTimeTitle(time);
+      timeCell.classList.toggle('received', time.source === 'received');
       (row.children[1] as HTMLElement).textContent = event.name;
       const summary = eventSummary(event);
       (row.children[2] as HTMLElement).textContent = summary;
@@ -473,7 +494,7 @@ function renderDetail(): void {
     return;
   }
   detail.replaceChildren(
-    el('h4', { text: `${event.name} · #${event.seq} · ${formatTime(event.time)}` }),
+    el('h4', { text: `${event.name} · #${event.seq} · ${eventTime(event).source === 'server' ? 'server time' : 'received'} ${eventTime(event).text}`, title: eventTimeTitle(eventTime(event)) }),
     button('Copy as text', 'copy-event', () => post({ type: 'copy', text: headersAsText(event.headers) })),
     button('Show call', 'show-call', () => showCallOf([event.headers]), 'Open the call of this event on the Timeline tab'),
     headerTable(event.headers, event.name),

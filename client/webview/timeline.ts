@@ -5,7 +5,7 @@
  * and the call's events as text.
  */
 import { CallIndex, callAsText, type TimelineCall, type TimelineInputEvent } from '../../core/src/timeline';
-import { layoutCall, fitScale, LABEL_WIDTH, MARK_COLORS, MARK_KIND_NAMES, type Prim, type Scene, type SceneTheme } from './timelineScene';
+import { layoutCall, fitScale, LABEL_WIDTH, RIGHT_PAD, MARK_COLORS, MARK_KIND_NAMES, type Prim, type Scene, type SceneTheme } from './timelineScene';
 
 const SVG_NS = 'http://www.w3.org/2000/svg';
 /** Rows of the call list actually in the DOM (the rest is reachable by the search box). */
@@ -25,6 +25,8 @@ export interface TimelineHost {
   fieldDoc(eventName: string, field: string): string | undefined;
   /** A callback when the selected call changes (the panel keeps it in its state). */
   onSelect?(linkedid: string | undefined): void;
+  /** Opens a call's timeline in its own editor tab (absent where the timeline already is one). */
+  openInTab?(linkedid: string): void;
 }
 
 function html<K extends keyof HTMLElementTagNameMap>(tag: K, className?: string, text?: string): HTMLElementTagNameMap[K] {
@@ -68,6 +70,8 @@ export class TimelineView {
   private drawnCall: string | undefined;
   private listVersion = -1;
   private zoom = 1;
+  /** Factor on the fit scale so a call with clustered marks still fits at 100 %. */
+  private fitAdjust = 1;
   private selectedSeq: number | undefined;
   private scene: Scene | undefined;
 
@@ -98,6 +102,9 @@ export class TimelineView {
       htmlButton('Export PNG', 'timeline-export-png', () => this.exportPng(), 'Save the picture as PNG'),
       htmlButton('Copy events', 'timeline-copy', () => this.copyEvents(), "Copy the call's events as text"),
       htmlButton('Save events…', 'timeline-save-text', () => this.saveEvents(), "Save the call's events as a text file"),
+      ...(host.openInTab
+        ? [htmlButton('Open in editor tab', 'timeline-open-tab', () => this.openInTab(), 'The selected call in its own editor tab, at full width')]
+        : []),
       this.countersLabel,
     );
     this.callList = html('div', 'tl-calls');
@@ -164,6 +171,14 @@ export class TimelineView {
     return true;
   }
 
+  private openInTab(): void {
+    if (this.selected === undefined) {
+      this.host.notice('error', 'Pick a call first, then open it in its own tab.');
+      return;
+    }
+    this.host.openInTab?.(this.selected);
+  }
+
   /** The call an event or a list of header sets belongs to, if the timeline knows it. */
   callOf(headerSets: ReadonlyArray<ReadonlyArray<readonly [string, string]>>): TimelineCall | undefined {
     for (const headers of headerSets) {
@@ -177,7 +192,7 @@ export class TimelineView {
   refresh(): void {
     const counters = this.index.counters();
     this.countersLabel.textContent =
-      `${counters.calls} calls · ${counters.channels} channels` +
+      `${counters.calls} call${counters.calls === 1 ? '' : 's'} · ${counters.channels} channel${counters.channels === 1 ? '' : 's'}` +
       (counters.evictedCalls > 0 ? ` · ${counters.evictedCalls} older calls evicted` : '') +
       (counters.waitingEvents > 0 ? ` · ${counters.waitingEvents} events waiting for their channel` : '') +
       (counters.unplacedEvents > 0 ? ` · ${counters.unplacedEvents} events of unknown channels` : '');
@@ -253,8 +268,16 @@ export class TimelineView {
   private draw(call: TimelineCall): void {
     const keepScroll = this.drawnCall === call.linkedid ? this.canvasHost.scrollLeft : 0;
     const width = Math.max(this.canvasHost.clientWidth, 600);
-    const scale = fitScale(call, width) * this.zoom;
-    this.scene = layoutCall(this.index, call, scale, this.theme());
+    if (this.drawnCall !== call.linkedid || this.zoom === 1) this.fitAdjust = 1;
+    let scene = layoutCall(this.index, call, fitScale(call, width) * this.fitAdjust * this.zoom, this.theme());
+    // Marks of one instant are spread MARK_GAP apart, which can push the picture past the width at "Fit":
+    // shrink the time scale until it fits, and keep that factor for zooming.
+    const plot = width - LABEL_WIDTH - RIGHT_PAD;
+    for (let attempt = 0; this.zoom === 1 && attempt < 4 && scene.width > width && plot > 100; attempt++) {
+      this.fitAdjust *= Math.max(0.1, (plot - (scene.width - width)) / plot);
+      scene = layoutCall(this.index, call, fitScale(call, width) * this.fitAdjust, this.theme());
+    }
+    this.scene = scene;
     this.canvasHost.replaceChildren(this.toSvg(this.scene, call));
     this.canvasHost.scrollLeft = keepScroll;
     this.drawnCall = call.linkedid;

@@ -21,6 +21,15 @@ export interface StreamEvent {
 
 export type RunStatus = 'pending' | 'success' | 'error' | 'failed' | 'refused';
 
+/** One `@expect` line of a run as the card shows it. */
+export interface ExpectationView {
+  /** The line as written: `Event: Hangup Cause=16 within 5s`. */
+  source: string;
+  status: 'pass' | 'fail' | 'pending';
+  /** `expected ..., got ...` (fail), what matched and when (pass), or what is awaited (pending). */
+  detail: string;
+}
+
 /** One run of one block: what was sent, what came back. Everything is already redacted. */
 export interface RunView {
   id: string;
@@ -44,10 +53,23 @@ export interface RunView {
   response?: HeaderPair[];
   /** List item events (EventList actions). */
   items: HeaderPair[][];
+  /** The list's completion event (`…Complete` with EventList and ListItems). */
+  complete?: HeaderPair[];
   /** The list was started but never completed (cancelled, timeout or disconnect) or ListItems did not match. */
   listIncomplete?: string;
   /** Later events carrying this run's ActionID (OriginateResponse after an async Originate...). */
   events: StreamEvent[];
+  /** The block's `@expect` lines and how they came out (absent when it has none). */
+  expectations?: ExpectationView[];
+}
+
+/**
+ * The status a card shows: an action that succeeded while one of its expectations failed is FAILED
+ * (the result did not do what the script asked), whatever the server answered.
+ */
+export function displayStatus(run: Pick<RunView, 'status' | 'expectations'>): RunStatus {
+  if (run.status === 'success' && run.expectations?.some((expectation) => expectation.status === 'fail')) return 'failed';
+  return run.status;
 }
 
 export type ConnectionStateName = 'disconnected' | 'connecting' | 'connected' | 'retrying' | 'failed' | 'offline';
@@ -107,6 +129,10 @@ export type FromWebview =
   | { type: 'clear' }
   | { type: 'goLive' }
   | { type: 'setEventMask' }
+  /** Opens a run's whole result as a read-only text document. */
+  | { type: 'openAsText'; runId: string }
+  /** Opens one call's timeline in its own editor tab. */
+  | { type: 'openTimeline'; linkedid: string }
   /** The call timeline's exports: a picture (SVG text, PNG as base64) or the call's events as text. */
   | { type: 'saveFile'; format: SaveFileFormat; name: string; data: string };
 
@@ -176,6 +202,12 @@ export function parseFromWebview(message: unknown): Parsed<FromWebview> {
     case 'goLive':
     case 'setEventMask':
       return { ok: true, value: { type } };
+    case 'openTimeline':
+      if (!isString(message.linkedid, 200) || message.linkedid === '') return { ok: false, error: 'openTimeline.linkedid must be a Linkedid' };
+      return { ok: true, value: { type, linkedid: message.linkedid } };
+    case 'openAsText':
+      if (!isString(message.runId, 200) || message.runId === '') return { ok: false, error: 'openAsText.runId must be a run id' };
+      return { ok: true, value: { type, runId: message.runId } };
     case 'copy':
       if (!isString(message.text, MAX_COPY_CHARS)) {
         return { ok: false, error: `copy.text must be a string of at most ${MAX_COPY_CHARS} characters` };
@@ -232,10 +264,18 @@ function isRunView(value: unknown): value is RunView {
     (value.response === undefined || isHeaderList(value.response)) &&
     Array.isArray(value.items) &&
     value.items.every(isHeaderList) &&
+    (value.complete === undefined || isHeaderList(value.complete)) &&
     (value.listIncomplete === undefined || isString(value.listIncomplete)) &&
     Array.isArray(value.events) &&
-    value.events.every(isStreamEvent)
+    value.events.every(isStreamEvent) &&
+    (value.expectations === undefined || (Array.isArray(value.expectations) && value.expectations.every(isExpectationView)))
   );
+}
+
+const EXPECTATION_STATUSES: readonly ExpectationView['status'][] = ['pass', 'fail', 'pending'];
+
+function isExpectationView(value: unknown): value is ExpectationView {
+  return isRecord(value) && isString(value.source) && isString(value.detail) && EXPECTATION_STATUSES.includes(value.status as ExpectationView['status']);
 }
 
 const CONNECTION_STATES: readonly ConnectionStateName[] = [

@@ -29,7 +29,7 @@ export interface CodeServerOptions {
   readonly runDir: string;
   /** Workspace folder to open. */
   readonly workspace: string;
-  /** Extra settings merged over {@link baseUserSettings} (written as user and as machine settings). */
+  /** Extra settings merged over {@link baseUserSettings} (written as user settings; non-`ami.` ones also as machine settings). */
   readonly userSettings?: Readonly<Record<string, unknown>>;
   /** Extra environment for the server and the extension host it forks. */
   readonly env?: Readonly<Record<string, string>>;
@@ -76,12 +76,17 @@ export async function startCodeServer(options: CodeServerOptions): Promise<CodeS
   for (const dir of [join(userDataDir, 'User'), extensionsDir, join(runDir, 'xdg-config'), join(runDir, 'xdg-data')]) {
     mkdirSync(dir, { recursive: true });
   }
-  // code-server is a remote window: settings with `machine` scope (ami.connections) are read from the
-  // Machine settings only, so both files get the same content.
+  // code-server is a remote window. The extension's settings go to the User settings only, where a user puts
+  // them: ami.connections (application scope) must apply from there in a remote window too.
   const settings = JSON.stringify({ ...baseUserSettings, ...options.userSettings }, null, 2);
+  const machineSettings = JSON.stringify(
+    Object.fromEntries(Object.entries({ ...baseUserSettings, ...options.userSettings }).filter(([key]) => !key.startsWith('ami.'))),
+    null,
+    2,
+  );
   mkdirSync(join(userDataDir, 'Machine'), { recursive: true });
   writeFileSync(join(userDataDir, 'User', 'settings.json'), settings);
-  writeFileSync(join(userDataDir, 'Machine', 'settings.json'), settings);
+  writeFileSync(join(userDataDir, 'Machine', 'settings.json'), machineSettings);
   const configFile = join(runDir, 'config.yaml');
   writeFileSync(configFile, `bind-addr: 127.0.0.1:${port}\nauth: none\ncert: false\n`);
 

@@ -49,7 +49,8 @@ async function runSuiteGroup(
     extensionPath: extension.path,
     extensionTestsPath: extension.testsPath,
   });
-  const timeoutMs = 240_000;
+  // The trusted group holds every API suite; on a busy 2-core machine it takes minutes.
+  const timeoutMs = 600_000;
   let timer: NodeJS.Timeout | undefined;
   try {
     const exitCode = await Promise.race([

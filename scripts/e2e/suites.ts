@@ -81,7 +81,7 @@ export function makeWrongSecret(): string {
 }
 
 /**
- * Settings for a group: trust, and connection profiles for the simulator (machine scope). The API suites get a
+ * Settings for a group: trust, and connection profiles for the simulator (user settings, application scope). The API suites get a
  * second, plain-text login profile; the UI tests (`withPlainProfile` false) only the default MD5 one.
  */
 export function groupUserSettings(group: SuiteGroup, simulator: Simulator | undefined, withPlainProfile = true): Record<string, unknown> {

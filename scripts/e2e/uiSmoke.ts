@@ -122,6 +122,26 @@ function uiTests(simulator: Simulator | undefined): UiTest[] {
         await panelFrame(page).locator('details.run.status-success', { hasText: 'Which Asterisk is this?' }).waitFor();
       },
     });
+    tests.push({
+      name: 'a list result shows its table per event kind and the ListItems check; the Originate card lists its expectations',
+      screenshot: 'list-results.png',
+      run: async (page, shot) => {
+        const panel = panelFrame(page);
+        const originate = panel.locator('details.run', { has: panel.locator('.expectations-section') }).first();
+        await originate.waitFor();
+        const marks = await originate.locator('.expectation .mark').allInnerTexts();
+        if (marks.length < 2 || marks.some((mark) => mark !== '✓')) throw new Error(`the Originate card's expectations: ${marks.join(' ')}`);
+        await originate.scrollIntoViewIfNeeded();
+        await shot('expectations-card.png');
+        await openFile(page, '02-channels.ami');
+        await page.locator(selectors.codeLens, { hasText: /^▶ Run$/ }).first().click();
+        const card = panel.locator('details.run', { hasText: 'List live channels' }).first();
+        await card.locator('.list-check').waitFor({ timeout: 30_000 });
+        const check = await card.locator('.list-check').innerText();
+        if (!/CoreShowChannelsComplete[\s\S]*ListItems \d+ matches/.test(check)) throw new Error(`the list check says "${check}"`);
+        await card.scrollIntoViewIfNeeded();
+      },
+    });
   }
   return tests;
 }

@@ -4,6 +4,7 @@
  */
 import {
   CodeActionKind,
+  DiagnosticSeverity,
   MarkupKind,
   DidChangeConfigurationNotification,
   ErrorCodes,
@@ -23,6 +24,7 @@ import { TextDocument } from 'vscode-languageserver-textdocument';
 import type { Block } from '../../core/src/script/types';
 import type { LanguageService, LanguageSettings } from '../../core/src/language/types';
 import { RenameError } from '../../core/src/language/navigation';
+import { DiagnosticCode } from '../../core/src/language/diagnosticCodes';
 import {
   BlockAtPositionRequest,
   LiveServerInfoNotification,
@@ -119,8 +121,11 @@ export function startLanguageServer(
     if (!latest) return;
     // In slices with a turn of the event loop between them, so requests are answered while a large file is
     // checked; a newer version (or run) stops this one.
-    const diagnostics = await service.doValidationInSlices(latest, documentSettings, () => new Promise<boolean>((resolve) => setImmediate(() => resolve(current() !== undefined))));
-    if (!diagnostics || !current()) return;
+    const sliced = await service.doValidationInSlices(latest, documentSettings, () => new Promise<boolean>((resolve) => setImmediate(() => resolve(current() !== undefined))));
+    if (!sliced || !current()) return;
+    // In the editor the confirmation dialog guards a dangerous action; a Problems entry on every Command block
+    // that never goes away is noise, so it is a hint (a marker with its hover). `ami lint` keeps it a warning.
+    const diagnostics = sliced.map((diagnostic) => (diagnostic.code === DiagnosticCode.dangerousAction ? { ...diagnostic, severity: DiagnosticSeverity.Hint } : diagnostic));
     validationRuns.delete(uri);
     scheduler.markValidated(uri, version);
     await connection.sendDiagnostics({ uri, version, diagnostics });

@@ -195,7 +195,12 @@ describe('AmiConnection', () => {
     links[0].handlers.onClose();
     await assert.rejects(pending, (error: AmiActionError) => error.code === 'disconnected' && /not retried/.test(error.message));
     await assert.rejects(connection.send([['Action', 'Ping']]), (error: AmiActionError) => error.code === 'not-connected' && /reconnecting in 1 s/.test(error.message));
-    clock.advance(750);
+    const retrying = connection.state;
+    assert.equal(retrying.kind === 'retrying' && retrying.code, 'closed');
+    clock.advance(740);
+    // The message counts down with the clock (what the status bar shows), not the whole delay.
+    await assert.rejects(connection.send([['Action', 'Ping']]), (error: AmiActionError) => /reconnecting in 1 s/.test(error.message));
+    clock.advance(10);
     accept();
     await flush();
     assert.equal(connection.state.kind, 'connected');

@@ -52,3 +52,33 @@ test('risk and production classification', () => {
   assert.equal(isReadOnlyAction('Hangup'), false);
   assert.equal(isReadOnlyAction('SomethingNew'), false, 'unknown actions count as state-changing');
 });
+
+test('"Run with events" ties the call\'s first events retroactively once the OriginateResponse names the channel (real capture)', async () => {
+  const { captureEvents } = await import('./timelineCapture');
+  const events = captureEvents('16-originate-local-exten-async', 1000);
+  const start = events[0].time - 10;
+  const tracker = new RunTracker(() => start + 100);
+  // The response (Originate successfully queued) comes first; the run is tracked before any call event.
+  tracker.track({ ...run('orig-1'), startedAt: start }, 30_000);
+  for (const e of events) tracker.onEvent(e);
+  const tied = tracker.get('orig-1')?.events ?? [];
+  const names = tied.map((e) => e.name);
+  const originate = names.indexOf('OriginateResponse');
+  assert.ok(originate > 0, `OriginateResponse tied after earlier events: ${names.join(' ')}`);
+  for (const first of ['Newchannel', 'DialBegin', 'Newstate', 'Newexten']) {
+    assert.ok(names.slice(0, originate).includes(first), `${first} from before the OriginateResponse is tied`);
+  }
+  assert.equal(names.filter((n) => n === 'Newchannel').length, 2, 'both halves of the Local channel');
+  assert.ok(names.includes('Hangup'));
+  assert.deepEqual(tied.map((e) => e.seq), [...tied.map((e) => e.seq)].sort((a, b) => a - b), 'in arrival order');
+  assert.ok(!names.includes('FullyBooted') && !names.includes('SuccessfulAuth'), 'events of no channel of the call stay out');
+});
+
+test('events from before the run started are not tied retroactively', () => {
+  const tracker = new RunTracker(() => 10_000);
+  const old = { ...event('Newchannel', [['Uniqueid', '5.5'], ['Linkedid', '5.5']]), time: 1000 };
+  tracker.onEvent(old);
+  tracker.track({ ...run('c-1'), startedAt: 9000 }, 30_000);
+  const changed = tracker.onEvent({ ...event('OriginateResponse', [['ActionID', 'c-1'], ['Uniqueid', '5.5']]), time: 9500 });
+  assert.deepEqual(changed[0].events.map((e) => e.name), ['OriginateResponse']);
+});

@@ -2,10 +2,11 @@
  * Real captures as the panel receives them: the raw bytes of ../shared/ami-captures/NN-*.txt pushed through the
  * wire decoder read by read, each event stamped with the time its read arrived (from the .meta.txt timeline).
  */
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { AmiDecoder } from '../../core/src/wire';
 
-export const CAPTURES = '../shared/ami-captures';
+// The repository's copy when ../shared is not next to the clone (a worktree elsewhere).
+export const CAPTURES = existsSync('../shared/ami-captures') ? '../shared/ami-captures' : 'test/fixtures/ami-captures';
 
 export interface CapturedEvent {
   seq: number;

@@ -39,7 +39,7 @@ export interface PanelHarness {
 }
 
 /** Bundles the webview, starts the loopback server and the browser, opens the panel. */
-export async function openPanel(): Promise<PanelHarness> {
+export async function openPanel(options: { mode?: 'panel' | 'timeline'; call?: string } = {}): Promise<PanelHarness> {
   const dir = mkdtempSync(join(tmpdir(), 'ami-webview-'));
   await build({
     entryPoints: { webview: 'client/webview/main.ts' },
@@ -63,7 +63,9 @@ export async function openPanel(): Promise<PanelHarness> {
         scriptUri: `${baseUrl}/webview.js`,
         styleUri: `${baseUrl}/panel.css`,
         extraStyleUris: [`${baseUrl}/timeline.css`],
-      }).replace('<div id="app"></div>', `<div id="app"></div>\n<script nonce="${nonce}">${STUB}</script>`);
+        mode: options.mode,
+        call: options.call,
+      }).replace(/(<div id="app"[^>]*><\/div>)/, `$1\n<script nonce="${nonce}">${STUB}</script>`);
       response.writeHead(200, { 'content-type': 'text/html; charset=utf-8' }).end(html);
     } else if (request.url === '/webview.js') {
       response.writeHead(200, { 'content-type': 'text/javascript' }).end(script);

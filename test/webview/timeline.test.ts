@@ -102,7 +102,7 @@ describe('call timeline in Chromium', { skip: skipReason }, () => {
       '16 Normal Clearing',
       '16 Normal Clearing',
     ]);
-    assert.match(await page.locator('#timeline-counters').innerText(), /^1 calls · 2 channels/);
+    assert.match(await page.locator('#timeline-counters').innerText(), /^1 call · 2 channels/);
     assert.deepEqual(panel.cspViolations, []);
   });
 

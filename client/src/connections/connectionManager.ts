@@ -15,6 +15,14 @@ import { describeTarget, isLoopback, parseProfiles, secretKey, SETTING_CONNECTIO
 
 const ACTIVE_KEY = 'ami.activeConnection';
 
+/**
+ * Opens the user settings file at `ami.connections`: the profiles live there (application scope), so they apply in
+ * local and remote windows (Remote-SSH, WSL, Codespaces, code-server) alike.
+ */
+export async function openConnectionSettings(): Promise<void> {
+  await vscode.commands.executeCommand('workbench.action.openSettingsJson', { revealSetting: { key: SETTING_CONNECTIONS } });
+}
+
 /** What the server told us on connect. */
 export interface ServerFacts {
   amiVersion: string;
@@ -145,36 +153,46 @@ export class ConnectionManager implements vscode.Disposable {
   async select(): Promise<ConnectionProfile | undefined> {
     const profiles = this.profiles();
     if (profiles.length === 0) {
-      const open = 'Open Settings';
+      const open = 'Open User Settings (JSON)';
       const answer = await vscode.window.showInformationMessage(
-        `No AMI connection is configured. Add one to "${SETTING_CONNECTIONS}" in your user settings, e.g. {"name": "lab", "host": "127.0.0.1", "username": "admin"}.`,
+        `No AMI connection is configured. Add one to "${SETTING_CONNECTIONS}" in your user settings (they apply in local and remote windows alike), e.g. {"name": "lab", "host": "127.0.0.1", "username": "admin"}.`,
         open,
       );
-      if (answer === open) await vscode.commands.executeCommand('workbench.action.openSettingsJson');
+      if (answer === open) await openConnectionSettings();
       return undefined;
     }
     const current = this.activeProfile?.name;
-    const picked = await vscode.window.showQuickPick(
-      profiles.map((p) => ({
-        label: `${p.name === current ? '$(check) ' : ''}${p.name}`,
-        description: describeTarget(p),
-        detail: p.production ? 'production: every state-changing action asks first' : undefined,
-        profile: p,
-      })),
-      { placeHolder: 'AMI connection to use' },
-    );
+    type Pick = vscode.QuickPickItem & { profile?: ConnectionProfile; run?: () => Promise<unknown> };
+    const items: Pick[] = profiles.map((p) => ({
+      label: `${p.name === current ? '$(check) ' : ''}${p.name}`,
+      description: `${describeTarget(p)}${p.name === current ? ` · ${this.present(p).state}` : ''}`,
+      detail: p.production ? 'production: every state-changing action asks first' : undefined,
+      profile: p,
+    }));
+    // The status bar item opens this: the other connection chores are one more click away.
+    items.push({ label: '', kind: vscode.QuickPickItemKind.Separator });
+    if (this.client) items.push({ label: '$(debug-disconnect) Disconnect', run: () => this.disconnect() });
+    items.push({ label: '$(key) Set Password…', run: () => this.setPassword() });
+    items.push({ label: '$(settings-gear) Edit connections (user settings)', run: () => openConnectionSettings() });
+    const picked = await vscode.window.showQuickPick(items, { placeHolder: 'AMI connection to use (from the status bar: one click to switch)' });
     if (!picked) return undefined;
-    await this.context.globalState.update(ACTIVE_KEY, picked.profile.name);
-    if (this.client && this.profile?.name !== picked.profile.name) await this.disconnect();
-    this.profile = picked.profile;
+    if (picked.run) {
+      await picked.run();
+      return undefined;
+    }
+    if (!picked.profile) return undefined;
+    const chosen = picked.profile;
+    await this.context.globalState.update(ACTIVE_KEY, chosen.name);
+    if (this.client && this.profile?.name !== chosen.name) await this.disconnect();
+    this.profile = chosen;
     this.render();
     void this.sendLiveInfo();
-    if (vscode.workspace.isTrusted) await this.connect(picked.profile);
-    return picked.profile;
+    if (vscode.workspace.isTrusted) await this.connect(chosen);
+    return chosen;
   }
 
   /** "AMI: Set Password": stores the secret of a profile in SecretStorage. */
-  async setPassword(profile?: ConnectionProfile): Promise<boolean> {
+  async setPassword(profile?: ConnectionProfile, options: { noReconnect?: boolean } = {}): Promise<boolean> {
     const target = profile ?? this.activeProfile ?? (await this.pickProfile('Connection to set the password for'));
     if (!target) return false;
     const secret = await vscode.window.showInputBox({
@@ -190,7 +208,27 @@ export class ConnectionManager implements vscode.Disposable {
     }
     await this.context.secrets.store(secretKey(target), secret);
     this.info(`secret stored for ${target.name}`);
+    // The connection that uses this secret logs in again with it (and leaves a failed login behind).
+    const inUse = this.client !== undefined && this.profile !== undefined && secretKey(this.profile) === secretKey(target);
+    void vscode.window.showInformationMessage(
+      `AMI: saved the password of ${describeTarget(target)} (connection "${target.name}") in the OS keychain.${inUse ? ' Reconnecting with it.' : ' It is used on the next connect.'}`,
+    );
+    if (inUse && !options.noReconnect) await this.reconnectWithNewSecret(target);
     return true;
+  }
+
+  /** Logs in again after the secret changed: a connected or failed session of this profile starts over. */
+  private async reconnectWithNewSecret(profile: ConnectionProfile): Promise<void> {
+    await this.disconnect();
+    await this.connect(profile);
+  }
+
+  /** Why the connection is down, in the status bar's words ("connection refused", "authentication failed"...). */
+  get downReason(): string {
+    const profile = this.profile ?? this.activeProfile;
+    if (!profile) return 'no connection is configured';
+    const shown = this.present(profile);
+    return shown.detail || shown.state;
   }
 
   /** Stores a profile's secret without asking (automation and end-to-end tests). */
@@ -199,6 +237,16 @@ export class ConnectionManager implements vscode.Disposable {
     if (!profile) throw new Error(`No connection named "${profileName}" in ${SETTING_CONNECTIONS}.`);
     if (/[\r\n\0]/.test(secret)) throw new Error('The secret cannot contain line breaks or NUL characters.');
     await this.context.secrets.store(secretKey(profile), secret);
+  }
+
+  /** The connection's state as the status bar shows it (tests and the run commands read it). */
+  get stateName(): ConnectionPresentation['state'] {
+    return this.present(this.profile ?? this.activeProfile).state;
+  }
+
+  /** The status bar item's text, e.g. "$(error) AMI lab: failed: authentication failed". */
+  get statusText(): string {
+    return this.statusItem.text;
   }
 
   private async pickProfile(placeHolder: string): Promise<ConnectionProfile | undefined> {
@@ -224,7 +272,7 @@ export class ConnectionManager implements vscode.Disposable {
     if (this.client) await this.disconnect();
     let secret = await this.context.secrets.get(secretKey(target));
     if (secret === undefined) {
-      if (!(await this.setPassword(target))) return false;
+      if (!(await this.setPassword(target, { noReconnect: true }))) return false;
       secret = await this.context.secrets.get(secretKey(target));
       if (secret === undefined) return false;
     }
@@ -261,26 +309,51 @@ export class ConnectionManager implements vscode.Disposable {
     this.clientChanged.fire(client);
     client.onState((state) => this.onState(client, state));
     this.info(`connecting to ${describeTarget(target)}`);
-    const connected = client.whenConnected();
+    // The first attempt decides what the user is told; a transient failure keeps retrying in the background.
+    const outcome = attemptOutcome(client, timeoutMs + 15_000);
     client.start();
-    try {
-      await connected;
-      return true;
-    } catch (error) {
-      this.reportFailure(error, target);
-      return false;
-    }
+    const result = await outcome;
+    if (result.ok) return true;
+    this.reportFailure(result.error, target, result.retrying);
+    return false;
   }
 
-  private reportFailure(error: unknown, profile: ConnectionProfile): void {
+  /**
+   * While the client waits to retry, tries at once (a run was pressed) and resolves with the attempt's outcome:
+   * true once logged in, false when it failed (reported; the status bar then counts down to the next retry).
+   */
+  async retryNow(): Promise<boolean> {
+    const client = this.client;
+    const profile = this.profile;
+    if (!client || !profile) return false;
+    if (this.state.kind === 'connected') return true;
+    if (this.state.kind !== 'retrying' && this.state.kind !== 'connecting') return false;
+    const timeoutMs = vscode.workspace.getConfiguration('ami.run').get<number>('timeoutSeconds', 10) * 1000;
+    const outcome = attemptOutcome(client, timeoutMs + 15_000);
+    if (this.state.kind === 'retrying') {
+      this.info('a run was asked for while waiting to reconnect: trying now');
+      client.reconnectNow();
+    }
+    const result = await outcome;
+    if (result.ok) return true;
+    this.reportFailure(result.error, profile, result.retrying);
+    return false;
+  }
+
+  private reportFailure(error: unknown, profile: ConnectionProfile, retrying = false): void {
     const explained = explainFailure(error, profile);
     this.log.error(redactText(explained.detail));
+    if (retrying && this.state.kind === 'retrying') {
+      // Same numbers as the status bar: the time left to the next attempt.
+      const left = Math.max(0, Math.ceil((this.retryAt - Date.now()) / 1000));
+      explained.detail += ` Retrying in ${left} s (status bar); a run tries again at once.`;
+    }
     const settings = 'Open Settings';
     const password = 'Set Password';
     void vscode.window
       .showErrorMessage(`AMI ${profile.name}: ${explained.detail}`, ...(explained.kind === 'auth' ? [password, settings] : [settings]))
       .then((answer) => {
-        if (answer === settings) void vscode.commands.executeCommand('workbench.action.openSettings', SETTING_CONNECTIONS);
+        if (answer === settings) void openConnectionSettings();
         if (answer === password) void this.setPassword(profile);
       });
   }
@@ -375,4 +448,31 @@ export class ConnectionManager implements vscode.Disposable {
     this.clientChanged.dispose();
     for (const d of this.disposables) d.dispose();
   }
+}
+
+/** Outcome of a client's next connection attempt: logged in, or the error that ended it. */
+type AttemptOutcome = { ok: true } | { ok: false; error: Error; retrying: boolean };
+
+function attemptOutcome(client: AmiClient, timeoutMs: number): Promise<AttemptOutcome> {
+  return new Promise((resolve) => {
+    const finish = (value: AttemptOutcome): void => {
+      clearTimeout(timer);
+      subscription.dispose();
+      resolve(value);
+    };
+    const timer = setTimeout(() => finish({ ok: false, error: Object.assign(new Error(`no answer within ${Math.round(timeoutMs / 1000)} s`), { code: 'timeout' }), retrying: false }), timeoutMs);
+    const subscription = client.onState((state) => {
+      if (state.kind === 'connected') finish({ ok: true });
+      else if (state.kind === 'retrying') finish({ ok: false, error: asConnectError(state.reason, state.code), retrying: true });
+      else if (state.kind === 'failed') finish({ ok: false, error: asConnectError(state.reason, state.code), retrying: false });
+      else if (state.kind === 'closed') finish({ ok: false, error: asConnectError(state.reason ?? 'closed', 'closed'), retrying: false });
+    });
+  });
+}
+
+/** The shape explainFailure recognises as the session's own error (its message already says what to check). */
+function asConnectError(reason: string, code: string | undefined): Error {
+  const error = Object.assign(new Error(reason), { code });
+  if (code) error.name = 'AmiConnectError';
+  return error;
 }

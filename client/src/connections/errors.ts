@@ -75,7 +75,11 @@ export function explainFailure(error: unknown, profile: ConnectionProfile): Expl
   const fromSession = sessionCodeKinds[code];
   if (fromSession && error instanceof Error && error.name === 'AmiConnectError') {
     const [kind, short] = fromSession;
-    const setting = kind === 'auth' ? ` Check the username (setting ${SETTING_CONNECTIONS}, connection "${profile.name}") and run "AMI: Set Password". Not retrying.` : ` To change host, port, TLS or CA file: setting ${SETTING_CONNECTIONS}, connection "${profile.name}".`;
+    // The session's message already says what to check; this adds only where to change it, once.
+    const setting =
+      kind === 'auth'
+        ? ` Change the secret with "AMI: Set Password", the username in setting ${SETTING_CONNECTIONS} (connection "${profile.name}"). Not retrying, so the account is not locked out.`
+        : ` To change host, port, TLS or CA file: setting ${SETTING_CONNECTIONS}, connection "${profile.name}".`;
     return { kind, short, detail: `${message}${setting}`, retryable: kind !== 'auth' && kind !== 'tls' && kind !== 'protocol' };
   }
   const target = describeTarget(profile);

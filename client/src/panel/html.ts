@@ -12,6 +12,9 @@ export interface PanelHtmlOptions {
   styleUri: string;
   /** More stylesheets from the extension (the timeline's). */
   extraStyleUris?: readonly string[];
+  /** `timeline`: the page is one call's timeline in its own editor tab (that call's Linkedid in `call`). */
+  mode?: 'panel' | 'timeline';
+  call?: string;
 }
 
 /** A nonce of 32 characters from [A-Za-z0-9], from a cryptographic random source. */
@@ -47,7 +50,7 @@ export function renderPanelHtml(options: PanelHtmlOptions): string {
 ${(options.extraStyleUris ?? []).map((uri) => `<link rel="stylesheet" href="${attribute(uri)}">\n`).join('')}<title>AMI Workbench</title>
 </head>
 <body>
-<div id="app"></div>
+<div id="app"${options.mode === 'timeline' ? ` data-mode="timeline" data-call="${attribute(options.call ?? '')}"` : ''}></div>
 <script nonce="${attribute(options.nonce)}" src="${attribute(options.scriptUri)}"></script>
 </body>
 </html>

@@ -8,6 +8,8 @@
 import * as vscode from 'vscode';
 import { randomBytes } from 'node:crypto';
 import { readFile, writeFile } from 'node:fs/promises';
+import { homedir } from 'node:os';
+import { join } from 'node:path';
 import { getCatalogue } from '../../../core/src/catalogue';
 import type { AmiClient } from '../../../node/src/amiClient';
 import {
@@ -45,6 +47,9 @@ export class PanelHost implements vscode.Disposable {
   private offline: { name: string; runs: RunView[]; events: import('../../../protocol/src/webviewMessages').StreamEvent[] } | undefined;
   private ready = false;
   private readonly disposables: vscode.Disposable[] = [];
+  private readonly batches = new vscode.EventEmitter<import('../../../protocol/src/webviewMessages').StreamEvent[]>();
+  /** Every batch of live events as it is flushed (the call timeline tabs follow it). */
+  readonly onDidFlushEvents = this.batches.event;
 
   constructor(
     private readonly context: vscode.ExtensionContext,
@@ -79,7 +84,20 @@ export class PanelHost implements vscode.Disposable {
     this.adopt(panel);
   }
 
-  private webviewOptions(): vscode.WebviewOptions & vscode.WebviewPanelOptions {
+  /** The HTML of a webview of this extension (the panel, or one call's timeline tab). */
+  pageHtml(webview: vscode.Webview, mode: 'panel' | 'timeline' = 'panel', call?: string): string {
+    return renderPanelHtml({
+      cspSource: webview.cspSource,
+      nonce: makeNonce((size) => randomBytes(size)),
+      scriptUri: webview.asWebviewUri(vscode.Uri.joinPath(this.context.extensionUri, 'dist', 'webview.js')).toString(),
+      styleUri: webview.asWebviewUri(vscode.Uri.joinPath(this.context.extensionUri, 'media', 'panel.css')).toString(),
+      extraStyleUris: [webview.asWebviewUri(vscode.Uri.joinPath(this.context.extensionUri, 'media', 'timeline.css')).toString()],
+      mode,
+      call,
+    });
+  }
+
+  webviewOptions(): vscode.WebviewOptions & vscode.WebviewPanelOptions {
     return {
       enableScripts: true,
       retainContextWhenHidden: false,
@@ -92,13 +110,7 @@ export class PanelHost implements vscode.Disposable {
     this.ready = false;
     panel.webview.options = this.webviewOptions();
     const webview = panel.webview;
-    webview.html = renderPanelHtml({
-      cspSource: webview.cspSource,
-      nonce: makeNonce((size) => randomBytes(size)),
-      scriptUri: webview.asWebviewUri(vscode.Uri.joinPath(this.context.extensionUri, 'dist', 'webview.js')).toString(),
-      styleUri: webview.asWebviewUri(vscode.Uri.joinPath(this.context.extensionUri, 'media', 'panel.css')).toString(),
-      extraStyleUris: [webview.asWebviewUri(vscode.Uri.joinPath(this.context.extensionUri, 'media', 'timeline.css')).toString()],
-    });
+    webview.html = this.pageHtml(webview);
     const subscriptions = [
       webview.onDidReceiveMessage((message: unknown) => void this.handleMessage(message)),
       panel.onDidChangeViewState(() => {
@@ -138,6 +150,7 @@ export class PanelHost implements vscode.Disposable {
     this.dirtyRuns.clear();
     if (this.offline) return;
     const batch = this.log.takeBatch();
+    if (batch) this.batches.fire(batch.events);
     if (batch && this.panel && this.ready) {
       this.post({ type: 'events', events: batch.events, counters: { droppedBySession: this.log.droppedBySession }, docs: batch.docs });
     }
@@ -167,6 +180,11 @@ export class PanelHost implements vscode.Disposable {
       if (fields) docs[name] = fields;
     }
     return docs;
+  }
+
+  /** A run the panel knows (live, or of the saved session shown offline), by id. */
+  findRun(runId: string): RunView | undefined {
+    return this.offline?.runs.find((run) => run.id === runId) ?? this.log.runList.find((run) => run.id === runId);
   }
 
   /** Name of the saved session being shown offline, or undefined when live. */
@@ -212,6 +230,12 @@ export class PanelHost implements vscode.Disposable {
         break;
       case 'saveFile':
         await this.saveFile(message.format, message.name, message.data);
+        break;
+      case 'openTimeline':
+        await vscode.commands.executeCommand('ami.openCallTimeline', message.linkedid);
+        break;
+      case 'openAsText':
+        await vscode.commands.executeCommand('ami.openResultAsText', message.runId);
         break;
       default: {
         const unhandled: never = message;
@@ -284,18 +308,18 @@ export class PanelHost implements vscode.Disposable {
     }
   }
 
-  /** Saves a timeline export where the user picks (PNG arrives as base64). */
-  private async saveFile(format: 'svg' | 'png' | 'txt', name: string, data: string): Promise<void> {
+  /** Saves a timeline export where the user picks (PNG arrives as base64); `reply` gets the notice (default: the panel). */
+  async saveFile(format: 'svg' | 'png' | 'txt', name: string, data: string, reply: (message: ToWebview) => void = (m) => this.post(m)): Promise<void> {
     const labels = { svg: 'SVG picture', png: 'PNG picture', txt: 'Text' } as const;
     const target = await vscode.window.showSaveDialog({
       title: `Save the call timeline (${labels[format]})`,
       filters: { [labels[format]]: [format] },
-      defaultUri: vscode.Uri.file(name),
+      defaultUri: defaultSaveUri(name),
     });
     if (!target) return;
     try {
       await writeFile(target.fsPath, format === 'png' ? Buffer.from(data, 'base64') : data, format === 'png' ? undefined : 'utf8');
-      this.post({ type: 'notice', level: 'info', text: `Saved ${target.fsPath}` });
+      reply({ type: 'notice', level: 'info', text: `Saved ${target.fsPath}` });
     } catch (error) {
       void vscode.window.showErrorMessage(`Could not save ${target.fsPath}: ${(error as Error).message}`);
     }
@@ -306,7 +330,7 @@ export class PanelHost implements vscode.Disposable {
     const target = await vscode.window.showSaveDialog({
       title: 'Save the AMI session (secrets redacted)',
       filters: { 'AMI session': ['json'] },
-      defaultUri: vscode.Uri.file(`ami-session-${new Date().toISOString().replace(/[:.]/g, '-')}.json`),
+      defaultUri: defaultSaveUri(`ami-session-${new Date().toISOString().replace(/[:.]/g, '-')}.json`),
     });
     if (!target) return;
     const saved = this.offline
@@ -337,8 +361,15 @@ export class PanelHost implements vscode.Disposable {
   }
 
   dispose(): void {
+    this.batches.dispose();
     if (this.pump) clearInterval(this.pump);
     this.panel?.dispose();
     for (const d of this.disposables) d.dispose();
   }
+}
+
+/** Where a save dialog starts: the first workspace folder (a bare file name would mean the file system root), else home. */
+export function defaultSaveUri(fileName: string): vscode.Uri {
+  const folder = vscode.workspace.workspaceFolders?.[0]?.uri;
+  return folder ? vscode.Uri.joinPath(folder, fileName) : vscode.Uri.file(join(homedir(), fileName));
 }

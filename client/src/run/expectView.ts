@@ -6,7 +6,9 @@
 import { formatElapsed } from '../../../core/src/expect/matcher';
 import type { ExpectationOutcome } from '../../../core/src/expect/types';
 import type { BlockReport } from '../../../core/src/run/scriptRunner';
+import type { BlockRunResult } from '../../../core/src/run/runner';
 import type { Block } from '../../../core/src/script/types';
+import type { ExpectationView } from '../../../protocol/src/webviewMessages';
 
 /** Source and code of the Problems entries for failed expectations. */
 export const EXPECT_DIAGNOSTIC_SOURCE = 'ami expect';
@@ -106,4 +108,25 @@ export function expectSummary(outcomes: readonly ExpectationOutcome[]): string {
   if (failed > 0) return ` · ✗ ${failed} of ${explicit.length} ${plural} failed`;
   if (pending > 0) return ` · … ${pending} of ${explicit.length} ${plural} pending`;
   return ` · ✓ ${explicit.length} ${plural}`;
+}
+
+/** The block's `@expect` lines for the panel's card (the implicit check is the card's own status). */
+export function expectationViews(outcomes: readonly ExpectationOutcome[]): ExpectationView[] {
+  return outcomes
+    .filter((outcome) => !outcome.implicit)
+    .map((outcome) => ({
+      source: outcome.source,
+      status: outcome.status,
+      detail:
+        outcome.status === 'fail'
+          ? outcome.message
+          : outcome.status === 'pass'
+            ? `${outcome.got}${outcome.elapsedMs !== undefined && !/ after /.test(outcome.got) ? ` · ${formatElapsed(outcome.elapsedMs)}` : ''}`
+            : `waiting for ${outcome.expected}`,
+    }));
+}
+
+/** True when a block failed because the connection was down or went away: nothing about it was checked. */
+export function isConnectionFailure(run: Pick<BlockRunResult, 'status' | 'errorCode'> | undefined): boolean {
+  return run !== undefined && run.status === 'failed' && (run.errorCode === 'not-connected' || run.errorCode === 'disconnected');
 }

@@ -8,7 +8,9 @@ import { parseScript } from '../../../core/src/script/parser';
 import type { Block, Script } from '../../../core/src/script/types';
 import { namedResultOf, type BlockRunResult } from '../../../core/src/run/runner';
 import { isReadOnlyAction } from '../../../core/src/safety/actionKinds';
-import type { NamedResult } from '../../../core/src/run/variables';
+import { substituteHeaders, type NamedResult } from '../../../core/src/run/variables';
+import { blockAsCode, CODE_TARGETS, type CodeTarget } from './codeExport';
+import type { RunHistory } from './history';
 import { runScript } from '../../../core/src/run/scriptRunner';
 import type { ExpectationOutcome } from '../../../core/src/expect/types';
 import type { RunView } from '../../../protocol/src/webviewMessages';
@@ -16,7 +18,7 @@ import { ConnectionManager } from '../connections/connectionManager';
 import { describeTarget, type ConnectionProfile } from '../../../core/src/profiles/profiles';
 import type { PanelHost } from '../panel/panelHost';
 import { assessRisk } from './risk';
-import { EXPECT_DIAGNOSTIC_CODE, EXPECT_DIAGNOSTIC_SOURCE, expectMarks, expectProblems, expectSummary, runOutcome, type RunOutcome } from './expectView';
+import { EXPECT_DIAGNOSTIC_CODE, EXPECT_DIAGNOSTIC_SOURCE, expectationViews, expectMarks, expectProblems, expectSummary, isConnectionFailure, runOutcome, type RunOutcome } from './expectView';
 
 export type { RunOutcome } from './expectView';
 
@@ -43,6 +45,8 @@ interface DocumentRuns {
 }
 
 let runCounter = 0;
+/** Run ids stay unique across restarts (the history keeps runs of earlier sessions). */
+const SESSION_ID = Date.now().toString(36);
 
 export class RunController implements vscode.Disposable {
   private readonly documents = new Map<string, DocumentRuns>();
@@ -62,6 +66,7 @@ export class RunController implements vscode.Disposable {
   constructor(
     private readonly connections: ConnectionManager,
     private readonly panel: PanelHost,
+    private readonly history?: RunHistory,
   ) {
     this.disposables.push(
       vscode.window.onDidChangeVisibleTextEditors((editors) => editors.forEach((editor) => this.redraw(editor))),
@@ -84,6 +89,21 @@ export class RunController implements vscode.Disposable {
       this.documents.set(key, runs);
     }
     return runs;
+  }
+
+  /** Forgets the inline results and Problems entries of runs (of one document, or of all). */
+  clearResults(document?: vscode.TextDocument): void {
+    const keys = document ? [document.uri.toString()] : [...this.documents.keys()];
+    for (const key of keys) {
+      const runs = this.documents.get(key);
+      if (!runs) continue;
+      runs.decorations.clear();
+      runs.expectations.clear();
+      this.expectDiagnostics.delete(vscode.Uri.parse(key));
+    }
+    if (!document) this.expectDiagnostics.clear();
+    for (const editor of vscode.window.visibleTextEditors) this.redraw(editor);
+    this.updateTicker();
   }
 
   /** Runs blocks in order; stops at the first one that does not pass when `stopOnFailure`. */
@@ -110,10 +130,18 @@ export class RunController implements vscode.Disposable {
       void vscode.window.showErrorMessage(`Block ${first.index + 1} cannot run: its first header must be "Action:".`);
       return ['refused'];
     }
-    // While reconnecting, the send below fails at once saying when the next attempt is (no extra attempt).
-    if (!this.connections.isConnected && !this.connections.isReconnecting) {
-      const connected = await this.connections.connect();
-      if (!connected) return ['refused'];
+    // While the client waits to retry, a run tries at once rather than failing with a stale countdown.
+    if (!this.connections.isConnected) {
+      const connected = this.connections.isReconnecting ? await this.connections.retryNow() : await this.connections.connect();
+      if (!connected) {
+        // An earlier ✔ would claim the block still works: its marks say it was not sent (the toast says why).
+        for (const block of blocks) {
+          if (!block.action) continue;
+          this.setExpectations(document, block.index, undefined);
+          this.setDecoration(document, block.index, 'refused', `⊘ not sent: not connected (${this.connections.downReason})`);
+        }
+        return ['refused'];
+      }
     }
     const client = this.connections.connection;
     const profile = this.connections.activeProfile;
@@ -124,6 +152,16 @@ export class RunController implements vscode.Disposable {
     const timeoutMs = config.get<number>('timeoutSeconds', 10) * 1000;
     const followMs = withEvents ? config.get<number>('followEventsSeconds', 30) * 1000 : 0;
     const views = new Map<Block, RunView>();
+    /** The card last shown per block, so its expectations can be updated as they are decided. */
+    const shown = new Map<Block, RunView>();
+    const showExpectations = (block: Block, outcomes: readonly ExpectationOutcome[]): void => {
+      const last = shown.get(block);
+      const expectations = expectationViews(outcomes);
+      if (!last || expectations.length === 0) return;
+      const updated = (last.actionId ? this.panel.tracker.patch(last.actionId, (run) => ({ ...run, expectations })) : undefined) ?? { ...last, expectations };
+      shown.set(block, updated);
+      this.panel.showRun(updated);
+    };
     const refusedBySecret = new Set<Block>();
     const sourceOf = (block: Block): string => `${vscode.workspace.asRelativePath(document.uri)}:${(block.actionHeader ?? block).range.start.line + 1}`;
 
@@ -141,10 +179,12 @@ export class RunController implements vscode.Disposable {
         sent: result.sent,
         response: result.response,
         items: result.items,
+        complete: result.complete,
         listIncomplete: result.listIncomplete,
       };
       view = this.panel.tracker.track(view, followMs);
       this.panel.showRun(view);
+      shown.set(block, view);
       views.delete(block);
       if (block.name && result.actionId) runs.named.set(block.name, { result, actionId: result.actionId });
       this.setDecoration(document, block.index, result.status, this.summary(result));
@@ -177,7 +217,7 @@ export class RunController implements vscode.Disposable {
       onBlockStart: (block) => {
         const title = block.title || block.name || block.action || `block ${block.index + 1}`;
         const pendingView: RunView = {
-          id: `run-${++runCounter}`, title, action: block.action ?? '', source: sourceOf(block), connection: profile.name, actionId: '',
+          id: `run-${SESSION_ID}-${++runCounter}`, title, action: block.action ?? '', source: sourceOf(block), connection: profile.name, actionId: '',
           startedAt: Date.now(), status: 'pending', sent: block.headers.map((h) => [h.name, h.value]), items: [], events: [],
         };
         views.set(block, pendingView);
@@ -188,6 +228,7 @@ export class RunController implements vscode.Disposable {
       },
       onBlockProgress: (block, result, outcomes) => {
         showAnswer(block, result);
+        showExpectations(block, outcomes);
         this.setExpectations(document, block.index, { outcomes: [...outcomes], startedAt: runs.expectations.get(block.index)?.startedAt ?? Date.now() });
       },
       onBlockDone: (blockReport) => {
@@ -201,8 +242,17 @@ export class RunController implements vscode.Disposable {
           views.delete(block);
           this.panel.showRun({ ...pending, status: 'refused', error: blockReport.reason });
         }
-        this.setExpectations(document, block.index, { outcomes: blockReport.outcomes, startedAt: runs.expectations.get(block.index)?.startedAt ?? Date.now() });
-        if (result && result.status !== 'refused') {
+        const connectionLost = isConnectionFailure(result);
+        if (connectionLost) {
+          // Nothing was checked: a lost connection is not an expectation failure (no Problems entry).
+          this.setExpectations(document, block.index, undefined);
+        } else {
+          showExpectations(block, blockReport.outcomes);
+          this.setExpectations(document, block.index, { outcomes: blockReport.outcomes, startedAt: runs.expectations.get(block.index)?.startedAt ?? Date.now() });
+        }
+        if (connectionLost && result) {
+          this.setDecoration(document, block.index, 'failed', `✘ ${result.errorCode === 'not-connected' ? 'not sent' : 'connection lost'}: ${this.connections.downReason}`);
+        } else if (result && result.status !== 'refused') {
           const status = blockReport.verdict === 'passed' ? 'success' : result.status === 'success' ? 'failed' : result.status;
           this.setDecoration(document, block.index, status, this.summary(result) + expectSummary(blockReport.outcomes));
         } else {
@@ -210,6 +260,12 @@ export class RunController implements vscode.Disposable {
           this.setDecoration(document, block.index, 'refused', `⊘ ${reason.length > 100 ? `${reason.slice(0, 97)}...` : reason}`);
         }
         this.connections.info(`run ${block.action ?? '?'} (${sourceOf(block)}) → ${blockReport.verdict}${blockReport.reason ? `: ${blockReport.reason}` : ''}`);
+        const final = shown.get(block) ?? (pending ? { ...pending, status: 'refused' as const, error: blockReport.reason } : undefined);
+        if (final && this.history && !refusedBySecret.has(block)) {
+          const latest = (final.actionId ? this.panel.tracker.get(final.actionId) : undefined) ?? final;
+          const text = document.getText(new vscode.Range(block.range.start.line, 0, block.range.end.line, block.range.end.character));
+          void this.history.record(latest, document.uri.toString(), block.index, text);
+        }
         if (!refusedBySecret.has(block) && !result?.cancelled && (blockReport.verdict === 'error' || result?.status === 'failed')) {
           void vscode.window.showErrorMessage(`${block.action ?? `Block ${block.index + 1}`}: ${blockReport.reason ?? result?.error ?? blockReport.verdict}`);
         }
@@ -230,6 +286,51 @@ export class RunController implements vscode.Disposable {
       );
     }
     return outcomes;
+  }
+
+  /**
+   * "Copy as code": the block with its variables resolved (profile, file, earlier named results, $env, $prompt)
+   * as code for the picked library, on the clipboard. The secret is never in it. Resolves with the code, or
+   * undefined when cancelled or a variable did not resolve (said in a message).
+   */
+  async copyAsCode(document: vscode.TextDocument, block: Block, target?: CodeTarget): Promise<string | undefined> {
+    if (!block.action || !block.actionHeader) {
+      void vscode.window.showErrorMessage(`Block ${block.index + 1} has no "Action:" line to copy as code.`);
+      return undefined;
+    }
+    const profile = this.connections.activeProfile;
+    if (!profile) {
+      void vscode.window.showInformationMessage('Pick a connection first ("AMI: Select Connection"): the code connects to its host and user.');
+      return undefined;
+    }
+    const chosen =
+      target ??
+      (await vscode.window.showQuickPick(CODE_TARGETS.map((entry) => ({ label: entry.label, detail: entry.detail, target: entry.target })), {
+        placeHolder: `Copy ${block.action} as code for ${describeTarget(profile)} (the secret is read from AMI_SECRET)`,
+      }))?.target;
+    if (!chosen) return undefined;
+    const script = parseScript(document.getText());
+    const fileVariables: Record<string, string> = {};
+    for (const variable of script.fileVariables) fileVariables[variable.name] = variable.value;
+    const substituted = await substituteHeaders(
+      block.headers.map((h) => [h.name, h.value] as [string, string]),
+      {
+        named: this.namedResults(this.runsOf(document)),
+        fileVariables,
+        profileVariables: profile.variables,
+        env: (name) => process.env[name],
+        prompt: (label) => Promise.resolve(vscode.window.showInputBox({ title: label, prompt: `Value for {{$prompt ${label}}}`, ignoreFocusOut: true })),
+      },
+    );
+    if (!substituted.ok) {
+      void vscode.window.showErrorMessage(`Not copied: ${substituted.errors.map((e) => `${e.header}: ${e.error}`).join('; ')}`);
+      return undefined;
+    }
+    const code = blockAsCode(chosen, substituted.headers, profile);
+    await vscode.env.clipboard.writeText(code);
+    const label = CODE_TARGETS.find((entry) => entry.target === chosen)?.label ?? chosen;
+    void vscode.window.showInformationMessage(`Copied ${block.action} as ${label} (variables resolved; the secret is read from AMI_SECRET, never copied).`);
+    return code;
   }
 
   /** Named results of earlier runs in this document; their events are read live from the panel's tracker. */

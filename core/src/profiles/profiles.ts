@@ -1,6 +1,6 @@
 /**
- * Connection profiles from the `ami.connections` setting (machine scope: a repository cannot redirect a stored
- * secret). Pure: validation turns whatever settings.json holds into typed profiles or errors that name the fix.
+ * Connection profiles from the `ami.connections` setting (application scope: user settings only, so they apply in
+ * local and remote windows alike and a repository cannot redirect a stored secret). Pure: validation turns whatever settings.json holds into typed profiles or errors that name the fix.
  */
 
 export type AuthType = 'md5' | 'plain';

@@ -18,6 +18,8 @@ export interface ActionSender {
     userActionId?: string;
     response: AmiMessage;
     events: AmiMessage[];
+    /** The list's final event (`…Complete` with EventList and ListItems). */
+    complete?: AmiMessage;
     listStatus?: 'complete' | 'cancelled';
     success: boolean;
     warning?: string;
@@ -37,6 +39,8 @@ export interface BlockRunResult {
   sent: Array<[string, string]>;
   response?: Array<[string, string]>;
   items: Array<Array<[string, string]>>;
+  /** The list's completion event (`…Complete`, with EventList and ListItems), when one came. */
+  complete?: Array<[string, string]>;
   /** Why a list is not trustworthy: cancelled, ListItems mismatch, or it never completed. */
   listIncomplete?: string;
   /** Milliseconds from send to the final answer. */
@@ -46,6 +50,8 @@ export interface BlockRunResult {
   permissionDenied: boolean;
   /** Set when `beforeSend` declined (status is then `refused`). */
   cancelled?: boolean;
+  /** The session's error code when the send failed (`not-connected`, `disconnected`, `timeout`...). */
+  errorCode?: string;
 }
 
 export interface RunOptions {
@@ -123,6 +129,7 @@ export async function runBlock(
       sent: wireHeaders(substituted.headers, result.actionId),
       response,
       items,
+      complete: result.complete ? redactHeaders(result.complete.headers()) : undefined,
       listIncomplete,
       durationMs,
       error: result.success
@@ -148,6 +155,7 @@ export async function runBlock(
       items: partial ? partial.items.map((item) => redactHeaders(item.headers())) : [],
       durationMs: now() - started,
       error: text,
+      errorCode: typeof code === 'string' ? code : undefined,
       listIncomplete:
         partial || ((code === 'timeout' || code === 'disconnected') && /list was not complete|while its list was arriving/.test(text)) ? text : undefined,
       permissionDenied: false,

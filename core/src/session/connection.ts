@@ -43,7 +43,7 @@ export type ConnectionState =
   | { kind: 'idle' }
   | { kind: 'connecting'; attempt: number }
   | { kind: 'connected'; amiVersion: string }
-  | { kind: 'retrying'; inMs: number; attempt: number; reason: string }
+  | { kind: 'retrying'; inMs: number; attempt: number; reason: string; code?: AmiConnectErrorCode }
   | { kind: 'failed'; reason: string; code: AmiConnectErrorCode }
   | { kind: 'closed'; reason?: string };
 
@@ -79,6 +79,8 @@ export class AmiConnection {
   private session: AmiSession | undefined;
   private transport: TransportHandle | undefined;
   private retryTimer: TimerHandle | undefined;
+  /** Clock time of the next attempt while retrying (messages say the time left, not the whole delay). */
+  private retryAt = 0;
   private connectTimer: TimerHandle | undefined;
   private attempt = 0;
   private attemptInProgress = false;
@@ -164,7 +166,7 @@ export class AmiConnection {
       const state = this.current;
       const why =
         state.kind === 'retrying'
-          ? `reconnecting in ${Math.ceil(state.inMs / 1000)} s (${state.reason})`
+          ? `reconnecting in ${Math.max(0, Math.ceil((this.retryAt - this.clock.now()) / 1000))} s (${state.reason})`
           : state.kind === 'failed'
             ? state.reason
             : state.kind;
@@ -278,7 +280,8 @@ export class AmiConnection {
     }
     const inMs = backoffDelay(this.attempt, this.options.random ?? Math.random, this.options.backoff ?? DEFAULT_BACKOFF);
     const attempt = ++this.attempt;
-    this.setState({ kind: 'retrying', inMs, attempt, reason: error.message });
+    this.retryAt = this.clock.now() + inMs;
+    this.setState({ kind: 'retrying', inMs, attempt, reason: error.message, code: error.code });
     this.retryTimer = this.clock.setTimeout(() => {
       this.retryTimer = undefined;
       this.connect();

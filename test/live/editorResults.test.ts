@@ -1,0 +1,102 @@
+/**
+ * The editor's result logic against a real Asterisk (issue 12): a real Originate's first events tied to its run
+ * retroactively, a real QueueStatus split into one table per event kind with a matching ListItems, and after a real
+ * `core restart now` the not-connected message counts down the time left and a retry at once connects.
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { AmiClient } from '../../node/src/amiClient';
+import { RunTracker } from '../../client/src/run/runTracker';
+import { checkList, groupListItems } from '../../client/webview/listTables';
+import type { RunView, StreamEvent } from '../../protocol/src/webviewMessages';
+import { nextEvent, useLiveAsterisk } from './liveAsterisk';
+
+const live = useLiveAsterisk();
+
+function runView(actionId: string, startedAt: number): RunView {
+  return { id: 'r', title: 'call', action: 'Originate', source: 'live', connection: 'live', actionId, startedAt, status: 'success', sent: [], items: [], events: [] };
+}
+
+test('a real Originate: Newchannel and DialBegin from before the OriginateResponse are tied to the run', async () => {
+  const client = await live.connect();
+  const tracker = new RunTracker();
+  let seq = 0;
+  const subscription = client.onEvent((message) => {
+    const headers = message.headers();
+    const event: StreamEvent = { seq: ++seq, time: Date.now(), name: message.get('Event') ?? '', headers };
+    tracker.onEvent(event);
+  });
+  try {
+    const startedAt = Date.now();
+    const hangup = nextEvent(client, (_h, get) => get('Event') === 'Hangup' && /^Local\/100@test/.test(get('Channel') ?? ''), 20_000, 'Hangup of the test call');
+    const result = await client.send([['Action', 'Originate'], ['Channel', 'Local/100@test'], ['Context', 'test'], ['Exten', '200'], ['Priority', '1'], ['Async', 'true']]);
+    assert.equal(result.success, true);
+    tracker.track(runView(result.actionId, startedAt), 30_000);
+    await hangup;
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    const names = (tracker.get(result.actionId)?.events ?? []).map((event) => event.name);
+    const response = names.indexOf('OriginateResponse');
+    assert.ok(response > 0, `events before the OriginateResponse: ${names.join(' ')}`);
+    for (const first of ['Newchannel', 'DialBegin']) assert.ok(names.slice(0, response).includes(first), `${first} tied: ${names.join(' ')}`);
+    assert.ok(names.includes('Hangup'));
+  } finally {
+    subscription.dispose();
+  }
+});
+
+test('a real QueueStatus: QueueParams and QueueMember in their own tables, ListItems matches', async () => {
+  const client = await live.connect();
+  const result = await client.send([['Action', 'QueueStatus'], ['Queue', 'testq']]);
+  assert.equal(result.success, true);
+  const items = result.events.map((event) => event.headers().map(([n, v]) => [n, v] as [string, string]));
+  const groups = groupListItems(items);
+  assert.deepEqual(groups.map((group) => group.event), ['QueueParams', 'QueueMember']);
+  assert.deepEqual(groups[1].columns.slice(0, 3), ['Queue', 'Name', 'Location']);
+  assert.ok(!groups[0].columns.includes('Location'), 'QueueParams rows have no QueueMember columns');
+  const complete = result.complete?.headers().map(([n, v]) => [n, v] as [string, string]);
+  const check = checkList(items, complete);
+  assert.equal(check.event, 'QueueStatusComplete');
+  assert.equal(check.matches, true, check.text);
+});
+
+test('after a real core restart: the message counts down the time left, and a retry at once connects', async () => {
+  const target = live.target();
+  if (!target.owned) return;
+  const client = new AmiClient({ ...live.clientOptions(), reconnect: true, backoff: { initialMs: 20_000, maxMs: 20_000 } });
+  try {
+    const connected = client.whenConnected();
+    client.start();
+    await connected;
+    const lost = new Promise<void>((resolve) => {
+      const subscription = client.onState((state) => {
+        if (state.kind === 'retrying') {
+          subscription.dispose();
+          resolve();
+        }
+      });
+    });
+    await target.restart();
+    await lost;
+    const state = client.state;
+    assert.equal(state.kind, 'retrying');
+    if (state.kind !== 'retrying') return;
+    await new Promise((resolve) => setTimeout(resolve, 2100));
+    const left = await client.send([['Action', 'Ping']]).then(
+      () => undefined,
+      (error: Error) => Number(/reconnecting in (\d+) s/.exec(error.message)?.[1]),
+    );
+    assert.ok(left !== undefined && left <= Math.ceil(state.inMs / 1000) - 2, `the message says the time left (${left} s of ${state.inMs} ms)`);
+    const back = new Promise<boolean>((resolve) => {
+      const subscription = client.onState((next) => {
+        if (next.kind === 'connected' || next.kind === 'retrying' || next.kind === 'failed') {
+          subscription.dispose();
+          resolve(next.kind === 'connected');
+        }
+      });
+    });
+    client.reconnectNow();
+    assert.equal(await back, true, 'the server is back (FullyBooted): a retry at once logs in');
+  } finally {
+    await client.close();
+  }
+});
