@@ -29,7 +29,8 @@ const catalogueAsJsonParse = {
 
 /** Node bundles: extension host client, language server, command line. */
 const nodeEntries = [
-  { in: 'client/src/extension.ts', out: 'extension' },
+  // The banner stamps when the extension's code starts loading (ActivationTimings.loadMs).
+  { in: 'client/src/extension.ts', out: 'extension', banner: '"use strict";\nglobalThis.__amiBundleLoadStart = performance.now();' },
   { in: 'server/src/server.ts', out: 'server' },
   { in: 'cli/src/cli.ts', out: 'cli', banner: '#!/usr/bin/env node' },
   { in: 'test/session/fakeAmiServer.ts', out: 'simulator' },
