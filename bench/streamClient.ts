@@ -7,7 +7,7 @@
  */
 import { readFileSync } from 'node:fs';
 import * as net from 'node:net';
-import { AmiClient } from '../client/src/transport/amiClient';
+import { AmiClient } from '../node/src/amiClient';
 
 const [name, portText, expectedText] = process.argv.slice(2);
 const port = Number(portText);

@@ -9,7 +9,8 @@ import { getFoldingRanges } from './folding';
 import { format } from './format';
 import { doHover } from './hover';
 import { doRename, findDefinition, prepareRename } from './navigation';
-import { blockLabel, findDocumentSymbols } from './symbols';
+import { blockLabel } from '../script/blockLabel';
+import { findDocumentSymbols } from './symbols';
 import type { BlockAtPosition, LanguageService } from './types';
 
 export interface LanguageServiceOptions {
