@@ -6,13 +6,16 @@
  *
  *   npm run bench:activation -- [--runs 3] [--json]
  */
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { stageExtension } from '../scripts/e2e/stageExtension';
 import { ensureTools, repoRoot } from '../scripts/e2e/tools';
 import { openFile, waitForWorkbench } from '../scripts/e2e/uiFlows';
 import { openWorkbench } from '../scripts/e2e/workbench';
+
+/** Where a failed run leaves its screenshot. */
+const OUTPUT = join(repoRoot, 'test-output', 'activation');
 
 interface Timings {
   loadMs: number;
@@ -61,6 +64,8 @@ async function main(): Promise<void> {
         extensionPath,
       });
       try {
+        workbench.page.setDefaultTimeout(120_000);
+        process.stderr.write(`  run ${run}: workbench at ${workbench.url}\n`);
         await waitForWorkbench(workbench.page);
         await openFile(workbench.page, '01-originate-call.ami');
         const timings = JSON.parse(await waitForFile(report, 120_000)) as Timings;
@@ -70,6 +75,10 @@ async function main(): Promise<void> {
             `  run ${run}: code loaded ${timings.loadMs.toFixed(1)} ms, client and commands registered ${timings.registerMs.toFixed(1)} ms, language server ready ${timings.serverReadyMs.toFixed(1)} ms\n`,
           );
         }
+      } catch (error) {
+        mkdirSync(OUTPUT, { recursive: true });
+        await workbench.page.screenshot({ path: join(OUTPUT, `run-${run}-failed.png`) }).catch(() => undefined);
+        throw error;
       } finally {
         await workbench.stop();
       }
