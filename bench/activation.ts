@@ -12,7 +12,8 @@ import { join } from 'node:path';
 import { stageExtension } from '../scripts/e2e/stageExtension';
 import { ensureTools, repoRoot } from '../scripts/e2e/tools';
 import { openFile, waitForWorkbench } from '../scripts/e2e/uiFlows';
-import { openWorkbench } from '../scripts/e2e/workbench';
+import { launchBrowser } from '../scripts/e2e/browser';
+import { startWorkbench } from '../scripts/e2e/workbench';
 
 /** Where a failed run leaves its screenshot. */
 const OUTPUT = join(repoRoot, 'test-output', 'activation');
@@ -56,18 +57,24 @@ async function main(): Promise<void> {
     for (let run = 1; run <= options.runs; run++) {
       const runDir = join(root, `run-${run}`);
       const report = join(runDir, 'activation.json');
-      const workbench = await openWorkbench({
+      const workbench = await startWorkbench({
         tools,
         runDir,
         workspaceTemplate: join(repoRoot, 'samples'),
         env: { AMI_ACTIVATION_REPORT: report },
         extensionPath,
       });
+      const browser = await launchBrowser(tools.chromium, runDir).catch(async (error: unknown) => {
+        await workbench.stop();
+        throw error;
+      });
+      const page = browser.page;
       try {
-        workbench.page.setDefaultTimeout(120_000);
-        process.stderr.write(`  run ${run}: workbench at ${workbench.url}\n`);
-        await waitForWorkbench(workbench.page);
-        await openFile(workbench.page, '01-originate-call.ami');
+        // Generous: on a loaded machine code-server takes a while to serve the workbench.
+        page.setDefaultTimeout(180_000);
+        await page.goto(workbench.url, { timeout: 180_000 });
+        await waitForWorkbench(page);
+        await openFile(page, '01-originate-call.ami');
         const timings = JSON.parse(await waitForFile(report, 120_000)) as Timings;
         runs.push(timings);
         if (!options.json) {
@@ -77,9 +84,10 @@ async function main(): Promise<void> {
         }
       } catch (error) {
         mkdirSync(OUTPUT, { recursive: true });
-        await workbench.page.screenshot({ path: join(OUTPUT, `run-${run}-failed.png`) }).catch(() => undefined);
+        await page.screenshot({ path: join(OUTPUT, `run-${run}-failed.png`) }).catch(() => undefined);
         throw error;
       } finally {
+        await browser.close();
         await workbench.stop();
       }
     }
