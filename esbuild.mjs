@@ -29,8 +29,8 @@ const catalogueAsJsonParse = {
 
 /** Node bundles: extension host client, language server, command line. */
 const nodeEntries = [
-  // The banner stamps when the extension's code starts loading (ActivationTimings.loadMs).
-  { in: 'client/src/extension.ts', out: 'extension', banner: '"use strict";\nglobalThis.__amiBundleLoadStart = performance.now();' },
+  // Banner and footer stamp when the extension's code starts and ends loading (ActivationTimings.loadMs).
+  { in: 'client/src/extension.ts', out: 'extension', banner: '"use strict";\nglobalThis.__amiBundleLoadStart = performance.now();', footer: 'globalThis.__amiBundleLoadEnd = performance.now();' },
   { in: 'server/src/server.ts', out: 'server' },
   { in: 'cli/src/cli.ts', out: 'cli', banner: '#!/usr/bin/env node' },
   { in: 'test/session/fakeAmiServer.ts', out: 'simulator' },
@@ -50,6 +50,7 @@ const builds = [
     external: ['vscode'],
     plugins: [catalogueAsJsonParse],
     banner: entry.banner ? { js: entry.banner } : undefined,
+    footer: entry.footer ? { js: entry.footer } : undefined,
   })),
   ...browserEntries.map((entry) => ({
     ...common,

@@ -20,6 +20,7 @@ const OUTPUT = join(repoRoot, 'test-output', 'activation');
 
 interface Timings {
   loadMs: number;
+  hostWaitMs: number;
   registerMs: number;
   serverReadyMs: number;
 }
@@ -79,7 +80,7 @@ async function main(): Promise<void> {
         runs.push(timings);
         if (!options.json) {
           process.stdout.write(
-            `  run ${run}: code loaded ${timings.loadMs.toFixed(1)} ms, client and commands registered ${timings.registerMs.toFixed(1)} ms, language server ready ${timings.serverReadyMs.toFixed(1)} ms\n`,
+            `  run ${run}: code loaded ${timings.loadMs.toFixed(1)} ms (VS Code then took ${timings.hostWaitMs.toFixed(1)} ms to call activate), client and commands registered ${timings.registerMs.toFixed(1)} ms, language server ready ${timings.serverReadyMs.toFixed(1)} ms\n`,
           );
         }
       } catch (error) {
@@ -98,6 +99,7 @@ async function main(): Promise<void> {
   const summary = {
     runs: runs.length,
     loadMs: median(runs.map((r) => r.loadMs)),
+    hostWaitMs: median(runs.map((r) => r.hostWaitMs)),
     registerMs: median(runs.map((r) => r.registerMs)),
     loadAndRegisterMs: median(runs.map((r) => r.loadMs + r.registerMs)),
     serverReadyMs: median(runs.map((r) => r.serverReadyMs)),
@@ -108,7 +110,7 @@ async function main(): Promise<void> {
   }
   process.stdout.write(
     `\nActivation in code-server (median of ${runs.length}): code loaded ${summary.loadMs.toFixed(1)} ms + client and commands registered ${summary.registerMs.toFixed(1)} ms = ` +
-      `${summary.loadAndRegisterMs.toFixed(1)} ms (target ≤ 100 ms: ${summary.loadAndRegisterMs <= 100 ? 'ok' : 'SHORT'}); language server ready ${summary.serverReadyMs.toFixed(1)} ms after activate()\n`,
+      `${summary.loadAndRegisterMs.toFixed(1)} ms (target ≤ 100 ms: ${summary.loadAndRegisterMs <= 100 ? 'ok' : 'SHORT'}); VS Code's own wait before activate ${summary.hostWaitMs.toFixed(1)} ms; language server ready ${summary.serverReadyMs.toFixed(1)} ms after activate()\n`,
   );
 }
 

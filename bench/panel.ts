@@ -19,6 +19,9 @@ import { AmiDecoder } from '../core/src/wire';
 import { openPanel, skipReason } from '../test/webview/harness';
 import { SHARED_STREAM } from './streams';
 
+/** The default of the setting ami.panel.maxEvents (package.json). */
+const MAX_EVENTS = 50_000;
+
 interface Options {
   seconds: number;
   rate: number;
@@ -246,6 +249,8 @@ async function main(): Promise<void> {
     const eventsJson = JSON.stringify(base);
     await page.route(`${panel.baseUrl}/bench-events.json`, (route) => route.fulfill({ contentType: 'application/json', body: eventsJson }));
     const cdp = await page.context().newCDPSession(page);
+    // As the extension does when the panel says ready: an empty reset carrying ami.panel.maxEvents (default).
+    await panel.send({ type: 'reset', runs: [], events: [], counters: { droppedBySession: 0 }, docs: {}, maxEvents: MAX_EVENTS });
     await page.click('#tab-events');
     // AMI_BENCH_PROFILE=file.cpuprofile: a CPU profile of the page during the live stream (for tuning).
     const profileFile = process.env.AMI_BENCH_PROFILE;
@@ -301,7 +306,7 @@ async function main(): Promise<void> {
         `  frame time (handling + render + layout): p50 ${format(liveReport.frameWorkP50Ms, 1)} ms, p95 ${format(liveReport.frameWorkP95Ms, 1)} ms ` +
         `(target ≤ 16 ms: ${liveReport.frameWorkP95Ms <= 16 ? 'ok' : 'SHORT'}), max ${format(liveReport.frameWorkMaxMs, 1)} ms over ${format(work.length)} frames\n` +
         `  frame interval p95 ${format(liveReport.frameIntervalP95Ms, 1)} ms; ${live.longTasks.length} long tasks (> 50 ms), longest ${format(liveReport.longTaskMaxMs)} ms\n` +
-        `  JS heap after GC: ${format(liveReport.jsHeapMb, 1)} MB; DOM nodes ${format(live.domNodes)}\n`,
+        `  JS heap after GC: ${format(liveReport.jsHeapMb, 1)} MB with ${format(liveReport.kept)} events kept (ami.panel.maxEvents ${format(MAX_EVENTS)}); DOM nodes ${format(live.domNodes)}\n`,
     );
 
     const timeline = await page.evaluate(timelineInPage, { picks: 20 });
