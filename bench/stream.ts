@@ -102,7 +102,9 @@ function prepareStream(source: BenchStream): Stream {
   }
   const text = bytes.toString('latin1');
   // Events: messages whose first line is Event:, after a blank line (CRLF or LF).
-  const events = (text.slice(bodyStart).match(/(?:^|\n\r?\n)Event:/g) ?? []).length;
+  // Only complete messages: a recording may end in the middle of one, which no client delivers.
+  const completeEnd = Math.max(bodyStart, text.lastIndexOf('\r\n\r\n') + 4);
+  const events = (text.slice(bodyStart, completeEnd).match(/(?:^|\n\r?\n)Event:/g) ?? []).length;
   const body = bytes.subarray(bodyStart);
   return { label: streamLabel(source), banner: bytes.subarray(0, bannerEnd), body, totalBytes: bytes.length, events, terminators: 1 + countTerminators(body) };
 }
