@@ -29,7 +29,8 @@ const catalogueAsJsonParse = {
 
 /** Node bundles: extension host client, language server, command line. */
 const nodeEntries = [
-  { in: 'client/src/extension.ts', out: 'extension' },
+  // Banner and footer stamp when the extension's code starts and ends loading (ActivationTimings.loadMs).
+  { in: 'client/src/extension.ts', out: 'extension', banner: '"use strict";\nglobalThis.__amiBundleLoadStart = performance.now();', footer: 'globalThis.__amiBundleLoadEnd = performance.now();' },
   { in: 'server/src/server.ts', out: 'server' },
   { in: 'cli/src/cli.ts', out: 'cli', banner: '#!/usr/bin/env node' },
   { in: 'test/session/fakeAmiServer.ts', out: 'simulator' },
@@ -66,6 +67,7 @@ const builds = process.argv.includes('--cli-package') ? [cliPackageBuild] : [
     external: ['vscode'],
     plugins: [catalogueAsJsonParse],
     banner: entry.banner ? { js: entry.banner } : undefined,
+    footer: entry.footer ? { js: entry.footer } : undefined,
   })),
   ...browserEntries.map((entry) => ({
     ...common,

@@ -1,24 +1,24 @@
 /**
- * Event-stream throughput: replays a captured AMI stream over loopback TCP to this project's client and to
- * asterisk-manager, ami-io and asterisk-ami-client, plus a framing-only reader (the physical limit), each in
- * its own process, with the same consumer (reads Event, Uniqueid, Channel of every event).
+ * Event-stream throughput: replays captured AMI streams over loopback TCP to this project's client and to
+ * asterisk-manager, ami-io and asterisk-ami-client, each in its own process, with the same consumer (reads
+ * Event, Uniqueid, Channel of every event), plus `framing-limit`: a reader that only finds message ends
+ * (Buffer#indexOf of CRLFCRLF, no strings, no copies), the least work any client must do.
  *
- *   npm run bench -- --stream FILE [--json] [--runs N] [--only name,name]
+ *   npm run bench -- [--stream FILE|DIR|synthetic:varset]... [--json] [--runs N] [--only name,name]
  *
- * FILE is raw or .gz (default ../shared/bench/ami-stream-2000-calls.raw.gz). The server sends the banner,
- * answers the client's Login (echoing its ActionID, as Asterisk does), then writes the rest of the file as
- * fast as the client reads. Time runs from that write to the client's last event. Best of N runs (default 5)
- * for events/s; peak RSS is the highest seen over the runs.
+ * Streams are raw or .gz captures (banner first). Default set: ../shared/bench/ami-stream-2000-calls.raw.gz,
+ * every capture in bench/streams/, and a synthetic VarSet-heavy stream built from real capture messages
+ * (bench/streams.ts). The server sends the banner, answers the client's Login (echoing its ActionID, as
+ * Asterisk does), then writes the rest of the stream as fast as the client reads. Time runs from that write
+ * to the client's last event. Best of N runs (default 5) for events/s; peak RSS is the highest over the runs.
  */
 import { spawn } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
 import * as net from 'node:net';
 import { join, resolve } from 'node:path';
-import { gunzipSync } from 'node:zlib';
 import * as esbuild from 'esbuild';
+import { loadBenchSet, SHARED_STREAM, streamLabel, type BenchStream } from './streams';
 
 const ROOT = resolve(__dirname, '..');
-const DEFAULT_STREAM = resolve(ROOT, '..', 'shared', 'bench', 'ami-stream-2000-calls.raw.gz');
 /** AMI_BENCH_CLIENT: a prebuilt client runner to use instead (for A/B comparisons of builds). */
 const CLIENT_BUNDLE = process.env.AMI_BENCH_CLIENT ?? join(ROOT, 'dist', 'bench', 'streamClient.js');
 const CLIENTS = ['ami-workbench', 'asterisk-manager', 'ami-io', 'asterisk-ami-client', 'framing-limit'] as const;
@@ -27,7 +27,7 @@ const DEFAULT_STREAM_EVENTS = 54_003;
 const CHILD_TIMEOUT_MS = 120_000;
 
 interface Options {
-  stream: string;
+  streams: string[];
   json: boolean;
   runs: number;
   only: string[];
@@ -37,29 +37,33 @@ interface RunResult {
   events: number;
   checksum: number;
   seconds: number;
+  /** The client process's CPU time (user + system): less sensitive than wall time to a loaded machine. */
+  cpuSeconds: number;
   peakRssMb: number;
 }
 
 /** One row of the report (the --json shape). */
 interface BenchRow {
+  stream: string;
   name: string;
   events: number;
   eventsPerSec: number;
+  /** Events per second of the client's own CPU time (best run). */
+  eventsPerCpuSec: number;
   mbPerSec: number;
   peakRssMb: number;
 }
 
 function parseArgs(argv: string[]): Options {
-  const options: Options = { stream: DEFAULT_STREAM, json: false, runs: 5, only: [...CLIENTS] };
+  const options: Options = { streams: [], json: false, runs: 5, only: [...CLIENTS] };
   for (let k = 0; k < argv.length; k++) {
     const arg = argv[k];
-    if (arg === '--stream') options.stream = resolve(argv[++k] ?? '');
+    if (arg === '--stream') options.streams.push(argv[++k] ?? '');
     else if (arg === '--json') options.json = true;
     else if (arg === '--runs') options.runs = Number(argv[++k]);
     else if (arg === '--only') options.only = (argv[++k] ?? '').split(',').filter(Boolean);
-    else throw new Error(`Unknown argument ${arg}. Usage: npm run bench -- --stream FILE [--json] [--runs N] [--only ${CLIENTS.join(',')}]`);
+    else throw new Error(`Unknown argument ${arg}. Usage: npm run bench -- [--stream FILE|DIR|synthetic:varset]... [--json] [--runs N] [--only ${CLIENTS.join(',')}]`);
   }
-  if (!existsSync(options.stream)) throw new Error(`Stream file not found: ${options.stream}`);
   if (!(options.runs >= 1)) throw new Error('--runs must be at least 1');
   for (const name of options.only) if (!(CLIENTS as readonly string[]).includes(name)) throw new Error(`Unknown client ${name}: one of ${CLIENTS.join(', ')}`);
   return options;
@@ -67,15 +71,26 @@ function parseArgs(argv: string[]): Options {
 
 /** The capture split into banner, the recorded Login response (replaced by ours) and the rest. */
 interface Stream {
+  label: string;
   banner: Buffer;
   body: Buffer;
   totalBytes: number;
   events: number;
+  /** CRLFCRLF terminators after the banner (our Login response included): what framing-limit counts. */
+  terminators: number;
 }
 
-function loadStream(file: string): Stream {
-  const raw = readFileSync(file);
-  const bytes = file.endsWith('.gz') ? gunzipSync(raw) : raw;
+const TERMINATOR = Buffer.from('\r\n\r\n');
+
+function countTerminators(bytes: Buffer): number {
+  let count = 0;
+  for (let at = bytes.indexOf(TERMINATOR); at >= 0; at = bytes.indexOf(TERMINATOR, at + TERMINATOR.length)) count++;
+  return count;
+}
+
+function prepareStream(source: BenchStream): Stream {
+  const file = source.name;
+  const bytes = source.bytes;
   const bannerEnd = bytes.indexOf(10) + 1;
   if (bannerEnd <= 0 || !bytes.subarray(0, bannerEnd).toString('latin1').startsWith('Asterisk Call Manager/')) {
     throw new Error(`${file} does not start with an AMI banner`);
@@ -87,8 +102,11 @@ function loadStream(file: string): Stream {
   }
   const text = bytes.toString('latin1');
   // Events: messages whose first line is Event:, after a blank line (CRLF or LF).
-  const events = (text.slice(bodyStart).match(/(?:^|\n\r?\n)Event:/g) ?? []).length;
-  return { banner: bytes.subarray(0, bannerEnd), body: bytes.subarray(bodyStart), totalBytes: bytes.length, events };
+  // Only complete messages: a recording may end in the middle of one, which no client delivers.
+  const completeEnd = Math.max(bodyStart, text.lastIndexOf('\r\n\r\n') + 4);
+  const events = (text.slice(bodyStart, completeEnd).match(/(?:^|\n\r?\n)Event:/g) ?? []).length;
+  const body = bytes.subarray(bodyStart);
+  return { label: streamLabel(source), banner: bytes.subarray(0, bannerEnd), body, totalBytes: bytes.length, events, terminators: 1 + countTerminators(body) };
 }
 
 /** A one-connection replay server: banner, Login answer with the client's ActionID, then the stream. */
@@ -139,7 +157,9 @@ async function runClient(name: string, stream: Stream): Promise<RunResult> {
   const server = await startServer(stream);
   try {
     const nodeFlags = (process.env.AMI_BENCH_NODE_FLAGS ?? '').split(' ').filter(Boolean);
-    const child = spawn(process.execPath, [...nodeFlags, CLIENT_BUNDLE, name, String(server.port), String(stream.events)], {
+    // framing-limit counts message ends, not events: it is told how many terminators to expect.
+    const expected = name === 'framing-limit' ? stream.terminators : stream.events;
+    const child = spawn(process.execPath, [...nodeFlags, CLIENT_BUNDLE, name, String(server.port), String(expected)], {
       cwd: ROOT,
       stdio: ['ignore', 'pipe', 'pipe'],
     });
@@ -154,7 +174,7 @@ async function runClient(name: string, stream: Stream): Promise<RunResult> {
     const line = outputLines.pop() ?? '';
     // Diagnostics from AMI_BENCH_NODE_FLAGS (e.g. --trace-gc) go to stderr.
     if (nodeFlags.length > 0 && outputLines.length > 0) process.stderr.write(`[${name}] ${outputLines.join(`\n[${name}] `)}\n`);
-    let report: { events: number; checksum: number; endMs: number; peakRssMb: number };
+    let report: { events: number; checksum: number; endMs: number; cpuMs: number; peakRssMb: number };
     try {
       report = JSON.parse(line) as typeof report;
     } catch {
@@ -162,7 +182,8 @@ async function runClient(name: string, stream: Stream): Promise<RunResult> {
     }
     if (stderr.trim() !== '') process.stderr.write(`[${name}] ${stderr.trim()}\n`);
     const started = await Promise.race([server.bodyWrittenAt, Promise.resolve(Number.NaN)]);
-    return { events: report.events, checksum: report.checksum, seconds: (report.endMs - started) / 1000, peakRssMb: report.peakRssMb };
+    const events = name === 'framing-limit' ? (report.events === stream.terminators ? stream.events : 0) : report.events;
+    return { events, checksum: report.checksum, seconds: (report.endMs - started) / 1000, cpuSeconds: report.cpuMs / 1000, peakRssMb: report.peakRssMb };
   } finally {
     server.close();
   }
@@ -186,22 +207,14 @@ function format(value: number, digits = 0): string {
   return value.toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits });
 }
 
-async function main(): Promise<void> {
-  const options = parseArgs(process.argv.slice(2));
-  const stream = loadStream(options.stream);
-  if (options.stream === DEFAULT_STREAM && stream.events !== DEFAULT_STREAM_EVENTS) {
-    throw new Error(`The default stream should hold ${DEFAULT_STREAM_EVENTS} events, found ${stream.events}`);
-  }
-  if (process.env.AMI_BENCH_CLIENT === undefined) await bundleClient();
-  const log = (text: string): void => {
-    if (!options.json) process.stdout.write(text);
-  };
-  log(`Stream ${options.stream}: ${format(stream.totalBytes)} bytes, ${format(stream.events)} events; best of ${options.runs} runs\n`);
+/** Runs every client on one stream, round-robin so background load hits every client alike. */
+async function benchStream(stream: Stream, options: Options, log: (text: string) => void): Promise<{ rows: BenchRow[]; mismatch: boolean }> {
+  log(`\nStream ${stream.label}: ${format(stream.totalBytes)} bytes, ${format(stream.events)} events; best of ${options.runs} runs\n`);
   const best = new Map<string, RunResult>();
+  const bestCpu = new Map<string, RunResult>();
   const peakRss = new Map<string, number>();
   const checksums = new Map<string, number>();
   let mismatch = false;
-  // Round-robin so that background load hits every client alike.
   for (let run = 1; run <= options.runs; run++) {
     for (const name of options.only) {
       let result: RunResult;
@@ -209,47 +222,108 @@ async function main(): Promise<void> {
         result = await runClient(name, stream);
       } catch (error) {
         process.stderr.write(`!!! ${name} failed: ${error instanceof Error ? error.message : String(error)} !!!\n`);
-        result = { events: 0, checksum: 0, seconds: Number.NaN, peakRssMb: 0 };
+        result = { events: 0, checksum: 0, seconds: Number.NaN, cpuSeconds: Number.NaN, peakRssMb: 0 };
       }
-      log(`  run ${run} ${name.padEnd(20)} ${format(result.events / result.seconds).padStart(10)} events/s  ${format(result.peakRssMb, 1)} MB\n`);
+      log(`  run ${run} ${name.padEnd(20)} ${format(result.events / result.seconds).padStart(10)} events/s  ${format(result.events / result.cpuSeconds).padStart(10)} events/CPU-s  ${format(result.peakRssMb, 1)} MB\n`);
       if (result.events !== stream.events) {
         mismatch = true;
-        process.stderr.write(`!!! ${name} received ${result.events} events, expected ${stream.events} !!!\n`);
+        process.stderr.write(`!!! ${name} received ${result.events} events, expected ${stream.events} (${stream.label}) !!!\n`);
       }
       if (name !== 'framing-limit') checksums.set(name, result.checksum);
       const previous = best.get(name);
       const speed = (r: RunResult): number => (Number.isFinite(r.events / r.seconds) ? r.events / r.seconds : -1);
       if (!previous || speed(result) > speed(previous)) best.set(name, result);
+      const cpuSpeed = (r: RunResult): number => (Number.isFinite(r.events / r.cpuSeconds) ? r.events / r.cpuSeconds : -1);
+      const previousCpu = bestCpu.get(name);
+      if (!previousCpu || cpuSpeed(result) > cpuSpeed(previousCpu)) bestCpu.set(name, result);
       peakRss.set(name, Math.max(peakRss.get(name) ?? 0, result.peakRssMb));
     }
   }
   const rows: BenchRow[] = options.only.map((name) => {
     const result = best.get(name) as RunResult;
     return {
+      stream: stream.label,
       name,
       events: result.events,
       eventsPerSec: Math.round(result.events / result.seconds),
+      eventsPerCpuSec: Math.round(((bestCpu.get(name) as RunResult).events / (bestCpu.get(name) as RunResult).cpuSeconds) || 0),
       mbPerSec: Math.round((stream.totalBytes / 1e6 / result.seconds) * 10) / 10,
       peakRssMb: Math.round((peakRss.get(name) ?? 0) * 10) / 10,
     };
   });
-  const distinctChecksums = new Set(checksums.values());
-  if (distinctChecksums.size > 1) {
+  if (new Set(checksums.values()).size > 1) {
     process.stderr.write(`Note: clients read different total value lengths (${[...checksums].map(([n, c]) => `${n}=${c}`).join(', ')}).\n`);
   }
-  if (options.json) {
-    process.stdout.write(`${JSON.stringify(rows)}\n`);
-  } else {
-    const anchor = rows.find((row) => row.name === 'asterisk-manager');
-    log(`\n${'client'.padEnd(22)}${'events'.padStart(8)}${'events/s'.padStart(12)}${'MB/s'.padStart(9)}${'peak RSS MB'.padStart(13)}${'× a-m speed'.padStart(13)}${'× a-m RSS'.padStart(11)}\n`);
-    for (const row of rows) {
-      const speedRatio = anchor ? format(row.eventsPerSec / anchor.eventsPerSec, 2) : '-';
-      const rssRatio = anchor ? format(row.peakRssMb / anchor.peakRssMb, 2) : '-';
-      log(
-        `${row.name.padEnd(22)}${format(row.events).padStart(8)}${format(row.eventsPerSec).padStart(12)}${format(row.mbPerSec, 1).padStart(9)}${format(row.peakRssMb, 1).padStart(13)}${speedRatio.padStart(13)}${rssRatio.padStart(11)}\n`,
-      );
-    }
+  const anchor = rows.find((row) => row.name === 'asterisk-manager');
+  const limit = rows.find((row) => row.name === 'framing-limit');
+  const ratio = (value: number, base: number | undefined): string => (base ? format(value / base, 2) : '-');
+  log(
+    `\n${'client'.padEnd(22)}${'events'.padStart(8)}${'events/s'.padStart(12)}${'MB/s'.padStart(9)}${'× limit'.padStart(9)}${'× a-m'.padStart(8)}` +
+      `${'events/CPU-s'.padStart(14)}${'× limit'.padStart(9)}${'× a-m'.padStart(8)}${'peak RSS MB'.padStart(13)}${'× a-m RSS'.padStart(11)}\n`,
+  );
+  for (const row of rows) {
+    log(
+      `${row.name.padEnd(22)}${format(row.events).padStart(8)}${format(row.eventsPerSec).padStart(12)}${format(row.mbPerSec, 1).padStart(9)}` +
+        `${ratio(row.eventsPerSec, limit?.eventsPerSec).padStart(9)}${ratio(row.eventsPerSec, anchor?.eventsPerSec).padStart(8)}` +
+        `${format(row.eventsPerCpuSec).padStart(14)}${ratio(row.eventsPerCpuSec, limit?.eventsPerCpuSec).padStart(9)}${ratio(row.eventsPerCpuSec, anchor?.eventsPerCpuSec).padStart(8)}` +
+        `${format(row.peakRssMb, 1).padStart(13)}${ratio(row.peakRssMb, anchor?.peakRssMb).padStart(11)}\n`,
+    );
   }
+  return { rows, mismatch };
+}
+
+/**
+ * One line per stream: ami-workbench against the targets (≥ 50% of framing-limit, ≥ 8× asterisk-manager,
+ * peak RSS no higher than asterisk-manager's), by wall time and by the clients' own CPU time.
+ */
+function targetSummary(rows: BenchRow[]): string {
+  const lines: string[] = [];
+  const check = (value: number, target: number, text: string): string => `${text} ${value >= target ? 'ok' : 'SHORT'}`;
+  for (const stream of new Set(rows.map((row) => row.stream))) {
+    const of = (name: string): BenchRow | undefined => rows.find((row) => row.stream === stream && row.name === name);
+    const workbench = of('ami-workbench');
+    const limit = of('framing-limit');
+    const anchor = of('asterisk-manager');
+    if (!workbench) continue;
+    const checks: string[] = [];
+    if (limit) {
+      const wall = workbench.eventsPerSec / limit.eventsPerSec;
+      const cpu = workbench.eventsPerCpuSec / limit.eventsPerCpuSec;
+      checks.push(`of framing-limit ${check(wall, 0.5, `${format(100 * wall)}%`)} wall / ${check(cpu, 0.5, `${format(100 * cpu)}%`)} CPU`);
+    }
+    if (anchor) {
+      const wall = workbench.eventsPerSec / anchor.eventsPerSec;
+      const cpu = workbench.eventsPerCpuSec / anchor.eventsPerCpuSec;
+      checks.push(`asterisk-manager ${check(wall, 8, `${format(wall, 2)}×`)} wall / ${check(cpu, 8, `${format(cpu, 2)}×`)} CPU`);
+      checks.push(`RSS ${format(workbench.peakRssMb, 1)} vs ${format(anchor.peakRssMb, 1)} MB ${workbench.peakRssMb <= anchor.peakRssMb ? 'ok' : 'HIGHER'}`);
+    }
+    lines.push(`  ${stream}: ${checks.join('; ')}\n`);
+  }
+  return lines.length > 0 ? `\nTargets for ami-workbench (≥ 50% of framing-limit, ≥ 8× asterisk-manager, RSS ≤ asterisk-manager):\n${lines.join('')}` : '';
+}
+
+async function main(): Promise<void> {
+  const options = parseArgs(process.argv.slice(2));
+  const streams = loadBenchSet(options.streams).map((source) => {
+    const stream = prepareStream(source);
+    if (source.name === SHARED_STREAM && stream.events !== DEFAULT_STREAM_EVENTS) {
+      throw new Error(`The shared stream should hold ${DEFAULT_STREAM_EVENTS} events, found ${stream.events}`);
+    }
+    return stream;
+  });
+  if (process.env.AMI_BENCH_CLIENT === undefined) await bundleClient();
+  const log = (text: string): void => {
+    if (!options.json) process.stdout.write(text);
+  };
+  const rows: BenchRow[] = [];
+  let mismatch = false;
+  for (const stream of streams) {
+    const result = await benchStream(stream, options, log);
+    rows.push(...result.rows);
+    mismatch ||= result.mismatch;
+  }
+  if (options.json) process.stdout.write(`${JSON.stringify(rows)}\n`);
+  else log(targetSummary(rows));
   if (mismatch) {
     process.stderr.write('!!! EVENT COUNT MISMATCH: see above !!!\n');
     process.exitCode = 1;

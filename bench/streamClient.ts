@@ -2,9 +2,10 @@
  * One client under test for bench/stream.ts, run in its own process (so its RSS is its own):
  * `node dist/bench/streamClient.js NAME PORT EXPECTED_EVENTS`. It connects to the replay server, logs in,
  * runs the same consumer on every event (reads Event, Uniqueid and Channel), and prints one JSON line:
- {"events","checksum","endMs","peakRssMb"}. endMs is wall-clock (performance.timeOrigin based) so the
+ {"events","checksum","endMs","cpuMs","peakRssMb"}. endMs is wall-clock (performance.timeOrigin based) so the
  * parent can time from the moment its server started writing the stream.
  */
+import { readFileSync } from 'node:fs';
 import * as net from 'node:net';
 import { AmiClient } from '../node/src/amiClient';
 
@@ -18,13 +19,31 @@ let events = 0;
 /** Sum of the lengths of the values read, so the work cannot be optimised away and clients can be compared. */
 let checksum = 0;
 let finished = false;
+/** CPU time is counted from just before the client starts (module loading excluded). */
+let cpuAtStart: NodeJS.CpuUsage | undefined;
+
+/**
+ * This process's peak RSS in KiB. Linux: VmHWM of our own memory map. Not getrusage's maxRSS there: the kernel
+ * carries the forking parent's peak across exec into it, so every child would report the bench runner's size.
+ */
+function peakRssKb(): number {
+  try {
+    const hwm = /^VmHWM:\s+(\d+) kB/m.exec(readFileSync('/proc/self/status', 'latin1'))?.[1];
+    if (hwm !== undefined) return Number(hwm);
+  } catch {
+    // Not Linux: fall through.
+  }
+  return process.resourceUsage().maxRSS;
+}
 
 function finish(): void {
   if (finished) return;
   finished = true;
   const endMs = performance.timeOrigin + performance.now();
-  const peakRssMb = (process.resourceUsage().maxRSS * 1024) / (1024 * 1024);
-  process.stdout.write(`${JSON.stringify({ events, checksum, endMs, peakRssMb })}\n`, () => process.exit(0));
+  const peakRssMb = peakRssKb() / 1024;
+  const cpu = process.cpuUsage(cpuAtStart);
+  const cpuMs = (cpu.user + cpu.system) / 1000;
+  process.stdout.write(`${JSON.stringify({ events, checksum, endMs, cpuMs, peakRssMb })}\n`, () => process.exit(0));
 }
 
 /** The consumer every client runs on every event. */
@@ -110,35 +129,51 @@ function runAsteriskAmiClient(): void {
   });
 }
 
-/** The physical limit: frames on CRLFCRLF with Buffer.indexOf, reads no header. */
+/**
+ * The least work any client must do: find where messages end. Counts CRLFCRLF terminators with
+ * Buffer#indexOf on each chunk as it arrives (no strings, no copies); a terminator split across reads is
+ * found by matching the few bytes at the seam. EXPECTED is the terminator count (banner excluded).
+ */
 function runFramingLimit(): void {
-  const EVENT = Buffer.from('Event:');
   const TERMINATOR = Buffer.from('\r\n\r\n');
   const socket = net.connect({ host: '127.0.0.1', port });
-  let tail: Buffer | undefined;
   let greeted = false;
+  /** How many bytes at the end of the previous chunk match the start of CRLFCRLF (0–3). */
+  let partial = 0;
   socket.on('data', (chunk: Buffer) => {
-    let data = tail === undefined ? chunk : Buffer.concat([tail, chunk]);
+    let from = 0;
     if (!greeted) {
-      const lineEnd = data.indexOf(10);
-      if (lineEnd < 0) {
-        tail = data;
-        return;
-      }
+      // The banner is one line; the server sends it alone and waits for the Login.
+      from = chunk.indexOf(10) + 1;
+      if (from === 0) return;
       greeted = true;
-      data = data.subarray(lineEnd + 1);
       socket.write('Action: Login\r\nActionID: bench-login\r\nUsername: bench\r\nSecret: bench\r\n\r\n');
     }
-    let start = 0;
-    for (;;) {
-      const end = data.indexOf(TERMINATOR, start);
-      if (end < 0) break;
-      if (data[start] === 0x45 && data.compare(EVENT, 0, EVENT.length, start, start + EVENT.length) === 0) {
-        if (++events === expected) finish();
+    if (partial > 0) {
+      // Does the terminator begun in the last chunk finish here?
+      let k = 0;
+      while (partial + k < 4 && k < chunk.length && chunk[k] === TERMINATOR[partial + k]) k++;
+      if (partial + k === 4) {
+        from = k;
+        if (++events === expected) return finish();
+      } else if (k === chunk.length) {
+        partial += k;
+        return;
       }
-      start = end + TERMINATOR.length;
     }
-    tail = start < data.length ? data.subarray(start) : undefined;
+    for (let end = chunk.indexOf(TERMINATOR, from); end >= 0; end = chunk.indexOf(TERMINATOR, end + 4)) {
+      if (++events === expected) return finish();
+      from = end + 4;
+    }
+    // The longest suffix of the chunk (after the last terminator) that starts a terminator.
+    const length = chunk.length;
+    partial = 0;
+    for (let k = Math.min(3, length - from); k > 0; k--) {
+      if (chunk.compare(TERMINATOR, 0, k, length - k, length) === 0) {
+        partial = k;
+        break;
+      }
+    }
   });
   socket.on('close', () => finish());
 }
@@ -160,4 +195,5 @@ process.on('uncaughtException', (error) => {
   process.stderr.write(`${name}: ${error.stack ?? String(error)}\n`);
   finish();
 });
+cpuAtStart = process.cpuUsage();
 runner();

@@ -5,8 +5,21 @@ import type { LiveServerInfoParams, RunnableBlock } from '../../protocol/src/lsp
 import { createLanguageClient, requestBlockAtPosition, sendLiveServerInfo } from './languageClient';
 import { registerRunFeatures, type RunFeatures } from './run';
 
+/** Milliseconds of this activation (bench/activation.ts reads them; the language server's log shows them). */
+export interface ActivationTimings {
+  /** Evaluating the bundle (first line to last): loading our code. */
+  loadMs: number;
+  /** From the bundle loaded to activate() called: VS Code preparing the extension context, not our code. */
+  hostWaitMs: number;
+  /** activate() until the language client and every command are registered. */
+  registerMs: number;
+  /** activate() until the language server answered `initialize` (activate resolves then). */
+  serverReadyMs: number;
+}
+
 /** What activate() returns: used by other parts of the extension and awaited by end-to-end tests. */
 export interface AmiExtensionApi {
+  readonly activation: ActivationTimings;
   /** The running language client (already started). */
   readonly languageClient: LanguageClient;
   /** The block under a position of an open `.ami` document, or null outside any block. */
@@ -19,19 +32,46 @@ export interface AmiExtensionApi {
 
 let client: LanguageClient | undefined;
 
+/** Stamps of the bundle's first and last line (esbuild.mjs banner and footer); undefined when not bundled. */
+function bundleStamps(): { start?: number; end?: number } {
+  const stamps = globalThis as { __amiBundleLoadStart?: number; __amiBundleLoadEnd?: number };
+  return { start: stamps.__amiBundleLoadStart, end: stamps.__amiBundleLoadEnd };
+}
+
 /** Starts the language server; resolves once it has answered `initialize`. */
 export async function activate(context: vscode.ExtensionContext): Promise<AmiExtensionApi> {
+  const activateStart = performance.now();
   const languageClient = createLanguageClient(context);
   client = languageClient;
   // Before start(): the run commands exist even if the language server fails to start.
   const run = registerRunFeatures(context, languageClient);
+  const registered = performance.now();
   await languageClient.start();
+  const bundle = bundleStamps();
+  const activation: ActivationTimings = {
+    loadMs: bundle.start === undefined || bundle.end === undefined ? Number.NaN : bundle.end - bundle.start,
+    hostWaitMs: bundle.end === undefined ? Number.NaN : activateStart - bundle.end,
+    registerMs: registered - activateStart,
+    serverReadyMs: performance.now() - activateStart,
+  };
+  languageClient.outputChannel.appendLine(
+    `Activated: code loaded in ${activation.loadMs.toFixed(1)} ms (then ${activation.hostWaitMs.toFixed(1)} ms until VS Code called activate), language client and commands registered in ${activation.registerMs.toFixed(1)} ms, language server ready after ${activation.serverReadyMs.toFixed(1)} ms.`,
+  );
+  reportActivation(activation);
   return {
+    activation,
     languageClient,
     run,
     blockAtPosition: (uri, position) => requestBlockAtPosition(languageClient, uri, position),
     setLiveServerInfo: (info) => sendLiveServerInfo(languageClient, info),
   };
+}
+
+/** AMI_ACTIVATION_REPORT=file (bench/activation.ts): the timings as JSON, for a benchmark outside the host. */
+function reportActivation(activation: ActivationTimings): void {
+  const file = process.env.AMI_ACTIVATION_REPORT;
+  if (!file) return;
+  void import('node:fs/promises').then((fs) => fs.writeFile(file, JSON.stringify(activation))).catch(() => undefined);
 }
 
 /** Stops the server (VS Code waits for the returned promise). */

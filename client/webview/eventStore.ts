@@ -29,7 +29,17 @@ export class EventStore {
   private pausedAt: number | undefined;
 
   /** @param capacity most events kept; older ones are evicted (and counted) beyond it. */
-  constructor(readonly capacity: number) {}
+  constructor(private maxKept: number) {}
+
+  /** Most events kept. */
+  get capacity(): number {
+    return this.maxKept;
+  }
+
+  /** Changes the bound (ami.panel.maxEvents); takes effect with the next append or reset. */
+  setCapacity(capacity: number): void {
+    if (Number.isInteger(capacity) && capacity >= 1) this.maxKept = capacity;
+  }
 
   get paused(): boolean {
     return this.pausedAt !== undefined;

@@ -45,6 +45,8 @@ interface PanelState {
 const ROW_HEIGHT = 20;
 const OVERSCAN = 10;
 const MAX_RUNS = 200;
+const MAX_ITEM_ROWS = 2000;
+/** Until the extension sends ami.panel.maxEvents (with every reset). */
 const STORE_CAPACITY = 100_000;
 
 const vscode = acquireVsCodeApi();
@@ -430,7 +432,7 @@ function renderCounters(): void {
   counterShown.textContent = String(counters.shown);
   counterDropped.textContent = String(counters.dropped);
   counterDropped.parentElement!.title =
-    `dropped by the session queue: ${counters.droppedBySession}; evicted from the panel (over ${STORE_CAPACITY}): ${counters.evicted}`;
+    `dropped by the session queue: ${counters.droppedBySession}; evicted from the panel (over ${store.capacity}): ${counters.evicted}`;
   const pending = store.pendingCount;
   pendingLabel.textContent = store.paused ? `paused · ${pending} new` : '';
 }
@@ -609,6 +611,7 @@ function handle(message: ToWebview): void {
       offlineText.textContent = offline === undefined ? '' : `Viewing a saved session: ${offline}`;
       offlineBanner.classList.toggle('hidden', offline === undefined);
       Object.assign(docs, message.docs);
+      if (message.maxEvents !== undefined) store.setCapacity(message.maxEvents);
       store.reset(message.events, message.counters.droppedBySession);
       timeline.reset(message.events);
       if (state.timelineCall !== undefined && timeline.selectedCall === undefined) timeline.select(state.timelineCall);

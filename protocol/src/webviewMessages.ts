@@ -115,7 +115,8 @@ export type ToWebview =
   | { type: 'events'; events: StreamEvent[]; counters: StreamCounters; docs?: FieldDocs }
   | { type: 'run'; run: RunView; docs?: FieldDocs }
   | { type: 'connection'; connection: ConnectionView | null }
-  | { type: 'reset'; runs: RunView[]; events: StreamEvent[]; counters: StreamCounters; docs: FieldDocs; offline?: string }
+  /** maxEvents: the setting ami.panel.maxEvents; the panel keeps at most that many events (older ones evicted and counted). */
+  | { type: 'reset'; runs: RunView[]; events: StreamEvent[]; counters: StreamCounters; docs: FieldDocs; offline?: string; maxEvents?: number }
   | { type: 'notice'; level: 'info' | 'error'; text: string };
 
 // ---------------------------------------------------------------- webview → extension
@@ -334,6 +335,9 @@ export function parseToWebview(message: unknown): Parsed<ToWebview> {
       if (!isCounters(message.counters)) return { ok: false, error: 'reset.counters is malformed' };
       if (!isFieldDocs(message.docs)) return { ok: false, error: 'reset.docs is malformed' };
       if (message.offline !== undefined && !isString(message.offline)) return { ok: false, error: 'reset.offline must be a string' };
+      if (message.maxEvents !== undefined && !(Number.isInteger(message.maxEvents) && (message.maxEvents as number) >= 1)) {
+        return { ok: false, error: 'reset.maxEvents must be a positive integer' };
+      }
       return { ok: true, value: message as ToWebview };
     case 'notice':
       if ((message.level !== 'info' && message.level !== 'error') || !isString(message.text)) {

@@ -95,3 +95,18 @@ test('panel HTML: strict CSP with the nonce, no inline permission, attributes es
   assert.ok(html.includes(`<script nonce="${nonce}" src="https://ext.example/webview.js?a=&quot;b&quot;"></script>`));
   assert.equal((html.match(/<script/g) ?? []).length, 1);
 });
+
+test('store: the bound follows ami.panel.maxEvents from the reset message; a bad maxEvents is refused', () => {
+  const store = new EventStore(100_000);
+  const reset = parseToWebview({ type: 'reset', runs: [], events: [], counters: { droppedBySession: 0 }, docs: {}, maxEvents: 1000 });
+  assert.ok(reset.ok && reset.value.type === 'reset' && reset.value.maxEvents === 1000);
+  if (reset.ok && reset.value.type === 'reset' && reset.value.maxEvents !== undefined) store.setCapacity(reset.value.maxEvents);
+  const events: StreamEvent[] = [];
+  for (let seq = 1; seq <= 5000; seq++) events.push(event(seq, 'VarSet'));
+  store.reset(events, 0);
+  assert.equal(store.capacity, 1000);
+  assert.ok(store.all.length <= 1000);
+  assert.equal(store.counters().evicted + store.all.length, 5000, 'every event is either kept or counted as evicted');
+  const bad = parseToWebview({ type: 'reset', runs: [], events: [], counters: { droppedBySession: 0 }, docs: {}, maxEvents: -3 });
+  assert.deepEqual(bad, { ok: false, error: 'reset.maxEvents must be a positive integer' });
+});

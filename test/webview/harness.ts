@@ -38,8 +38,20 @@ export interface PanelHarness {
   close(): Promise<void>;
 }
 
+/** Harness options (the defaults are what the tests use). */
+export interface PanelOptions {
+  /** Lets the page start a blob: Worker despite the panel's CSP (bench/panel.ts feeds events from one). */
+  bypassCSP?: boolean;
+  /** Extra Chromium flags. */
+  args?: string[];
+  /** The page kind: the panel, or a call's timeline in an editor tab of its own. */
+  mode?: 'panel' | 'timeline';
+  /** The call (Linkedid) a timeline page opens. */
+  call?: string;
+}
+
 /** Bundles the webview, starts the loopback server and the browser, opens the panel. */
-export async function openPanel(options: { mode?: 'panel' | 'timeline'; call?: string } = {}): Promise<PanelHarness> {
+export async function openPanel(options: PanelOptions = {}): Promise<PanelHarness> {
   const dir = mkdtempSync(join(tmpdir(), 'ami-webview-'));
   await build({
     entryPoints: { webview: 'client/webview/main.ts' },
@@ -82,9 +94,9 @@ export async function openPanel(options: { mode?: 'panel' | 'timeline'; call?: s
   const browser = await chromium.launch({
     executablePath: CHROMIUM,
     headless: true,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync', ...(options.args ?? [])],
   });
-  const page = await browser.newPage({ viewport: { width: 1200, height: 700 } });
+  const page = await browser.newPage({ viewport: { width: 1200, height: 700 }, bypassCSP: options.bypassCSP === true });
   const cspViolations: string[] = [];
   page.on('console', (message) => {
     if (/Content Security Policy|Refused to/i.test(message.text())) cspViolations.push(message.text());

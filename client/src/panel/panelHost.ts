@@ -46,6 +46,8 @@ export class PanelHost implements vscode.Disposable {
   private pump: NodeJS.Timeout | undefined;
   private offline: { name: string; runs: RunView[]; events: import('../../../protocol/src/webviewMessages').StreamEvent[] } | undefined;
   private ready = false;
+  /** ami.panel.maxEvents: what the session log keeps, and so the webview too. */
+  private readonly maxEvents: number;
   private readonly disposables: vscode.Disposable[] = [];
   private readonly batches = new vscode.EventEmitter<import('../../../protocol/src/webviewMessages').StreamEvent[]>();
   /** Every batch of live events as it is flushed (the call timeline tabs follow it). */
@@ -56,7 +58,8 @@ export class PanelHost implements vscode.Disposable {
     private readonly connections: PanelConnection,
   ) {
     const capacity = vscode.workspace.getConfiguration('ami.panel').get<number>('maxEvents', 50_000);
-    this.log = new SessionLog(Math.max(1000, capacity), (name) => fieldDocsOf(getCatalogue().event(name)?.fields));
+    this.maxEvents = Math.max(1000, capacity);
+    this.log = new SessionLog(this.maxEvents, (name) => fieldDocsOf(getCatalogue().event(name)?.fields));
     this.eventPump = new EventPump(this.log, this.tracker);
     this.disposables.push(connections.onDidChange(() => this.post({ type: 'connection', connection: connections.view() })));
     this.pump = setInterval(() => this.tick(), FLUSH_MS);
@@ -165,11 +168,12 @@ export class PanelHost implements vscode.Disposable {
         counters: { droppedBySession: 0 },
         docs: this.docsFor(this.offline.events.map((e) => e.name).concat(this.offline.runs.flatMap((r) => r.events.map((e) => e.name)))),
         offline: this.offline.name,
+        maxEvents: this.maxEvents,
       });
       return;
     }
     const snapshot = this.log.takeSnapshot();
-    this.post({ type: 'reset', ...snapshot, counters: { droppedBySession: this.log.droppedBySession } });
+    this.post({ type: 'reset', ...snapshot, counters: { droppedBySession: this.log.droppedBySession }, maxEvents: this.maxEvents });
     this.post({ type: 'connection', connection: this.connections.view() });
   }
 

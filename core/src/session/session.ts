@@ -110,6 +110,10 @@ interface Pending {
 type Phase = 'banner' | 'login' | 'ready' | 'closing' | 'closed';
 
 const SHUTDOWN_PREFIX = Buffer.from('Event: Shutdown', 'latin1');
+
+function startsWithBytes(bytes: Buffer, prefix: Buffer): boolean {
+  return bytes.length >= prefix.length && bytes.subarray(0, prefix.length).equals(prefix);
+}
 const ALIAS_MEMORY = 1024;
 
 /** True when a response says the user may not do this (shown as such, never retried). */
@@ -562,8 +566,8 @@ export class AmiSession {
   }
 
   private emitEvent(message: AmiMessage): void {
-    const raw = message.raw;
-    if (raw.length >= SHUTDOWN_PREFIX.length && raw[7] === 0x53 && raw.subarray(0, SHUTDOWN_PREFIX.length).equals(SHUTDOWN_PREFIX)) {
+    // Per event: a decoded message compares its bytes in place (no `raw` view to allocate).
+    if (message.rawStartsWith ? message.rawStartsWith(SHUTDOWN_PREFIX) : startsWithBytes(message.raw, SHUTDOWN_PREFIX)) {
       this.shutdownSeen = true;
       this.options.log?.('Asterisk announced a shutdown (Event: Shutdown)');
     }

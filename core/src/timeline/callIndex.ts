@@ -181,11 +181,25 @@ export function eventTime(headers: ReadonlyMap<string, string>, receivedAt: numb
 }
 
 /** First value of each header, by lower-case name. */
+/** Lowercased header names: the same few hundred names repeat in every event, so each is lowercased once. */
+const lowerNames = new Map<string, string>();
+const MAX_LOWER_NAMES = 4096;
+
+function lowerName(name: string): string {
+  let lower = lowerNames.get(name);
+  if (lower === undefined) {
+    lower = name.toLowerCase();
+    // A hostile stream of ever-new names must not grow the cache without bound.
+    if (lowerNames.size < MAX_LOWER_NAMES) lowerNames.set(name, lower);
+  }
+  return lower;
+}
+
 function headerMap(headers: ReadonlyArray<readonly [string, string]>): Map<string, string> {
   const map = new Map<string, string>();
-  for (const [name, value] of headers) {
-    const key = name.toLowerCase();
-    if (!map.has(key)) map.set(key, value);
+  for (let k = 0; k < headers.length; k++) {
+    const key = lowerName(headers[k][0]);
+    if (!map.has(key)) map.set(key, headers[k][1]);
   }
   return map;
 }

@@ -154,6 +154,15 @@ class FramedMessage implements AmiMessage {
     return this.bytes.subarray(this.start, this.start + this.slab[this.base + this.lineCount]);
   }
 
+  rawStartsWith(prefix: Uint8Array): boolean {
+    const count = prefix.length;
+    if (this.slab[this.base + this.lineCount] < count) return false;
+    const bytes = this.bytes;
+    const start = this.start;
+    for (let k = 0; k < count; k++) if (bytes[start + k] !== prefix[k]) return false;
+    return true;
+  }
+
   get(name: string): string | undefined {
     // findLine + valueOfLine by hand: one small hot function warms up (gets optimised) sooner than three.
     const nameLength = name.length;

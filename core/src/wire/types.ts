@@ -24,6 +24,8 @@ export interface AmiMessage {
   headers(): Array<[string, string]>;
   /** For `Response: Follows` (legacy Command): the raw output lines before `--END COMMAND--`. */
   readonly output?: string[];
+  /** True when `raw` starts with these bytes; decoded messages answer without making a `raw` view. */
+  rawStartsWith?(prefix: Uint8Array): boolean;
 }
 
 /** Caps that end the session with a clear error instead of growing without bound. */
