@@ -100,7 +100,8 @@ function printable(text: string): string {
 /** Lints one text; exported for tests and other tools. */
 export function lintText(file: string, text: string, settings: LanguageSettings, includeHints = false): LintFinding[] {
   const document = TextDocument.create(`file://${encodeURI(file)}`, 'ami', 1, text);
-  return computeDiagnostics(document, settings)
+  // A report lists every finding (the editor caps its list per document).
+  return computeDiagnostics(document, { ...settings, maxDiagnostics: Infinity })
     .filter((diagnostic) => includeHints || diagnostic.severity !== DiagnosticSeverity.Hint)
     .map((diagnostic: Diagnostic) => ({
       file,

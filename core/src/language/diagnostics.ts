@@ -90,7 +90,7 @@ class Checker {
   }
 
   add(range: Range, severity: DiagnosticSeverity, code: DiagnosticCodeValue, message: string, data?: FixData, related?: DiagnosticRelatedInformation[]): void {
-    if (this.diagnostics.length >= MAX_DIAGNOSTICS) {
+    if (this.diagnostics.length >= this.maxListed) {
       this.countUnlisted(range, severity);
       return;
     }
@@ -140,20 +140,25 @@ class Checker {
 
   private binaryChecked = false;
 
+  /** The editor caps a document's list; `ami lint` reports everything (settings.maxDiagnostics). */
+  private get maxListed(): number {
+    return this.settings.maxDiagnostics ?? MAX_DIAGNOSTICS;
+  }
+
   /** The diagnostics, once `step` returned true: in file order, capped, with the summary of what was left out. */
   result(): Diagnostic[] {
     if (this.checkedBlocks === -1) return this.diagnostics;
     const blockDiagnostics = this.diagnostics.sort(byPosition);
     const listed = mergeByPosition(blockDiagnostics, this.controlCharacterDiagnostics());
-    for (let index = MAX_DIAGNOSTICS; index < listed.length; index++) this.countUnlisted(listed[index].range, listed[index].severity);
-    if (listed.length > MAX_DIAGNOSTICS) listed.length = MAX_DIAGNOSTICS;
+    for (let index = this.maxListed; index < listed.length; index++) this.countUnlisted(listed[index].range, listed[index].severity);
+    if (listed.length > this.maxListed) listed.length = this.maxListed;
     if (this.unlisted > 0 && this.firstUnlistedRange) {
       listed.push({
         range: this.firstUnlistedRange,
         severity: this.unlistedSeverity,
         code: DiagnosticCode.tooManyProblems,
         source: 'ami',
-        message: `${this.unlisted} more problems from here on are not listed (only the first ${MAX_DIAGNOSTICS} are). Fix the ones listed, or check that this is the .ami script you meant.`,
+        message: `${this.unlisted} more problems from here on are not listed (only the first ${this.maxListed} are). Fix the ones listed, or check that this is the .ami script you meant.`,
       });
     }
     return listed;

@@ -26,6 +26,8 @@ export interface LanguageSettings {
   allowedActions?: ReadonlySet<string>;
   /** Variables of the active connection profile (resolve `{{name}}`). */
   profileVariables?: Readonly<Record<string, string>>;
+  /** Most diagnostics listed per document before one summary (default MAX_DIAGNOSTICS); Infinity lists all. */
+  maxDiagnostics?: number;
 }
 
 /** The block under a position, as the client will run it. */
