@@ -19,24 +19,8 @@ marker="$prefix/.complete"
 work=""
 
 log() { echo "[asterisk] $*" >&2; }
-
-install_apt_packages() {
-  local missing=()
-  for pkg in $(node -p "require('$sources').aptPackages.join(' ')"); do
-    dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q 'install ok installed' || missing+=("$pkg")
-  done
-  [ ${#missing[@]} -eq 0 ] && return 0
-  local sudo=()
-  if [ "$(id -u)" -ne 0 ]; then
-    if command -v sudo >/dev/null && sudo -n true 2>/dev/null; then sudo=(sudo -n); else
-      log "missing Debian packages: ${missing[*]}. Install them as root: apt-get install -y ${missing[*]}"
-      exit 1
-    fi
-  fi
-  log "installing Debian packages: ${missing[*]}"
-  "${sudo[@]}" apt-get -o DPkg::Lock::Timeout=900 update -qq
-  DEBIAN_FRONTEND=noninteractive "${sudo[@]}" apt-get -o DPkg::Lock::Timeout=900 install -y -qq "${missing[@]}" >&2
-}
+# shellcheck source=../lib/aptPackages.sh
+source "$here/../lib/aptPackages.sh"
 
 # Finds the tarball and checks it; prints its path.
 obtain_tarball() {
@@ -103,6 +87,6 @@ build() {
 mkdir -p "$cache_root"
 exec 9>"$cache_root/.build.lock"
 flock 9
-install_apt_packages
+install_apt_packages $(node -p "require('$sources').aptPackages.join(' ')")
 build
 echo "AMI_ASTERISK_PREFIX=$prefix"

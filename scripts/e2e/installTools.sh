@@ -13,6 +13,8 @@ tools="$cache_root/code-server-$code_server_version-node-$node_version"
 marker="$tools/.complete"
 
 log() { echo "[e2e-tools] $*" >&2; }
+# shellcheck source=../lib/aptPackages.sh
+source "$here/../lib/aptPackages.sh"
 
 # Runs a command without the npm_* / NPM_* variables an outer `npm run` exported.
 without_npm_env() {
@@ -20,24 +22,6 @@ without_npm_env() {
   local name
   for name in $(env | grep -oE '^(npm|NPM)_[A-Za-z0-9_]*' || true); do unset_args+=(-u "$name"); done
   env "${unset_args[@]}" "$@"
-}
-
-install_apt_packages() {
-  local missing=()
-  for pkg in $(node -p "require('$versions').aptPackages.join(' ')"); do
-    dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q 'install ok installed' || missing+=("$pkg")
-  done
-  [ ${#missing[@]} -eq 0 ] && return 0
-  local sudo=()
-  if [ "$(id -u)" -ne 0 ]; then
-    if command -v sudo >/dev/null && sudo -n true 2>/dev/null; then sudo=(sudo -n); else
-      log "missing Debian packages: ${missing[*]}. Install them as root: apt-get install -y ${missing[*]}"
-      exit 1
-    fi
-  fi
-  log "installing Debian packages: ${missing[*]}"
-  "${sudo[@]}" apt-get -o DPkg::Lock::Timeout=900 update -qq
-  DEBIAN_FRONTEND=noninteractive "${sudo[@]}" apt-get -o DPkg::Lock::Timeout=900 install -y -qq "${missing[@]}" >&2
 }
 
 install_npm_tools() {
@@ -64,6 +48,6 @@ install_npm_tools() {
 mkdir -p "$cache_root"
 exec 9>"$cache_root/.install.lock"
 flock 9
-install_apt_packages
+install_apt_packages $(node -p "require('$versions').aptPackages.join(' ')")
 install_npm_tools
 echo "AMI_E2E_TOOLS=$tools"
