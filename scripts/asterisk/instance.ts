@@ -9,10 +9,11 @@ import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { createSocket } from 'node:dgram';
-import { createConnection, createServer } from 'node:net';
+import { createConnection } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { exitOnSignals, killOnExit } from '../e2e/cleanup';
+import { freePort } from '../e2e/codeServer';
 import { repoRoot } from '../e2e/tools';
 
 /** A manager.conf user of the instance. */
@@ -210,19 +211,6 @@ documentation_language = en_US
   return join(etc, 'asterisk.conf');
 }
 
-/** Resolves a free TCP port on 127.0.0.1 (the OS picks it; never assumes 5038 is free). */
-export async function freeLoopbackPort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      const port = typeof address === 'object' && address ? address.port : 0;
-      server.close(() => resolve(port));
-    });
-  });
-}
-
 /** A free UDP port on 127.0.0.1 (IAX2's; two instances must not share one). */
 export async function freeLoopbackUdpPort(): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -303,7 +291,7 @@ function fullyBootedOnce(host: string, port: number, user: ManagerUser, timeoutM
 /** Starts a throwaway Asterisk and resolves once it is FullyBooted. */
 export async function startAsterisk(options: StartOptions = {}): Promise<AsteriskTarget> {
   const prefix = options.prefix ?? asteriskPrefix();
-  const port = options.port ?? (await freeLoopbackPort());
+  const port = options.port ?? (await freePort());
   const runDir = mkdtempSync(join(tmpdir(), 'ami-ast-'));
   const confPath = writeConfig(runDir, prefix, port, await freeLoopbackUdpPort());
   const binary = join(prefix, 'sbin', 'asterisk');
