@@ -9,7 +9,7 @@ import type { ConnectionState } from '../../../core/src/session/connection';
 import { redactText } from '../../../core/src/wire/redact';
 import type { ConnectionView } from '../../../protocol/src/webviewMessages';
 import type { LiveServerInfoParams } from '../../../protocol/src/lspExtensions';
-import { explainFailure } from './errors';
+import { explainProfileFailure } from './errors';
 import { presentConnection, type ConnectionPresentation } from './statusText';
 import { describeTarget, isLoopback, parseProfiles, secretKey, SETTING_CONNECTIONS, type ConnectionProfile } from '../../../core/src/profiles/profiles';
 
@@ -273,12 +273,12 @@ export class ConnectionManager implements vscode.Disposable {
   }
 
   private reportFailure(error: unknown, profile: ConnectionProfile): void {
-    const explained = explainFailure(error, profile);
+    const explained = explainProfileFailure(error, profile);
     this.log.error(redactText(explained.detail));
     const settings = 'Open Settings';
     const password = 'Set Password';
     void vscode.window
-      .showErrorMessage(`AMI ${profile.name}: ${explained.detail}`, ...(explained.kind === 'auth' ? [password, settings] : [settings]))
+      .showErrorMessage(`AMI ${profile.name}: ${explained.detail}`, ...(explained.code === 'auth-failed' ? [password, settings] : [settings]))
       .then((answer) => {
         if (answer === settings) void vscode.commands.executeCommand('workbench.action.openSettings', SETTING_CONNECTIONS);
         if (answer === password) void this.setPassword(profile);
