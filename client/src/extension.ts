@@ -1,18 +1,13 @@
 /** Extension entry point: activation on `.ami` documents starts the language client. */
 import type * as vscode from 'vscode';
 import type { LanguageClient } from 'vscode-languageclient/node';
-import type { LiveServerInfoParams, RunnableBlock } from '../../protocol/src/lspExtensions';
-import { createLanguageClient, requestBlockAtPosition, sendLiveServerInfo } from './languageClient';
+import { createLanguageClient } from './languageClient';
 import { registerRunFeatures, type RunFeatures } from './run';
 
 /** What activate() returns: used by other parts of the extension and awaited by end-to-end tests. */
 export interface AmiExtensionApi {
   /** The running language client (already started). */
   readonly languageClient: LanguageClient;
-  /** The block under a position of an open `.ami` document, or null outside any block. */
-  blockAtPosition(uri: vscode.Uri, position: vscode.Position): Promise<RunnableBlock | null>;
-  /** Pushes the connected server's permissions, branch and profile variables to the language server. */
-  setLiveServerInfo(info: LiveServerInfoParams): Promise<void>;
   /** Connections, block runner and panel (client/src/run). */
   readonly run: RunFeatures;
 }
@@ -26,12 +21,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<AmiExt
   // Before start(): the run commands exist even if the language server fails to start.
   const run = registerRunFeatures(context, languageClient);
   await languageClient.start();
-  return {
-    languageClient,
-    run,
-    blockAtPosition: (uri, position) => requestBlockAtPosition(languageClient, uri, position),
-    setLiveServerInfo: (info) => sendLiveServerInfo(languageClient, info),
-  };
+  return { languageClient, run };
 }
 
 /** Stops the server (VS Code waits for the returned promise). */

@@ -3,7 +3,7 @@
  * wire decoder read by read, each event stamped with the time its read arrived (from the .meta.txt timeline).
  */
 import { readFileSync } from 'node:fs';
-import { AmiDecoder } from '../../core/src/wire';
+import { AmiDecoder } from '../../core/src/wire/decoder';
 
 export const CAPTURES = '../shared/ami-captures';
 

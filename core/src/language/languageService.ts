@@ -1,17 +1,15 @@
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import { getCatalogue, type Catalogue } from '../catalogue/index';
-import { blockAtLine } from '../script/parser';
 import { computeCodeActions } from './codeActions';
 import { doComplete } from './completion';
 import { computeDiagnostics } from './diagnostics';
-import { getScript } from './documents';
+import { getScript } from '../script/scriptCache';
 import { getFoldingRanges } from './folding';
 import { format } from './format';
 import { doHover } from './hover';
 import { doRename, findDefinition, prepareRename } from './navigation';
-import { blockLabel } from '../script/blockLabel';
 import { findDocumentSymbols } from './symbols';
-import type { BlockAtPosition, LanguageService } from './types';
+import type { LanguageService } from './types';
 
 export interface LanguageServiceOptions {
   /** Catalogue used by diagnostics, completion, hover and formatting; defaults to the one shipped with the extension. */
@@ -36,15 +34,5 @@ export function getLanguageService(options: LanguageServiceOptions = {}): Langua
     findDefinition: (document, position) => findDefinition(document, position),
     prepareRename: (document, position) => prepareRename(document, position),
     doRename: (document, position, newName) => doRename(document, position, newName),
-    getBlockAt: (document, position) => getBlockAt(document, position),
   };
-}
-
-/**
- * The block under `position` as the client will run it: a position on a block's title comment or `# @name`
- * belongs to that block; a blank line between blocks, a separator or a file variable gives null.
- */
-export function getBlockAt(document: TextDocument, position: { line: number }): BlockAtPosition | null {
-  const block = blockAtLine(getScript(document), position.line);
-  return block ? { block, label: blockLabel(block) } : null;
 }

@@ -2,7 +2,7 @@ import { SymbolKind, type DocumentSymbol } from 'vscode-languageserver-types';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import type { Block, Script } from '../script/types';
 import { blockLabel } from '../script/blockLabel';
-import { getScript } from './documents';
+import { getScript } from '../script/scriptCache';
 
 /**
  * The outline: one Function symbol per block (name: title, `@name` or action; detail: the action) with its
