@@ -36,7 +36,7 @@ function consume(event: string | undefined, uniqueid: string | undefined, channe
 // Progress is checked by polling the count, so the consumer pays nothing for it.
 let countAtLastCheck = -1;
 let lastProgressAt = Date.now();
-const stallTimer = setInterval(() => {
+setInterval(() => {
   if (events !== countAtLastCheck) {
     countAtLastCheck = events;
     lastProgressAt = Date.now();

@@ -556,7 +556,7 @@ function parseBranch(xml: string, branch: Branch, file: string): BranchDocs {
       },
     }).parseFromString(xml, 'text/xml');
   } catch (error) {
-    throw new Error(`${file}: invalid XML: ${(error as Error).message}`);
+    throw new Error(`${file}: invalid XML: ${(error as Error).message}`, { cause: error });
   }
   const root = doc.documentElement;
   if (!root || root.nodeName !== 'docs' || errors.length > 0) {

@@ -9,16 +9,8 @@ import { existsSync } from 'node:fs';
 import { basename, dirname, resolve } from 'node:path';
 import { FakeAmiServer, type FakeAmiServerOptions } from '../../test/session/fakeAmiServer';
 import { loadCapture } from '../../test/session/captureIndex';
-import {
-  EXIT_OK,
-  UsageError,
-  onInterrupt,
-  parseArgs,
-  processEnvironment,
-  reportError,
-  valueOf,
-  type CliEnvironment,
-} from './options';
+import { UsageError, parseArgs, valueOf } from './arguments';
+import { EXIT_OK, onInterrupt, processEnvironment, reportError, type CliEnvironment } from './process';
 import { captureFiles } from './capture';
 
 export const REPLAY_HELP = `Usage: ami replay FILE.txt [--port P] [--time-scale N]

@@ -16,22 +16,9 @@ import { substituteHeaders } from '../../core/src/run/variables';
 import { parseScript } from '../../core/src/script/parser';
 import { redactHeaders } from '../../core/src/wire/redact';
 import type { AmiMessage } from '../../core/src/wire/types';
-import {
-  CONNECTION_FLAGS,
-  CONNECTION_HELP,
-  CONNECTION_VALUES,
-  ConnectFailure,
-  EXIT_FAILED,
-  EXIT_OK,
-  UsageError,
-  durationOf,
-  onInterrupt,
-  parseArgs,
-  processEnvironment,
-  reportError,
-  resolveConnection,
-  type CliEnvironment,
-} from './options';
+import { UsageError, durationOf, parseArgs } from './arguments';
+import { CONNECTION_FLAGS, CONNECTION_HELP, CONNECTION_VALUES, resolveConnection } from './connection';
+import { ConnectFailure, EXIT_FAILED, EXIT_OK, onInterrupt, processEnvironment, reportError, type CliEnvironment } from './process';
 
 /** Help text of `ami send`. */
 export const SEND_HELP = `usage: ami send FILE.ami [connection options] [--wait 3s]

@@ -47,7 +47,7 @@ const vscode = acquireVsCodeApi();
 const store = new EventStore(STORE_CAPACITY);
 const runs: RunView[] = [];
 const docs: FieldDocs = {};
-let state: PanelState = restoreState(vscode.getState());
+const state: PanelState = restoreState(vscode.getState());
 let connection: ConnectionView | null = null;
 let offline: string | undefined;
 let renderQueued = false;

@@ -48,6 +48,6 @@ let shared: Catalogue | undefined;
 
 /** The catalogue shipped with the extension, built once on first use. */
 export function getCatalogue(): Catalogue {
-  shared ??= new Catalogue(data as CatalogueData);
+  shared ??= new Catalogue(data);
   return shared;
 }

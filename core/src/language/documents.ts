@@ -1,8 +1,7 @@
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import { parseBlockAt } from '../script/parser';
-import { getScript, peekScript } from '../script/scriptCache';
+import { peekScript } from '../script/scriptCache';
 import type { Block, FileVariable, Position, Range, Script } from '../script/types';
-import type { LanguageSettings } from './types';
 
 /**
  * Shared document helpers for the language features. Whole-document features (symbols, folding, rename,

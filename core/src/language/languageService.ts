@@ -1,4 +1,3 @@
-import type { TextDocument } from 'vscode-languageserver-textdocument';
 import { getCatalogue, type Catalogue } from '../catalogue/index';
 import { computeCodeActions } from './codeActions';
 import { doComplete } from './completion';

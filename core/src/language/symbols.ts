@@ -1,6 +1,6 @@
 import { SymbolKind, type DocumentSymbol } from 'vscode-languageserver-types';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
-import type { Block, Script } from '../script/types';
+import type { Script } from '../script/types';
 import { blockLabel } from '../script/blockLabel';
 import { getScript } from '../script/scriptCache';
 

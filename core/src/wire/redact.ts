@@ -1,5 +1,5 @@
 /**
- * Secret redaction (../shared/docs/SECURITY.md): the values of `Secret:` and `Key:` headers never reach a
+ * Secret redaction (docs/security.md): the values of `Secret:` and `Key:` headers never reach a
  * log, an output channel or a saved capture. Names are matched case-insensitively, like the server does.
  */
 import type { AmiMessage } from './types';
