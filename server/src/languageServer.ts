@@ -4,6 +4,7 @@
  */
 import {
   CodeActionKind,
+  MarkupKind,
   DidChangeConfigurationNotification,
   ErrorCodes,
   ResponseError,
@@ -22,8 +23,12 @@ import { TextDocument } from 'vscode-languageserver-textdocument';
 import type { LanguageService, LanguageSettings } from '../../core/src/language/types';
 import { RenameError } from '../../core/src/language/navigation';
 import { LiveServerInfoNotification, type LiveServerInfoParams } from '../../protocol/src/lspExtensions';
+import { getCatalogue } from '../../core/src/catalogue/index';
+import { targetBranch } from '../../core/src/catalogue/queries';
+import { clientFeaturesOf, minimalClientFeatures, type ClientFeatures } from './clientFeatures';
+import { CompletionShaper } from './completionShaper';
 import { DiagnosticsScheduler } from './diagnosticsScheduler';
-import { LazyCompletionDocumentation } from './lazyCompletionDocumentation';
+import { markdownToPlainText } from './plainText';
 import { SettingsStore } from './settingsStore';
 
 /** Characters after which the client should ask for completions. */
@@ -50,7 +55,8 @@ export function startLanguageServer(
   const settings = new SettingsStore(connection);
   let live: LiveServerInfoParams = {};
   let liveAllowedActions: ReadonlySet<string> | undefined;
-  let lazyDocumentation: LazyCompletionDocumentation | undefined;
+  let features: ClientFeatures = minimalClientFeatures;
+  let completionShaper = new CompletionShaper(features);
 
   const logError = (feature: string, error: unknown): void => {
     const detail = error instanceof Error ? (error.stack ?? error.message) : String(error);
@@ -73,11 +79,18 @@ export function startLanguageServer(
   /** Effective language settings of a document: its `ami.*` settings, overridden by the live server. */
   const languageSettings = async (uri: string): Promise<LanguageSettings> => {
     const documentSettings = await settings.forDocument(uri);
-    return {
-      asteriskVersion: settings.checkBranch(live.branch, 'the connected server') ?? documentSettings.asteriskVersion,
+    const liveBranch = settings.checkBranch(live.branch, 'the connected server');
+    const effective: LanguageSettings = {
+      asteriskVersion: liveBranch ?? documentSettings.asteriskVersion,
       allowedActions: liveAllowedActions,
       profileVariables: live.profileVariables ?? undefined,
     };
+    settings.reportBranch(
+      targetBranch(getCatalogue(), effective.asteriskVersion),
+      effective.asteriskVersion,
+      liveBranch !== undefined ? 'the connected server' : documentSettings.source,
+    );
+    return effective;
   };
 
   const validate = async (document: TextDocument): Promise<void> => {
@@ -106,13 +119,13 @@ export function startLanguageServer(
 
   connection.onInitialize((params: InitializeParams): InitializeResult => {
     settings.initialize(params);
-    const resolvable = params.capabilities.textDocument?.completion?.completionItem?.resolveSupport?.properties ?? [];
-    if (resolvable.includes('documentation')) lazyDocumentation = new LazyCompletionDocumentation();
+    features = clientFeaturesOf(params);
+    completionShaper = new CompletionShaper(features);
     const prepareSupport = params.capabilities.textDocument?.rename?.prepareSupport === true;
     return {
       capabilities: {
         textDocumentSync: { openClose: true, change: TextDocumentSyncKind.Incremental },
-        completionProvider: { triggerCharacters: completionTriggerCharacters, resolveProvider: lazyDocumentation !== undefined },
+        completionProvider: { triggerCharacters: completionTriggerCharacters, resolveProvider: completionShaper.resolves },
         hoverProvider: true,
         codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix] },
         documentSymbolProvider: { label: 'AMI' },
@@ -172,14 +185,13 @@ export function startLanguageServer(
       checkLocation(params, 'position');
       const document = documentOf(params.textDocument.uri);
       if (!document) return null;
-      const list = service.doComplete(document, params.position, await languageSettings(document.uri));
-      return lazyDocumentation ? lazyDocumentation.defer(list) : list;
+      return completionShaper.shape(service.doComplete(document, params.position, await languageSettings(document.uri)));
     }),
   );
 
   connection.onCompletionResolve((item: CompletionItem) => {
     try {
-      return lazyDocumentation?.resolve(item) ?? item;
+      return completionShaper.resolve(item);
     } catch (error) {
       logError('Completion resolve', error);
       return item;
@@ -191,7 +203,9 @@ export function startLanguageServer(
       checkLocation(params, 'position');
       const document = documentOf(params.textDocument.uri);
       if (!document) return null;
-      return service.doHover(document, params.position, await languageSettings(document.uri));
+      const hover = service.doHover(document, params.position, await languageSettings(document.uri));
+      if (!hover || features.hoverMarkdown || typeof hover.contents !== 'object' || !('kind' in hover.contents)) return hover;
+      return { ...hover, contents: { kind: MarkupKind.PlainText, value: markdownToPlainText(hover.contents.value) } };
     }),
   );
 
@@ -246,7 +260,10 @@ export function startLanguageServer(
     guard('Definition', [], (params) => {
       checkLocation(params, 'position');
       const document = documentOf(params.textDocument.uri);
-      return document ? service.findDefinition(document, params.position) : [];
+      if (!document) return [];
+      const links = service.findDefinition(document, params.position);
+      if (features.definitionLinks) return links;
+      return links.map((link) => ({ uri: link.targetUri, range: link.targetSelectionRange }));
     }),
   );
 
