@@ -66,10 +66,11 @@ export function generateScript(blocks: number, withMistakes = true, bytes?: numb
       case 6:
         lines.push('Action: Setvar', 'Variable: GLOBAL_FLAG', `Value: ${index}`);
         break;
-      default:
+      default: {
         // One mistake in every eight blocks keeps the diagnostics path busy.
         const mistake = withMistakes && index % 16 === 7;
         lines.push(mistake ? 'Action: Originat' : 'Action: Status', mistake ? 'Channle: SIP/x' : 'Channel: {{peer}}');
+      }
     }
     if (note !== undefined) lines.push(note);
     lines.push('');

@@ -15,7 +15,7 @@
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { gunzipSync } from 'node:zlib';
-import { AmiDecoder } from '../core/src/wire';
+import { AmiDecoder } from '../core/src/wire/decoder';
 import { openPanel, skipReason } from '../test/webview/harness';
 import { SHARED_STREAM } from './streams';
 

@@ -22,7 +22,7 @@ const ROOT = resolve(__dirname, '..');
 /** AMI_BENCH_CLIENT: a prebuilt client runner to use instead (for A/B comparisons of builds). */
 const CLIENT_BUNDLE = process.env.AMI_BENCH_CLIENT ?? join(ROOT, 'dist', 'bench', 'streamClient.js');
 const CLIENTS = ['ami-workbench', 'asterisk-manager', 'ami-io', 'asterisk-ami-client', 'framing-limit'] as const;
-/** The bench stream's documented event count (../shared/bench/README.md). */
+/** The bench stream's documented event count (docs/protocol.md, last section). */
 const DEFAULT_STREAM_EVENTS = 54_003;
 const CHILD_TIMEOUT_MS = 120_000;
 

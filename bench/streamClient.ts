@@ -19,8 +19,8 @@ let events = 0;
 /** Sum of the lengths of the values read, so the work cannot be optimised away and clients can be compared. */
 let checksum = 0;
 let finished = false;
-/** CPU time is counted from just before the client starts (module loading excluded). */
-let cpuAtStart: NodeJS.CpuUsage | undefined;
+/** CPU time is counted from here: the modules are loaded (imports run first), the client not yet started. */
+const cpuAtStart = process.cpuUsage();
 
 /**
  * This process's peak RSS in KiB. Linux: VmHWM of our own memory map. Not getrusage's maxRSS there: the kernel
@@ -55,7 +55,7 @@ function consume(event: string | undefined, uniqueid: string | undefined, channe
 // Progress is checked by polling the count, so the consumer pays nothing for it.
 let countAtLastCheck = -1;
 let lastProgressAt = Date.now();
-const stallTimer = setInterval(() => {
+setInterval(() => {
   if (events !== countAtLastCheck) {
     countAtLastCheck = events;
     lastProgressAt = Date.now();
@@ -195,5 +195,4 @@ process.on('uncaughtException', (error) => {
   process.stderr.write(`${name}: ${error.stack ?? String(error)}\n`);
   finish();
 });
-cpuAtStart = process.cpuUsage();
 runner();

@@ -30,7 +30,7 @@ export interface CliPack {
 }
 
 function readJson(path: string): { version: string; dependencies?: object; bin?: Record<string, string> } {
-  return JSON.parse(readFileSync(path, 'utf8'));
+  return JSON.parse(readFileSync(path, 'utf8')) as { version: string; dependencies?: object; bin?: Record<string, string> };
 }
 
 /**

@@ -13,24 +13,9 @@ import type { Script } from '../../core/src/script/types';
 import { readScriptText } from './files';
 import { ALLOW_DANGEROUS_HELP, dangerGate, refuseUnsafeScript } from './scriptGuard';
 import type { AmiClient } from '../../node/src/amiClient';
-import {
-  CONNECTION_FLAGS,
-  CONNECTION_HELP,
-  CONNECTION_VALUES,
-  EXIT_FAILED,
-  EXIT_OK,
-  EXIT_USAGE,
-  UsageError,
-  durationOf,
-  onInterrupt,
-  openConnection,
-  parseArgs,
-  processEnvironment,
-  reportError,
-  resolveConnection,
-  valueOf,
-  type CliEnvironment,
-} from './options';
+import { UsageError, durationOf, parseArgs, valueOf } from './arguments';
+import { CONNECTION_FLAGS, CONNECTION_HELP, CONNECTION_VALUES, openConnection, resolveConnection } from './connection';
+import { EXIT_FAILED, EXIT_OK, EXIT_USAGE, onInterrupt, processEnvironment, reportError, type CliEnvironment } from './process';
 import { formatBlock, formatCounts } from './report';
 
 export const CAPTURE_HELP = `Usage: ami capture FILE.txt (--connection NAME | --host H --user U [--port P]) [options]

@@ -5,7 +5,7 @@
  */
 import { closeSync, openSync, readSync, readdirSync, statSync, type Stats } from 'node:fs';
 import { isAbsolute, join, resolve } from 'node:path';
-import { UsageError } from './options';
+import { UsageError } from './arguments';
 
 /** Largest script a command reads (a script is text typed by people; a bigger file is a mistake). */
 export const MAX_SCRIPT_BYTES = 8 * 1024 * 1024;
@@ -76,7 +76,7 @@ export async function readStdinBytes(stdin: NodeJS.ReadableStream = process.stdi
   const chunks: Buffer[] = [];
   let length = 0;
   for await (const chunk of stdin) {
-    const bytes = typeof chunk === 'string' ? Buffer.from(chunk) : (chunk as Buffer);
+    const bytes = typeof chunk === 'string' ? Buffer.from(chunk) : (chunk);
     length += bytes.length;
     if (length > MAX_SCRIPT_BYTES) throw tooBig('standard input', length);
     chunks.push(bytes);

@@ -11,7 +11,8 @@ import { DiagnosticSeverity, type Diagnostic, type Range } from 'vscode-language
 import { getCatalogue } from '../../core/src/catalogue/index';
 import { computeDiagnostics } from '../../core/src/language/diagnostics';
 import type { LanguageSettings } from '../../core/src/language/types';
-import { EXIT_FAILED, EXIT_OK, EXIT_USAGE, UsageError, parseArgs, valueOf } from './options';
+import { UsageError, parseArgs, valueOf } from './arguments';
+import { EXIT_FAILED, EXIT_OK, EXIT_USAGE } from './process';
 
 export const LINT_USAGE = `usage: ami lint FILE.ami... [--asterisk-version N] [--json] [--var NAME=VALUE]... [--hints]
 

@@ -46,7 +46,7 @@ function guard(stream: NodeJS.WriteStream, isStdout: boolean): void {
     if (isStdout && stdoutClosed) return true;
     const text = typeof chunk === 'string' ? redactSecretValues(chunk) : chunk;
     return write(typeof text === 'string' && rawDepth === 0 ? escapeControls(text) : text, ...rest);
-  }) as typeof stream.write;
+  });
   stream.on('error', (error: NodeJS.ErrnoException) => {
     if (error.code !== 'EPIPE' && error.code !== 'ERR_STREAM_DESTROYED') throw error;
     if (!isStdout || stdoutClosed) return;

@@ -10,16 +10,8 @@ import { existsSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { FakeAmiServer, defaultCapturesDir, type FakeAmiServerOptions } from '../../test/session/fakeAmiServer';
 import { listCaptures, loadCapture } from '../../test/session/captureIndex';
-import {
-  EXIT_OK,
-  UsageError,
-  onInterrupt,
-  parseArgs,
-  processEnvironment,
-  reportError,
-  valueOf,
-  type CliEnvironment,
-} from './options';
+import { UsageError, parseArgs, valueOf } from './arguments';
+import { EXIT_OK, onInterrupt, processEnvironment, reportError, type CliEnvironment } from './process';
 import { captureFiles } from './capture';
 
 export const REPLAY_HELP = `Usage: ami replay [FILE.txt | NAME] [--port P] [--time-scale N] [--live SECONDS]

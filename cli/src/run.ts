@@ -12,25 +12,9 @@ import { parseScript } from '../../core/src/script/parser';
 import { redactSecretValues } from '../../core/src/wire/redact';
 import type { AmiClient } from '../../node/src/amiClient';
 import { toJUnit } from './junit';
-import {
-  CONNECTION_FLAGS,
-  CONNECTION_HELP,
-  CONNECTION_VALUES,
-  EXIT_FAILED,
-  EXIT_OK,
-  EXIT_USAGE,
-  UsageError,
-  durationOf,
-  onInterrupt,
-  openConnection,
-  parseArgs,
-  processEnvironment,
-  promptLine,
-  reportError,
-  resolveConnection,
-  valueOf,
-  type CliEnvironment,
-} from './options';
+import { UsageError, durationOf, parseArgs, valueOf } from './arguments';
+import { CONNECTION_FLAGS, CONNECTION_HELP, CONNECTION_VALUES, openConnection, resolveConnection } from './connection';
+import { EXIT_FAILED, EXIT_OK, EXIT_USAGE, onInterrupt, processEnvironment, promptLine, reportError, type CliEnvironment } from './process';
 import { formatBlock, formatFileHeader, formatCounts, formatSummary, toJson, totals, type AllowedDangerous, type FileRun } from './report';
 import { readScriptText } from './files';
 import { ALLOW_DANGEROUS_HELP, dangerGate, refuseUnsafeScript } from './scriptGuard';
@@ -96,7 +80,6 @@ export async function runCommand(argv: readonly string[], environment: CliEnviro
       lost ??= state.reason ?? 'closed';
       stopRequested.fire();
     });
-    const connected = client;
     let interrupted = false;
     // The runner's timers do not hold the process; this does, until the run is over.
     const keepAlive = setInterval(() => undefined, 60_000);

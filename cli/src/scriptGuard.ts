@@ -4,7 +4,7 @@
  */
 import { dangerOf, dangerousBlocks, sendRefusals } from '../../core/src/safety/sendChecks';
 import type { Script } from '../../core/src/script/types';
-import { UsageError } from './options';
+import { UsageError } from './arguments';
 
 /** Help line of the option. */
 export const ALLOW_DANGEROUS_HELP = `  --allow-dangerous        send dangerous actions (Command, Originate of System/Exec, UpdateConfig, Shutdown...);

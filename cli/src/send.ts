@@ -17,22 +17,9 @@ import { parseScript } from '../../core/src/script/parser';
 import type { Block } from '../../core/src/script/types';
 import { redactHeaders } from '../../core/src/wire/redact';
 import type { AmiMessage } from '../../core/src/wire/types';
-import {
-  CONNECTION_FLAGS,
-  CONNECTION_HELP,
-  CONNECTION_VALUES,
-  ConnectFailure,
-  EXIT_FAILED,
-  EXIT_OK,
-  UsageError,
-  durationOf,
-  onInterrupt,
-  parseArgs,
-  processEnvironment,
-  reportError,
-  resolveConnection,
-  type CliEnvironment,
-} from './options';
+import { UsageError, durationOf, parseArgs } from './arguments';
+import { CONNECTION_FLAGS, CONNECTION_HELP, CONNECTION_VALUES, resolveConnection } from './connection';
+import { ConnectFailure, EXIT_FAILED, EXIT_OK, onInterrupt, processEnvironment, reportError, type CliEnvironment } from './process';
 import { readScriptText } from './files';
 import { ALLOW_DANGEROUS_HELP, dangerGate, refuseUnsafeScript } from './scriptGuard';
 

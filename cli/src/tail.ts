@@ -5,22 +5,9 @@
  */
 import type { AmiMessage } from '../../core/src/wire/types';
 import { redactedHeadersOf } from '../../core/src/wire/redact';
-import {
-  CONNECTION_FLAGS,
-  CONNECTION_HELP,
-  CONNECTION_VALUES,
-  EXIT_OK,
-  EXIT_USAGE,
-  UsageError,
-  durationOf,
-  onInterrupt,
-  openConnection,
-  parseArgs,
-  processEnvironment,
-  reportError,
-  resolveConnection,
-  type CliEnvironment,
-} from './options';
+import { UsageError, durationOf, parseArgs } from './arguments';
+import { CONNECTION_FLAGS, CONNECTION_HELP, CONNECTION_VALUES, openConnection, resolveConnection } from './connection';
+import { EXIT_OK, EXIT_USAGE, onInterrupt, processEnvironment, reportError, type CliEnvironment } from './process';
 import type { AmiClient } from '../../node/src/amiClient';
 
 export const TAIL_HELP = `Usage: ami tail (--connection NAME | --host H --user U [--port P]) [options]

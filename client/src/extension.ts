@@ -1,8 +1,7 @@
 /** Extension entry point: activation on `.ami` documents starts the language client. */
 import type * as vscode from 'vscode';
 import type { LanguageClient } from 'vscode-languageclient/node';
-import type { LiveServerInfoParams, RunnableBlock } from '../../protocol/src/lspExtensions';
-import { createLanguageClient, requestBlockAtPosition, sendLiveServerInfo } from './languageClient';
+import { createLanguageClient } from './languageClient';
 import { registerRunFeatures, type RunFeatures } from './run';
 
 /** Milliseconds of this activation (bench/activation.ts reads them; the language server's log shows them). */
@@ -22,10 +21,6 @@ export interface AmiExtensionApi {
   readonly activation: ActivationTimings;
   /** The running language client (already started). */
   readonly languageClient: LanguageClient;
-  /** The block under a position of an open `.ami` document, or null outside any block. */
-  blockAtPosition(uri: vscode.Uri, position: vscode.Position): Promise<RunnableBlock | null>;
-  /** Pushes the connected server's permissions, branch and profile variables to the language server. */
-  setLiveServerInfo(info: LiveServerInfoParams): Promise<void>;
   /** Connections, block runner and panel (client/src/run). */
   readonly run: RunFeatures;
 }
@@ -62,8 +57,6 @@ export async function activate(context: vscode.ExtensionContext): Promise<AmiExt
     activation,
     languageClient,
     run,
-    blockAtPosition: (uri, position) => requestBlockAtPosition(languageClient, uri, position),
-    setLiveServerInfo: (info) => sendLiveServerInfo(languageClient, info),
   };
 }
 

@@ -1,15 +1,9 @@
 /**
- * The AMI language client: starts dist/server.js over IPC and exposes the server's custom messages, typed by
+ * The AMI language client: starts dist/server.js over IPC. The custom messages it sends are typed in
  * protocol/src/lspExtensions.ts.
  */
 import * as vscode from 'vscode';
 import { LanguageClient, TransportKind, type LanguageClientOptions, type ServerOptions } from 'vscode-languageclient/node';
-import {
-  BlockAtPositionRequest,
-  LiveServerInfoNotification,
-  type LiveServerInfoParams,
-  type RunnableBlock,
-} from '../../protocol/src/lspExtensions';
 
 /** Client id: also the prefix of the `ami.trace.server` setting that the client reads by itself. */
 export const languageClientId = 'ami';
@@ -33,19 +27,3 @@ export function createLanguageClient(context: vscode.ExtensionContext): Language
   return new LanguageClient(languageClientId, 'AMI Language Server', serverOptions, clientOptions);
 }
 
-/** The block under `position` of an open `.ami` document, as the server parsed it; null outside any block. */
-export async function requestBlockAtPosition(
-  client: LanguageClient,
-  uri: vscode.Uri,
-  position: vscode.Position,
-): Promise<RunnableBlock | null> {
-  return client.sendRequest(BlockAtPositionRequest.type, {
-    textDocument: { uri: client.code2ProtocolConverter.asUri(uri) },
-    position: client.code2ProtocolConverter.asPosition(position),
-  });
-}
-
-/** Tells the server what the connected Asterisk allows; `{}` on disconnect. */
-export async function sendLiveServerInfo(client: LanguageClient, info: LiveServerInfoParams): Promise<void> {
-  await client.sendNotification(LiveServerInfoNotification.type, info);
-}

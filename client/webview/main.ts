@@ -1,138 +1,22 @@
 /**
- * The AMI Workbench panel (browser bundle → dist/webview.js). Two views: block results and the live event stream.
- * Every server value is set with textContent or title, never parsed as HTML. Messages from the extension are
- * validated before use. UI state survives hiding through getState/setState; data is replayed by the extension.
+ * The AMI Workbench panel (browser bundle → dist/webview.js), entry point: the toolbar and tabs, the three views
+ * (block results, live events, call timeline) and the messages from the extension. Every server value is set with
+ * textContent or title, never parsed as HTML. Messages from the extension are validated before use. UI state
+ * survives hiding through getState/setState (state.ts); data is replayed by the extension.
  */
-import {
-  displayStatus,
-  headersAsText,
-  parseFilterText,
-  parseToWebview,
-  type ConnectionView,
-  type FieldDocs,
-  type FromWebview,
-  type HeaderPair,
-  type RunView,
-  type StreamEvent,
-  type ToWebview,
-} from '../../protocol/src/webviewMessages';
-import { EventStore } from './eventStore';
-import { expectationsPart, listPart, type RunPartsHost } from './runParts';
-import { eventTime, eventTimeTitle } from './eventTime';
+import { parseToWebview, type ConnectionView, type ToWebview } from '../../protocol/src/webviewMessages';
 import { CallIndex } from '../../core/src/timeline';
+import { button, el } from './dom';
+import { EventsView } from './eventsView';
+import { ResultsView, type ShowCall } from './resultsView';
+import { PanelContext, type PanelState } from './state';
 import { TimelineView } from './timeline';
 
-interface VsCodeApi {
-  postMessage(message: unknown): void;
-  getState(): unknown;
-  setState(state: unknown): void;
-}
-
-declare function acquireVsCodeApi(): VsCodeApi;
-
-/** What survives the panel being hidden (kept small: the data itself is replayed by the extension). */
-interface PanelState {
-  tab: 'results' | 'events' | 'timeline';
-  /** Linkedid of the call the timeline shows. */
-  timelineCall?: string;
-  filterText: string;
-  pausedAt?: number;
-  selectedSeq?: number;
-  /** Columns the user chose per list event kind (lower-case kind → names). */
-  listColumns?: Record<string, string[]>;
-}
-
-const ROW_HEIGHT = 20;
-const OVERSCAN = 10;
-const MAX_RUNS = 200;
-const MAX_ITEM_ROWS = 2000;
-/** Until the extension sends ami.panel.maxEvents (with every reset). */
-const STORE_CAPACITY = 100_000;
-
-const vscode = acquireVsCodeApi();
-const store = new EventStore(STORE_CAPACITY);
-const runs: RunView[] = [];
-const docs: FieldDocs = {};
-let state: PanelState = restoreState(vscode.getState());
+const context = new PanelContext();
+const state = context.state;
 let connection: ConnectionView | null = null;
 let offline: string | undefined;
 let renderQueued = false;
-let followTail = true;
-
-function post(message: FromWebview): void {
-  vscode.postMessage(message);
-}
-
-function restoreState(raw: unknown): PanelState {
-  const fallback: PanelState = { tab: 'results', filterText: '' };
-  if (typeof raw !== 'object' || raw === null) return fallback;
-  const value = raw as Record<string, unknown>;
-  return {
-    tab: value.tab === 'events' || value.tab === 'timeline' ? value.tab : 'results',
-    timelineCall: typeof value.timelineCall === 'string' ? value.timelineCall.slice(0, 200) : undefined,
-    filterText: typeof value.filterText === 'string' ? value.filterText.slice(0, 4000) : '',
-    pausedAt: typeof value.pausedAt === 'number' ? value.pausedAt : undefined,
-    selectedSeq: typeof value.selectedSeq === 'number' ? value.selectedSeq : undefined,
-    listColumns: restoreColumns(value.listColumns),
-  };
-}
-
-function restoreColumns(raw: unknown): Record<string, string[]> | undefined {
-  if (typeof raw !== 'object' || raw === null) return undefined;
-  const out: Record<string, string[]> = {};
-  for (const [kind, columns] of Object.entries(raw as Record<string, unknown>).slice(0, 200)) {
-    if (Array.isArray(columns) && columns.every((c) => typeof c === 'string')) out[kind.slice(0, 200)] = (columns as string[]).slice(0, 200);
-  }
-  return out;
-}
-
-function saveState(): void {
-  vscode.setState(state);
-}
-
-// ---------------------------------------------------------------- DOM helpers
-
-function el<K extends keyof HTMLElementTagNameMap>(
-  tag: K,
-  props: { className?: string; text?: string; title?: string; id?: string } = {},
-  ...children: Array<Node | null | undefined>
-): HTMLElementTagNameMap[K] {
-  const node = document.createElement(tag);
-  if (props.className) node.className = props.className;
-  if (props.text !== undefined) node.textContent = props.text;
-  if (props.title !== undefined) node.title = props.title;
-  if (props.id) node.id = props.id;
-  for (const child of children) if (child) node.append(child);
-  return node;
-}
-
-function button(text: string, id: string, onClick: () => void, title?: string): HTMLButtonElement {
-  const node = el('button', { text, id, title });
-  node.type = 'button';
-  node.addEventListener('click', onClick);
-  return node;
-}
-
-function fieldDoc(eventName: string, field: string): string | undefined {
-  return docs[eventName.toLowerCase()]?.[field.toLowerCase()];
-}
-
-/** A two-column table of headers; with an event name, each header name carries its catalogue description. */
-function headerTable(headers: readonly HeaderPair[], eventName?: string): HTMLTableElement {
-  const table = el('table', { className: 'headers' });
-  const body = el('tbody');
-  for (const [name, value] of headers) {
-    const nameCell = el('th', { text: name });
-    const description = eventName ? fieldDoc(eventName, name) : undefined;
-    if (description) {
-      nameCell.title = description;
-      nameCell.classList.add('documented');
-    }
-    body.append(el('tr', {}, nameCell, el('td', { text: value })));
-  }
-  table.append(body);
-  return table;
-}
 
 // ---------------------------------------------------------------- layout
 
@@ -146,7 +30,7 @@ const tabTimeline = button('Timeline', 'tab-timeline', () => selectTab('timeline
 const connectionLabel = el('span', { id: 'connection', className: 'connection', text: 'not connected' });
 const offlineBanner = el('div', { id: 'offline', className: 'offline-banner hidden' });
 const offlineText = el('span');
-offlineBanner.append(offlineText, button('Back to live', 'go-live', () => post({ type: 'goLive' })));
+offlineBanner.append(offlineText, button('Back to live', 'go-live', () => context.post({ type: 'goLive' })));
 const noticeLine = el('div', { id: 'notice', className: 'notice hidden' });
 
 const toolbar = el(
@@ -157,73 +41,26 @@ const toolbar = el(
   el(
     'div',
     { className: 'actions' },
-    button('Save session…', 'save-session', () => post({ type: 'saveSession' }), 'Save sent and received messages (secrets redacted)'),
-    button('Open session…', 'open-session', () => post({ type: 'openSession' }), 'Open a saved session offline'),
+    button('Save session…', 'save-session', () => context.post({ type: 'saveSession' }), 'Save sent and received messages (secrets redacted)'),
+    button('Open session…', 'open-session', () => context.post({ type: 'openSession' }), 'Open a saved session offline'),
   ),
-);
-
-// Results view
-const runsList = el('div', { id: 'runs', className: 'runs' });
-const runsEmpty = el('div', { className: 'empty', text: 'No block has run yet. Use ▶ Run above a block or Ctrl+Enter.' });
-const resultsView = el('section', { id: 'results-view', className: 'view' }, runsEmpty, runsList);
-
-// Events view
-const filterInput = el('input', { id: 'filter', title: 'Event names and Header=value terms, separated by spaces' });
-filterInput.placeholder = 'Filter: Hangup Newchannel Channel=PJSIP/100';
-filterInput.spellcheck = false;
-const filterError = el('span', { id: 'filter-error', className: 'filter-error' });
-const pauseButton = button('Pause', 'pause', () => togglePause());
-const counterReceived = el('span', { id: 'count-received', text: '0' });
-const counterShown = el('span', { id: 'count-shown', text: '0' });
-const counterDropped = el('span', { id: 'count-dropped', text: '0' });
-const pendingLabel = el('span', { id: 'pending', className: 'pending' });
-const eventsToolbar = el(
-  'div',
-  { className: 'toolbar events-toolbar' },
-  filterInput,
-  button('Push to server', 'push-filter', () => pushFilter(), 'Send this filter to Asterisk as Filter actions (server-side)'),
-  button('Server events…', 'event-mask', () => post({ type: 'setEventMask' }), 'Choose which event classes Asterisk sends (Events action)'),
-  pauseButton,
-  button('Clear', 'clear', () => clearEvents()),
-  el(
-    'span',
-    { className: 'counters' },
-    document.createTextNode('received '),
-    counterReceived,
-    document.createTextNode(' · shown '),
-    counterShown,
-    document.createTextNode(' · dropped '),
-    counterDropped,
-  ),
-  pendingLabel,
-  filterError,
-);
-const viewport = el('div', { id: 'event-list', className: 'event-list' });
-const spacer = el('div', { className: 'spacer' });
-viewport.append(spacer);
-const detail = el('div', { id: 'event-detail', className: 'event-detail' });
-const eventsView = el(
-  'section',
-  { id: 'events-view', className: 'view' },
-  eventsToolbar,
-  el('div', { className: 'split' }, viewport, detail),
 );
 
 // Timeline view (calls by Linkedid, one lane per channel)
 const timeline = new TimelineView(new CallIndex({ maxCalls: 5000, maxEventsPerCall: 2000 }), {
-  copy: (text) => post({ type: 'copy', text }),
-  saveFile: (format, name, data) => post({ type: 'saveFile', format, name, data }),
+  copy: (text) => context.post({ type: 'copy', text }),
+  saveFile: (format, name, data) => context.post({ type: 'saveFile', format, name, data }),
   notice: (level, text) => showNotice(level, text),
-  fieldDoc: (eventName, field) => fieldDoc(eventName, field),
+  fieldDoc: (eventName, field) => context.fieldDoc(eventName, field),
   onSelect: (linkedid) => {
     state.timelineCall = linkedid;
-    saveState();
+    context.save();
   },
-  openInTab: timelineOnly ? undefined : (linkedid) => post({ type: 'openTimeline', linkedid }),
+  openInTab: timelineOnly ? undefined : (linkedid) => context.post({ type: 'openTimeline', linkedid }),
 });
 
 /** Opens the timeline on the call these headers belong to (an event row, a block's response, items or events). */
-function showCallOf(headerSets: ReadonlyArray<ReadonlyArray<readonly [string, string]>>): void {
+const showCallOf: ShowCall = (headerSets) => {
   const call = timeline.callOf(headerSets);
   if (!call) {
     showNotice('error', 'No call of the timeline matches: it names no channel (Uniqueid/Linkedid) the panel has seen, or it was evicted.');
@@ -232,24 +69,27 @@ function showCallOf(headerSets: ReadonlyArray<ReadonlyArray<readonly [string, st
   timeline.select(call.linkedid);
   selectTab('timeline');
   // The panel beside the editor is narrow: the call also opens at full width in its own editor tab.
-  if (!timelineOnly) post({ type: 'openTimeline', linkedid: call.linkedid });
-}
+  if (!timelineOnly) context.post({ type: 'openTimeline', linkedid: call.linkedid });
+};
 
-app.append(toolbar, offlineBanner, noticeLine, resultsView, eventsView, timeline.element);
+const results = new ResultsView(context, showCallOf);
+const events = new EventsView(context, { requestRender: () => queueRender(), showCallOf, onClear: () => timeline.reset() });
+
+app.append(toolbar, offlineBanner, noticeLine, results.element, events.element, timeline.element);
 if (timelineOnly) {
   // One call at full width: the tabs and session buttons belong to the panel.
   toolbar.classList.add('hidden');
   app.classList.add('timeline-only');
 }
 
-// ---------------------------------------------------------------- tabs and notices
+// ---------------------------------------------------------------- tabs, notices, rendering
 
 function selectTab(requested: PanelState['tab']): void {
   const tab = timelineOnly ? 'timeline' : requested;
   state.tab = tab;
-  saveState();
-  resultsView.classList.toggle('hidden', tab !== 'results');
-  eventsView.classList.toggle('hidden', tab !== 'events');
+  context.save();
+  results.element.classList.toggle('hidden', tab !== 'results');
+  events.element.classList.toggle('hidden', tab !== 'events');
   timeline.element.classList.toggle('hidden', tab !== 'timeline');
   tabResults.classList.toggle('active', tab === 'results');
   tabEvents.classList.toggle('active', tab === 'events');
@@ -292,315 +132,31 @@ function renderConnection(): void {
   connectionLabel.className = `connection state-${connection.state}${connection.production ? ' production' : ''}`;
 }
 
-// ---------------------------------------------------------------- results
-
-function runSummary(run: RunView): string {
-  const parts: string[] = [displayStatus(run)];
-  if (run.durationMs !== undefined) parts.push(`${Math.round(run.durationMs)} ms`);
-  if (run.items.length > 0) parts.push(`${run.items.length} item${run.items.length === 1 ? '' : 's'}`);
-  if (run.events.length > 0) parts.push(`${run.events.length} event${run.events.length === 1 ? '' : 's'}`);
-  return parts.join(' · ');
-}
-
-const runPartsHost: RunPartsHost = {
-  fieldDoc: (eventName, field) => fieldDoc(eventName, field),
-  fieldOrder: (eventName) => Object.keys(docs[eventName.toLowerCase()] ?? {}),
-  copy: (text) => post({ type: 'copy', text }),
-  rememberedColumns: (eventName) => state.listColumns?.[eventName.toLowerCase()],
-  rememberColumns: (eventName, columns) => {
-    state.listColumns = { ...state.listColumns, [eventName.toLowerCase()]: [...columns] };
-    saveState();
-  },
-};
-
-function section(title: string, content: Node): HTMLElement {
-  return el('div', { className: 'section' }, el('h4', { text: title }), content);
-}
-
-function renderRun(run: RunView): HTMLElement {
-  const status = displayStatus(run);
-  const card = el('details', { className: `run status-${status}` });
-  card.dataset.runId = run.id;
-  card.open = true;
-  const summary = el(
-    'summary',
-    {},
-    el('span', { className: `badge ${status}`, text: status, title: status !== run.status ? `The server answered ${run.status}; an expectation failed.` : undefined }),
-    el('span', { className: 'run-title', text: run.title }),
-    el('span', {
-      className: 'run-meta',
-      text:
-        `${runSummary(run)} · ${run.source} · ${run.connection}` +
-        (run.actionId ? ` · ActionID ${run.actionId}` : '') +
-        (run.userActionId ? ` (written: ${run.userActionId})` : ''),
-    }),
-  );
-  card.append(summary);
-  if (run.error) card.append(el('div', { className: 'run-error', text: run.error }));
-  if (run.listIncomplete) card.append(el('div', { className: 'list-incomplete', text: `List incomplete: ${run.listIncomplete}` }));
-  const expectations = expectationsPart(run);
-  if (expectations) card.append(expectations);
-  const copyRun = button('Copy as text', '', () => post({ type: 'copy', text: runAsText(run) }));
-  copyRun.className = 'copy-run';
-  const openText = button('Open as text', '', () => post({ type: 'openAsText', runId: run.id }), 'The whole result in a read-only editor: search, diff, save');
-  openText.className = 'open-as-text';
-  card.append(copyRun, openText);
-  const callHeaders = [...run.events.map((e) => e.headers), ...run.items, ...(run.response ? [run.response] : [])];
-  if (callHeaders.some((headers) => headers.some(([name]) => /uniqueid$|^linkedid$/i.test(name)))) {
-    const showCall = button('Show call', '', () => showCallOf(callHeaders), 'Open the call this result names on the Timeline tab');
-    showCall.className = 'show-call';
-    card.append(showCall);
-  }
-  card.append(section('Sent', headerTable(run.sent)));
-  if (run.response) card.append(section('Response', headerTable(run.response)));
-  const list = listPart(run, runPartsHost);
-  if (list) card.append(list);
-  if (run.events.length > 0) {
-    const events = el('div', { className: 'run-events' });
-    for (const event of run.events) {
-      const time = eventTime(event);
-      const item = el('details', {}, el('summary', { text: `${time.text} ${event.name}`, title: eventTimeTitle(time) }));
-      item.append(headerTable(event.headers, event.name));
-      events.append(item);
-    }
-    card.append(section(`Events (${run.events.length})`, events));
-  }
-  return card;
-}
-
-function runAsText(run: RunView): string {
-  let text = `# ${run.title} (${run.source}) on ${run.connection}: ${runSummary(run)}\n`;
-  if (run.error) text += `# ${run.error}\n`;
-  text += headersAsText(run.sent) + '\n';
-  if (run.response) text += headersAsText(run.response) + '\n';
-  for (const expectation of run.expectations ?? []) text += `# @expect ${expectation.source}: ${expectation.status} (${expectation.detail})\n`;
-  if (run.expectations?.length) text += '\n';
-  for (const item of run.items) text += headersAsText(item) + '\n';
-  if (run.complete) text += headersAsText(run.complete) + '\n';
-  for (const event of run.events) text += headersAsText(event.headers) + '\n';
-  return text;
-}
-
-function upsertRun(run: RunView): void {
-  const index = runs.findIndex((existing) => existing.id === run.id);
-  if (index >= 0) runs[index] = run;
-  else {
-    runs.unshift(run);
-    if (runs.length > MAX_RUNS) runs.length = MAX_RUNS;
-  }
-  const node = renderRun(run);
-  const existing = runsList.querySelector<HTMLElement>(`[data-run-id="${CSS.escape(run.id)}"]`);
-  if (existing) existing.replaceWith(node);
-  else runsList.prepend(node);
-  while (runsList.children.length > MAX_RUNS) runsList.lastElementChild?.remove();
-  runsEmpty.classList.toggle('hidden', runs.length > 0);
-}
-
-function renderAllRuns(): void {
-  runsList.replaceChildren(...runs.map(renderRun));
-  runsEmpty.classList.toggle('hidden', runs.length > 0);
-}
-
-// ---------------------------------------------------------------- live events
-
-const rowPool: HTMLDivElement[] = [];
-
-function eventSummary(event: StreamEvent): string {
-  const parts: string[] = [];
-  for (const [name, value] of event.headers) {
-    const lower = name.toLowerCase();
-    if (lower === 'event' || lower === 'privilege') continue;
-    parts.push(`${name}=${value}`);
-    if (parts.length === 4) break;
-  }
-  return parts.join('  ');
-}
-
+/** One redraw per animation frame, however many events arrived. */
 function queueRender(): void {
   if (renderQueued) return;
   renderQueued = true;
   requestAnimationFrame(() => {
     renderQueued = false;
-    renderEvents();
+    events.render();
     if (state.tab === 'timeline') timeline.refresh();
   });
 }
-
-function renderCounters(): void {
-  const counters = store.counters();
-  counterReceived.textContent = String(counters.received);
-  counterShown.textContent = String(counters.shown);
-  counterDropped.textContent = String(counters.dropped);
-  counterDropped.parentElement!.title =
-    `dropped by the session queue: ${counters.droppedBySession}; evicted from the panel (over ${store.capacity}): ${counters.evicted}`;
-  const pending = store.pendingCount;
-  pendingLabel.textContent = store.paused ? `paused · ${pending} new` : '';
-}
-
-function renderEvents(): void {
-  renderCounters();
-  if (state.tab !== 'events') return;
-  const count = store.visibleCount;
-  spacer.style.height = `${count * ROW_HEIGHT}px`;
-  if (followTail && !store.paused) viewport.scrollTop = Math.max(0, count * ROW_HEIGHT - viewport.clientHeight);
-  const first = Math.max(0, Math.floor(viewport.scrollTop / ROW_HEIGHT) - OVERSCAN);
-  const visibleRows = Math.ceil(viewport.clientHeight / ROW_HEIGHT) + 2 * OVERSCAN;
-  const last = Math.min(count, first + visibleRows);
-  const needed = last - first;
-  while (rowPool.length < needed) {
-    const row = el('div', { className: 'row' });
-    row.setAttribute('role', 'option');
-    row.append(el('span', { className: 'time' }), el('span', { className: 'name' }), el('span', { className: 'summary' }));
-    row.addEventListener('click', () => selectEvent(Number(row.dataset.seq)));
-    rowPool.push(row);
-    spacer.append(row);
-  }
-  for (let i = 0; i < rowPool.length; i++) {
-    const row = rowPool[i];
-    const event = i < needed ? store.visibleAt(first + i) : undefined;
-    if (!event) {
-      row.classList.add('hidden');
-      continue;
-    }
-    row.classList.remove('hidden');
-    row.style.transform = `translateY(${(first + i) * ROW_HEIGHT}px)`;
-    if (row.dataset.seq !== String(event.seq)) {
-      row.dataset.seq = String(event.seq);
-      const time = eventTime(event);
-      const timeCell = row.children[0] as HTMLElement;
-      timeCell.textContent = time.text;
-      timeCell.title = eventTimeTitle(time);
-      timeCell.classList.toggle('received', time.source === 'received');
-      (row.children[1] as HTMLElement).textContent = event.name;
-      const summary = eventSummary(event);
-      (row.children[2] as HTMLElement).textContent = summary;
-      row.title = `${event.name}  ${summary}`;
-    }
-    row.classList.toggle('selected', event.seq === state.selectedSeq);
-    row.setAttribute('aria-selected', String(event.seq === state.selectedSeq));
-  }
-}
-
-function selectEvent(seq: number): void {
-  if (!Number.isFinite(seq)) return;
-  state.selectedSeq = seq;
-  saveState();
-  renderDetail();
-  queueRender();
-}
-
-function renderDetail(): void {
-  const event = state.selectedSeq === undefined ? undefined : store.bySeq(state.selectedSeq);
-  if (!event) {
-    detail.replaceChildren(el('div', { className: 'empty', text: 'Click an event to see all its headers.' }));
-    return;
-  }
-  detail.replaceChildren(
-    el('h4', { text: `${event.name} · #${event.seq} · ${eventTime(event).source === 'server' ? 'server time' : 'received'} ${eventTime(event).text}`, title: eventTimeTitle(eventTime(event)) }),
-    button('Copy as text', 'copy-event', () => post({ type: 'copy', text: headersAsText(event.headers) })),
-    button('Show call', 'show-call', () => showCallOf([event.headers]), 'Open the call of this event on the Timeline tab'),
-    headerTable(event.headers, event.name),
-  );
-}
-
-function togglePause(): void {
-  if (store.paused) {
-    store.resume();
-    state.pausedAt = undefined;
-    followTail = true;
-  } else {
-    store.pause();
-    state.pausedAt = store.pausedAtSeq;
-  }
-  pauseButton.textContent = store.paused ? 'Resume' : 'Pause';
-  saveState();
-  queueRender();
-}
-
-function applyFilterText(): boolean {
-  const parsed = parseFilterText(filterInput.value);
-  if (!parsed.ok) {
-    filterError.textContent = parsed.error;
-    filterInput.classList.add('invalid');
-    return false;
-  }
-  filterError.textContent = '';
-  filterInput.classList.remove('invalid');
-  store.setFilter(parsed.value);
-  state.filterText = filterInput.value;
-  saveState();
-  queueRender();
-  return true;
-}
-
-function pushFilter(): void {
-  if (!applyFilterText()) return;
-  const filter = store.currentFilter;
-  if (filter.eventNames.length === 0 && filter.headers.length === 0) {
-    filterError.textContent = 'type a filter first (event names and/or Header=value)';
-    return;
-  }
-  post({ type: 'pushFilter', filter });
-}
-
-function clearEvents(): void {
-  store.clear();
-  state.selectedSeq = undefined;
-  state.pausedAt = store.pausedAtSeq;
-  saveState();
-  renderDetail();
-  timeline.reset();
-  post({ type: 'clear' });
-  queueRender();
-}
-
-filterInput.addEventListener('input', () => applyFilterText());
-viewport.tabIndex = 0;
-viewport.setAttribute('role', 'listbox');
-viewport.setAttribute('aria-label', 'Events');
-viewport.addEventListener('keydown', (event) => {
-  if (event.key !== 'ArrowDown' && event.key !== 'ArrowUp' && event.key !== 'Home' && event.key !== 'End') return;
-  event.preventDefault();
-  const count = store.visibleCount;
-  if (count === 0) return;
-  let index = -1;
-  for (let i = 0; i < count && state.selectedSeq !== undefined; i++) {
-    if (store.visibleAt(i)?.seq === state.selectedSeq) {
-      index = i;
-      break;
-    }
-  }
-  if (event.key === 'Home') index = 0;
-  else if (event.key === 'End') index = count - 1;
-  else index = Math.max(0, Math.min(count - 1, index + (event.key === 'ArrowDown' ? 1 : -1)));
-  const target = store.visibleAt(index);
-  if (!target) return;
-  followTail = index === count - 1;
-  const top = index * ROW_HEIGHT;
-  if (top < viewport.scrollTop) viewport.scrollTop = top;
-  else if (top + ROW_HEIGHT > viewport.scrollTop + viewport.clientHeight) viewport.scrollTop = top + ROW_HEIGHT - viewport.clientHeight;
-  selectEvent(target.seq);
-});
-viewport.addEventListener('scroll', () => {
-  followTail = viewport.scrollTop + viewport.clientHeight >= viewport.scrollHeight - ROW_HEIGHT;
-  queueRender();
-});
-window.addEventListener('resize', () => queueRender());
 
 // ---------------------------------------------------------------- messages from the extension
 
 function handle(message: ToWebview): void {
   switch (message.type) {
     case 'events':
-      if (message.docs) Object.assign(docs, message.docs);
-      store.setDroppedBySession(message.counters.droppedBySession);
-      store.append(message.events);
+      context.addDocs(message.docs);
+      events.store.setDroppedBySession(message.counters.droppedBySession);
+      events.store.append(message.events);
       timeline.add(message.events);
       queueRender();
       break;
     case 'run':
-      if (message.docs) Object.assign(docs, message.docs);
-      upsertRun(message.run);
+      context.addDocs(message.docs);
+      results.upsert(message.run);
       break;
     case 'connection':
       connection = message.connection;
@@ -610,17 +166,14 @@ function handle(message: ToWebview): void {
       offline = message.offline;
       offlineText.textContent = offline === undefined ? '' : `Viewing a saved session: ${offline}`;
       offlineBanner.classList.toggle('hidden', offline === undefined);
-      Object.assign(docs, message.docs);
-      if (message.maxEvents !== undefined) store.setCapacity(message.maxEvents);
-      store.reset(message.events, message.counters.droppedBySession);
+      context.addDocs(message.docs);
+      if (message.maxEvents !== undefined) events.store.setCapacity(message.maxEvents);
+      events.reset(message.events, message.counters.droppedBySession);
       timeline.reset(message.events);
       if (state.timelineCall !== undefined && timeline.selectedCall === undefined) timeline.select(state.timelineCall);
-      followTail = true;
-      runs.length = 0;
-      runs.push(...message.runs.slice(-MAX_RUNS).reverse());
-      renderAllRuns();
+      results.replaceAll(message.runs);
       renderConnection();
-      renderDetail();
+      events.renderDetail();
       queueRender();
       break;
     case 'notice':
@@ -641,17 +194,13 @@ window.addEventListener('message', (event: MessageEvent<unknown>) => {
   }
   handle(parsed.value);
 });
+window.addEventListener('resize', () => queueRender());
 
 // ---------------------------------------------------------------- start
 
-filterInput.value = state.filterText;
-applyFilterText();
-if (state.pausedAt !== undefined) {
-  store.pause(state.pausedAt);
-  pauseButton.textContent = 'Resume';
-}
+events.restore();
 selectTab(state.tab);
 renderConnection();
-renderDetail();
-renderAllRuns();
-post({ type: 'ready' });
+events.renderDetail();
+results.render();
+context.post({ type: 'ready' });

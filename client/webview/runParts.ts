@@ -61,7 +61,7 @@ export function listPart(run: RunView, host: RunPartsHost): HTMLElement | undefi
   const responseSaysList = run.response?.some(([name, value]) => name.toLowerCase() === 'eventlist' && value.toLowerCase() === 'start') ?? false;
   if (run.items.length === 0 && !run.complete && !responseSaysList) return undefined;
   const wrapper = make('div', 'section list-section');
-  const groups = groupListItems(run.items, host.fieldOrder);
+  const groups = groupListItems(run.items, (event) => host.fieldOrder?.(event));
   const kinds = groups.map((group) => `${group.rows.length} ${group.event}`).join(', ');
   wrapper.append(make('h4', undefined, `List (${run.items.length} item${run.items.length === 1 ? '' : 's'}${groups.length > 1 ? `: ${kinds}` : ''})`));
   const check = checkList(run.items, run.complete);

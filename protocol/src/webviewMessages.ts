@@ -1,7 +1,7 @@
 /**
  * Messages between the extension host and the panel webview (client/webview/main.ts).
  * Both directions are discriminated unions on `type`; each side validates what it receives with the
- * `parse*` functions below before acting on it (SECURITY.md: every message from the webview is validated).
+ * `parse*` functions below before acting on it (docs/security.md: every message from the webview is validated).
  * Pure TypeScript: bundled into the extension (node) and into the webview (browser).
  */
 

@@ -147,11 +147,10 @@ export function testToneUlaw(): Buffer {
 function linearToUlaw(sample: number): number {
   const bias = 0x84;
   const sign = sample < 0 ? 0x80 : 0;
-  let magnitude = Math.min(Math.abs(sample), 32635) + bias;
+  const magnitude = Math.min(Math.abs(sample), 32635) + bias;
   let exponent = 7;
   for (let mask = 0x4000; (magnitude & mask) === 0 && exponent > 0; mask >>= 1) exponent--;
   const mantissa = (magnitude >> (exponent + 3)) & 0x0f;
-  magnitude = 0;
   return ~(sign | (exponent << 4) | mantissa) & 0xff;
 }
 

@@ -1,4 +1,4 @@
-// Headless Chromium (Debian's) driven by playwright-core, set up as VSCODE-TESTING.md describes.
+// Headless Chromium (Debian's) driven by playwright-core, set up as docs/vscode-testing.md describes.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';

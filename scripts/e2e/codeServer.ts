@@ -1,4 +1,4 @@
-// Starts and stops code-server on 127.0.0.1 with throwaway state (see ../shared/docs/VSCODE-TESTING.md).
+// Starts and stops code-server on 127.0.0.1 with throwaway state (see docs/vscode-testing.md).
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';

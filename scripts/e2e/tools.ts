@@ -42,7 +42,7 @@ export async function ensureTools(): Promise<E2eTools> {
     codeServerEntry: join(dir, 'code-server', 'node_modules', 'code-server', 'out', 'node', 'entry.js'),
     chromium: process.env.AMI_E2E_CHROMIUM ?? '/usr/bin/chromium',
   };
-  for (const [what, path] of Object.entries(tools)) {
+  for (const [what, path] of Object.entries(tools) as Array<[string, string]>) {
     if (what !== 'dir' && !existsSync(path)) {
       throw new Error(`${what} not found at ${path}: delete ${dir} and run scripts/e2e/installTools.sh again`);
     }

@@ -1,7 +1,7 @@
 // What a user does in the workbench, as Playwright steps shared by the UI smoke tests and `npm run demo -- --headless-check`.
 import type { FrameLocator, Page } from 'playwright-core';
 
-/** Selectors that worked on the VS Code 1.139 workbench (VSCODE-TESTING.md). */
+/** Selectors that worked on the VS Code 1.139 workbench (docs/vscode-testing.md). */
 export const selectors = {
   workbench: '.monaco-workbench',
   explorerRow: '.explorer-folders-view .monaco-list-row',

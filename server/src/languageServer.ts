@@ -21,17 +21,10 @@ import {
   type WorkspaceEdit,
 } from 'vscode-languageserver/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
-import type { Block } from '../../core/src/script/types';
 import type { LanguageService, LanguageSettings } from '../../core/src/language/types';
 import { RenameError } from '../../core/src/language/navigation';
 import { DiagnosticCode } from '../../core/src/language/diagnosticCodes';
-import {
-  BlockAtPositionRequest,
-  LiveServerInfoNotification,
-  type BlockAtPositionParams,
-  type LiveServerInfoParams,
-  type RunnableBlock,
-} from '../../protocol/src/lspExtensions';
+import { LiveServerInfoNotification, type LiveServerInfoParams } from '../../protocol/src/lspExtensions';
 import { getCatalogue } from '../../core/src/catalogue/index';
 import { targetBranch } from '../../core/src/catalogue/queries';
 import { clientFeaturesOf, minimalClientFeatures, type ClientFeatures } from './clientFeatures';
@@ -334,22 +327,6 @@ export function startLanguageServer(
     }),
   );
 
-  connection.onRequest(
-    BlockAtPositionRequest.method,
-    guard('Block at position', null, (params: BlockAtPositionParams): RunnableBlock | null => {
-      checkLocation(params, 'position');
-      const document = documentOf(params.textDocument.uri);
-      if (!document) {
-        throw new ResponseError(
-          ErrorCodes.InvalidParams,
-          `${params.textDocument.uri} is not open in the AMI language server: open it in the editor first.`,
-        );
-      }
-      const found = service.getBlockAt(document, params.position);
-      return found ? toRunnableBlock(found.block, found.label) : null;
-    }),
-  );
-
   documents.listen(connection);
   connection.listen();
 }
@@ -391,38 +368,4 @@ export function sanitizeLiveServerInfo(params: unknown): LiveServerInfoParams {
     );
   }
   return info;
-}
-
-/** The wire shape of a block for `ami/blockAtPosition` (plain JSON, no parser internals). */
-export function toRunnableBlock(block: Block, label: string): RunnableBlock {
-  const variables: string[] = [];
-  const seen = new Set<string>();
-  const addVariables = (refs: ReadonlyArray<{ name: string }>): void => {
-    for (const ref of refs) {
-      if (!seen.has(ref.name)) {
-        seen.add(ref.name);
-        variables.push(ref.name);
-      }
-    }
-  };
-  for (const header of block.headers) addVariables(header.variables);
-  for (const expectation of block.expectations) addVariables(expectation.variables);
-  return {
-    index: block.index,
-    action: block.action,
-    headers: block.headers.map((header): [string, string] => [header.name, header.value]),
-    headerDetails: block.headers.map((header) => ({
-      name: header.name,
-      value: header.value,
-      range: header.range,
-      valueRange: header.valueRange,
-    })),
-    expectations: block.expectations.map((expectation) => ({ text: expectation.text, range: expectation.range })),
-    range: block.range,
-    actionRange: block.actionHeader?.range,
-    title: block.title,
-    name: block.name,
-    label,
-    variables,
-  };
 }

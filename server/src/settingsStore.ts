@@ -96,13 +96,14 @@ export class SettingsStore {
    */
   checkBranch(value: unknown, source: string): string | undefined {
     if (value === undefined || value === null || value === '') return undefined;
-    const major = /^\s*(\d+)/.exec(String(value))?.[1];
+    const text = typeof value === 'string' || typeof value === 'number' ? String(value) : JSON.stringify(value);
+    const major = /^\s*(\d+)/.exec(text)?.[1];
     const branches = getCatalogue().branches;
     if (major !== undefined && branches.includes(major)) return major;
-    const key = `${source}\u0000${String(value)}`;
+    const key = `${source}\u0000${text}`;
     if (!this.warned.has(key)) {
       this.warned.add(key);
-      const message = `AMI: Asterisk version "${String(value)}" from ${source} is not one the catalogue knows (${branches.join(', ')}); checking against ${branches[branches.length - 1]} instead.`;
+      const message = `AMI: Asterisk version "${text}" from ${source} is not one the catalogue knows (${branches.join(', ')}); checking against ${branches[branches.length - 1]} instead.`;
       this.connection.console.warn(message);
       // A notification, not showWarningMessage (a request some clients do not answer).
       void this.connection.sendNotification(ShowMessageNotification.type, { type: MessageType.Warning, message });

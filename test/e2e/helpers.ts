@@ -91,7 +91,7 @@ export async function waitForDiagnostics(
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => {
       listener.dispose();
-      const seen = vscode.languages.getDiagnostics(uri).map((d) => `${d.code ?? ''} ${d.message}`);
+      const seen = vscode.languages.getDiagnostics(uri).map((d) => `${String(typeof d.code === 'object' ? d.code.value : (d.code ?? ''))} ${d.message}`);
       reject(new Error(`timed out after ${timeoutMs / 1000} s waiting for diagnostics on ${uri.path}; have: ${JSON.stringify(seen)}`));
     }, timeoutMs);
     const listener = vscode.languages.onDidChangeDiagnostics((event) => {

@@ -8,7 +8,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'no
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { checkJUnit } from '../unit/expectJunitSchema';
+import { checkJUnit } from '../unit/junitSchema';
 import { useLiveAsterisk } from './liveAsterisk';
 
 const ROOT = join(__dirname, '..', '..');

@@ -6,7 +6,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { AmiClient } from '../../node/src/amiClient';
-import { RunTracker } from '../../client/src/run/runTracker';
+import { RunTracker } from '../../client/src/panel/runTracker';
 import { checkList, groupListItems } from '../../client/webview/listTables';
 import type { RunView, StreamEvent } from '../../protocol/src/webviewMessages';
 import { nextEvent, useLiveAsterisk } from './liveAsterisk';

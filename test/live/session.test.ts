@@ -18,7 +18,7 @@ describe('live Asterisk: login', () => {
       const client = await live.connect(undefined, { credentials: { ...options.credentials, authType } });
       const ping = await client.send([['Action', 'Ping']]);
       assert.equal(ping.success, true, `${authType}: ${ping.response.get('Message')}`);
-      const state = client.state as ConnectionState;
+      const state = client.state;
       assert.equal(state.kind, 'connected');
       if (state.kind === 'connected') assert.match(state.amiVersion, /^\d+\.\d+\.\d+$/);
     }

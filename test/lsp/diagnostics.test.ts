@@ -1,5 +1,5 @@
 // Diagnostics, quick fixes, settings and live-server info through the real server process over stdio.
-import { after, before, describe, it } from 'node:test';
+import { after, afterEach, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { CodeActionKind, CodeActionRequest, type CodeAction, type Command, type Diagnostic } from 'vscode-languageserver-protocol/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
@@ -34,6 +34,11 @@ describe('diagnostics and quick fixes over stdio', () => {
   });
 
   after(() => session?.dispose());
+
+  // Every test on its own leaves the server's log free of errors (no test relies on another having run).
+  afterEach(() => {
+    assert.deepEqual(session.logs.filter((log) => log.type === 1), []);
+  });
 
   it('publishes diagnostics with stable codes when a document opens', async () => {
     const text = ['Action: Originat', 'Channel: Local/1@test', '', 'Action: Originate', 'Exten: 200', 'Bogus: 1', '', 'Action: Hangup', 'Channel: {{nowhere}}', ''].join('\n');
@@ -171,9 +176,5 @@ describe('diagnostics and quick fixes over stdio', () => {
     await session.diagnosticsFor(uri('close'), 1);
     await session.close(uri('close'));
     await session.diagnostics(uri('close'), (params) => params.diagnostics.length === 0 && params.version === undefined);
-  });
-
-  it('logged no errors', () => {
-    assert.deepEqual(session.logs.filter((log) => log.type === 1), []);
   });
 });

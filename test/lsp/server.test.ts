@@ -21,7 +21,7 @@ import {
   type TextEdit,
 } from 'vscode-languageserver-protocol/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
-import { BlockAtPositionRequest, LiveServerInfoNotification } from '../../protocol/src/lspExtensions';
+import { LiveServerInfoNotification } from '../../protocol/src/lspExtensions';
 import { LspSession, codesOf, messageOf, positionAfter } from './lspHarness';
 
 const uri = (name: string): string => `file:///workspace/${name}.ami`;
@@ -223,53 +223,6 @@ describe('language server over stdio', () => {
     );
   });
 
-  it('answers ami/blockAtPosition with the block as it will be run', async () => {
-    await session.open(uri('block'), callScript);
-    const block = await session.connection.sendRequest(BlockAtPositionRequest.type, {
-      textDocument: { uri: uri('block') },
-      position: { line: 7, character: 3 },
-    });
-    assert.ok(block);
-    assert.equal(block.action, 'Originate');
-    assert.equal(block.name, 'call');
-    assert.equal(block.title, 'Originate a test call');
-    assert.equal(block.label, 'Originate a test call');
-    assert.deepEqual(block.headers, [
-      ['Action', 'Originate'],
-      ['Channel', 'Local/100@{{context}}'],
-      ['Context', '{{context}}'],
-      ['Exten', '200'],
-      ['Priority', '1'],
-    ]);
-    assert.deepEqual(block.variables, ['context']);
-    assert.deepEqual(block.expectations.map((expectation) => expectation.text), ['Response: Success']);
-    assert.equal(block.range.start.line, 2);
-    assert.equal(block.actionRange?.start.line, 4);
-
-    const second = await session.connection.sendRequest(BlockAtPositionRequest.type, {
-      textDocument: { uri: uri('block') },
-      position: { line: 13, character: 0 },
-    });
-    assert.equal(second?.action, 'Hangup');
-    assert.deepEqual(second?.variables, ['call.Channel']);
-
-    const outside = await session.connection.sendRequest(BlockAtPositionRequest.type, {
-      textDocument: { uri: uri('block') },
-      position: { line: 1, character: 0 },
-    });
-    assert.equal(outside, null);
-  });
-
-  it('answers ami/blockAtPosition for a document it does not have with an error that says what to do', async () => {
-    await assert.rejects(
-      session.connection.sendRequest(BlockAtPositionRequest.type, {
-        textDocument: { uri: uri('neverOpened') },
-        position: { line: 0, character: 0 },
-      }),
-      (error: unknown) => error instanceof ResponseError && /is not open/.test(error.message),
-    );
-  });
-
   it('answers requests about unknown documents and out-of-range positions with empty results', async () => {
     const unknown = { uri: uri('unknown') };
     assert.equal(await session.connection.sendRequest(CompletionRequest.type, { textDocument: unknown, position: { line: 0, character: 0 } }), null);
@@ -279,10 +232,6 @@ describe('language server over stdio', () => {
     const far = { line: 500, character: 900 };
     await session.connection.sendRequest(CompletionRequest.type, { textDocument: { uri: uri('short') }, position: far });
     await session.connection.sendRequest(HoverRequest.type, { textDocument: { uri: uri('short') }, position: far });
-    assert.equal(
-      await session.connection.sendRequest(BlockAtPositionRequest.type, { textDocument: { uri: uri('short') }, position: far }),
-      null,
-    );
     assert.ok(session.alive);
   });
 
@@ -311,7 +260,6 @@ describe('language server over stdio', () => {
       await Promise.all([
         session.connection.sendRequest(CompletionRequest.type, { textDocument, position }),
         session.connection.sendRequest(HoverRequest.type, { textDocument, position }),
-        session.connection.sendRequest(BlockAtPositionRequest.type, { textDocument, position }),
         session.connection.sendRequest(DefinitionRequest.type, { textDocument, position }),
         session.connection.sendRequest(CodeActionRequest.type, {
           textDocument,

@@ -46,8 +46,8 @@ describe('ami npm package (packages/cli)', () => {
       replays.push(child);
       let stdout = '';
       let stderr = '';
-      child.stderr!.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
-      child.stdout!.setEncoding('utf8').on('data', (chunk: string) => {
+      child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
+      child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
         stdout += chunk;
         if (stdout.includes('\n')) resolve({ child, port: Number(stdout.split('\n')[0]), stderr: () => stderr });
       });

@@ -9,7 +9,7 @@ import * as net from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { checkJUnit } from '../unit/expectJunitSchema';
+import { checkJUnit } from '../unit/junitSchema';
 import { FakeAmiServer } from './fakeAmiServer';
 
 const ROOT = join(__dirname, '..', '..');

@@ -130,6 +130,7 @@ describe('ami tail, capture and replay', () => {
     const replay = start(['replay', CAPTURE_16, '--time-scale', '0.2']);
     await replay.waitFor(() => /^\d+\n/.test(replay.stdout), 'the port');
     const port = replay.stdout.split('\n')[0];
+    // stdout and stderr are separate pipes: the summary may arrive after the port.
     await replay.waitFor(() => replay.stderr.includes('Ctrl+C stops'), 'the replay summary on stderr');
     assert.match(replay.stderr, /recorded actions: Originate/);
     const run = await ami(['run', PASSING, '--host', '127.0.0.1', '--port', port, '--user', 'dev', '--json']);

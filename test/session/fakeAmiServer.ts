@@ -477,7 +477,7 @@ export class FakeAmiServer {
     const username = (request.get('Username') ?? '').trim();
     const md5 = /^md5$/i.test((request.get('AuthType') ?? '').trim());
     const secret = Object.prototype.hasOwnProperty.call(this.users, username) ? this.users[username] : undefined;
-    let ok = false;
+    let ok: boolean;
     let failure: RecordedExchange;
     if (md5) {
       const key = (request.get('Key') ?? '').trim().toLowerCase();

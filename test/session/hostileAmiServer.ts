@@ -16,7 +16,7 @@ export interface HostileConnection {
   message(headers: ReadonlyArray<readonly [string, string]>): void;
   /** Closes the socket abruptly. */
   drop(): void;
-  readonly loginCount: number;
+  loginCount(): number;
 }
 
 export interface HostileServerOptions {
@@ -64,7 +64,6 @@ export class HostileAmiServer {
     const username = this.options.username ?? 'dev';
     const secret = this.options.secret ?? 'devsecret';
     let challenge: string | undefined;
-    const server = this;
     const connection: HostileConnection = {
       socket,
       write: (data) => {
@@ -72,9 +71,7 @@ export class HostileAmiServer {
       },
       message: (headers) => connection.write(`${headers.map(([n, v]) => `${n}: ${v}\r\n`).join('')}\r\n`),
       drop: () => socket.destroy(),
-      get loginCount() {
-        return server.logins;
-      },
+      loginCount: () => this.logins,
     };
     connection.write('Asterisk Call Manager/12.0.0\r\n');
     socket.on('data', (chunk: Buffer) => {

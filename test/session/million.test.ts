@@ -58,7 +58,7 @@ describe('one million actions', () => {
         }
       }
     };
-    let pendingAfter = -1;
+    let pendingAfter: number;
     try {
       await Promise.all(Array.from({ length: WINDOW }, worker));
       pendingAfter = client.pendingCount;

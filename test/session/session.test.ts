@@ -126,7 +126,7 @@ describe('AmiSession: banner and login', () => {
     const pending = h.session.send([['Action', 'Ping']]);
     h.session.receive(Buffer.from(`Event: UserEvent\r\nUserEvent: Big\r\nData: ${'x'.repeat(8000)}\r\n\r\n`));
     assert.equal(reason?.code, 'protocol');
-    assert.match(reason!.message, /cannot read/);
+    assert.match(reason.message, /cannot read/);
     assert.equal(h.closed(), true);
     await assert.rejects(pending, (error: AmiActionError) => error.code === 'disconnected');
     assert.equal(h.session.pendingCount, 0);
@@ -219,7 +219,7 @@ describe('AmiSession: actions', () => {
   it('accepts the legacy Response: Follows command framing (Asterisk before 14)', async () => {
     const h = await loggedIn();
     const sent = h.session.send([['Action', 'Command'], ['Command', 'core show uptime']]);
-    // Framing from PROTOCOL.md (older servers): raw output lines, then --END COMMAND--.
+    // Framing from docs/protocol.md (older servers): raw output lines, then --END COMMAND--.
     h.session.receive(Buffer.from('Response: Follows\r\nPrivilege: Command\r\nActionID: t-2\r\nSystem uptime: 5 minutes\r\n\r\nLast reload: 1 minute\r\n--END COMMAND--\r\n\r\n'));
     const result = await sent;
     assert.equal(result.success, true);
@@ -343,7 +343,7 @@ describe('AmiSession: disconnects, keepalive, shutdown', () => {
     h.clock.advance(10_000);
     await flush();
     assert.equal(reason?.code, 'dead-link');
-    assert.match(reason!.message, /no answer to the keepalive Ping within 10 s/);
+    assert.match(reason.message, /no answer to the keepalive Ping within 10 s/);
     assert.equal(h.closed(), true);
   });
 

@@ -3,14 +3,8 @@ import assert from 'node:assert/strict';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import {
-  CATALOGUE_PATH,
-  DEFAULT_SHARED_DIR,
-  generateCatalogue,
-  liveEventFields,
-  readLiveEvents,
-  serializeCatalogue,
-} from '../../scripts/generateCatalogue';
+import { CATALOGUE_PATH, DEFAULT_SHARED_DIR, generateCatalogue, serializeCatalogue } from '../../scripts/generateCatalogue';
+import { liveEventFields, readLiveEvents } from '../../scripts/catalogue/merge';
 import { getCatalogue } from '../../core/src/catalogue/index';
 import type { CatalogueData } from '../../core/src/catalogue/types';
 

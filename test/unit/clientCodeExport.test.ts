@@ -39,7 +39,7 @@ test('Node, Python and Java shapes', () => {
   assert.match(node, /new AsteriskManager\(5038, "127\.0\.0\.1", "admin", process\.env\.AMI_SECRET, true\)/);
   assert.match(node, /variable: \{ "ORIGVAR": "hello", "QUOTE": "it's 100%" \}/);
   const core = blockAsCode('node-ami-workbench', originate, connection);
-  assert.match(core, /\["Variable", "ORIGVAR=hello"\],\n  \["Variable", "QUOTE=it's 100%"\]/);
+  assert.match(core, /\["Variable", "ORIGVAR=hello"\],\n {2}\["Variable", "QUOTE=it's 100%"\]/);
   const python = blockAsCode('python-panoramisk', originate, connection);
   assert.match(python, /'Variable': \['ORIGVAR=hello', 'QUOTE=it\\'s 100%'\]/);
   assert.match(python, /secret=os\.environ\['AMI_SECRET'\]/);

@@ -1,8 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { describeTarget, isLoopback, parseProfiles, secretKey } from '../../core/src/profiles/profiles';
-import { explainFailure } from '../../client/src/connections/errors';
-import { AmiConnectError, describeSocketError } from '../../core/src/session/errors';
+import { explainProfileFailure } from '../../client/src/connections/errors';
+import { AmiConnectError, describeSocketError, explainFailure } from '../../core/src/session/errors';
 import { SessionLog, fieldDocsOf } from '../../client/src/panel/sessionLog';
 import { parseSavedSession } from '../../protocol/src/webviewMessages';
 
@@ -45,20 +45,39 @@ test('secret keys follow host, port and user; loopback detection; target text', 
 
 test('failures say what to check and which setting to change; auth is not retried', () => {
   const profile = parseProfiles([{ name: 'lab', host: '10.1.1.1', username: 'dev' }]).profiles[0];
-  const refused = explainFailure(describeSocketError('ECONNREFUSED', 'x', '10.1.1.1:5038', false), profile);
-  assert.equal(refused.kind, 'refused');
+  const refused = explainProfileFailure(describeSocketError('ECONNREFUSED', 'x', '10.1.1.1:5038', false), profile);
+  assert.equal(refused.code, 'refused');
   assert.equal(refused.retryable, true);
   assert.match(refused.detail, /enabled = yes[\s\S]*setting ami\.connections, connection "lab"/);
-  const auth = explainFailure(new AmiConnectError('Authentication failed for dev.', 'auth-failed'), profile);
-  assert.equal(auth.kind, 'auth');
+  const auth = explainProfileFailure(new AmiConnectError('Authentication failed for dev.', 'auth-failed'), profile);
+  assert.equal(auth.code, 'auth-failed');
   assert.equal(auth.short, 'authentication failed');
   assert.equal(auth.retryable, false);
   assert.match(auth.detail, /AMI: Set Password/);
-  const raw = explainFailure(Object.assign(new Error('connect ETIMEDOUT'), { code: 'ETIMEDOUT' }), profile);
-  assert.equal(raw.kind, 'timeout');
-  const tlsFailure = explainFailure(Object.assign(new Error('self-signed certificate'), { code: 'DEPTH_ZERO_SELF_SIGNED_CERT' }), profile);
-  assert.equal(tlsFailure.kind, 'tls');
+  const raw = explainProfileFailure(Object.assign(new Error('connect ETIMEDOUT'), { code: 'ETIMEDOUT' }), profile);
+  assert.equal(raw.code, 'timeout');
+  const tlsProfile = { ...profile, tls: true, port: 5039 };
+  const tlsFailure = explainProfileFailure(Object.assign(new Error('self-signed certificate'), { code: 'DEPTH_ZERO_SELF_SIGNED_CERT' }), tlsProfile);
+  assert.equal(tlsFailure.code, 'tls');
+  assert.equal(tlsFailure.retryable, false);
   assert.match(tlsFailure.detail, /caFile/);
+  const other = explainProfileFailure(new TypeError('boom'), profile);
+  assert.equal(other.code, 'other');
+  assert.match(other.detail, /10\.1\.1\.1:5038: boom/);
+});
+
+test('the extension and the CLI explain a refused connection with the same sentence (core classifies it once)', () => {
+  const profile = parseProfiles([{ name: 'lab', host: '127.0.0.1', port: 5038, username: 'dev' }]).profiles[0];
+  const socketError = Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:5038'), { code: 'ECONNREFUSED' });
+  const transport = describeSocketError('ECONNREFUSED', socketError.message, '127.0.0.1:5038', false);
+  const extension = explainProfileFailure(socketError, profile);
+  assert.ok(extension.detail.startsWith(transport.message), `${extension.detail} starts with ${transport.message}`);
+  assert.deepEqual(explainFailure(socketError, '127.0.0.1:5038', false), {
+    code: 'refused',
+    short: 'connection refused',
+    message: transport.message,
+    retryable: true,
+  });
 });
 
 test('session log: redacts, batches, bounded, docs once per event name, saved file parses back', () => {

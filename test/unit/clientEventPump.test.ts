@@ -10,7 +10,7 @@ import { FakeAmiServer } from '../session/fakeAmiServer';
 import { AmiClient } from '../../node/src/amiClient';
 import { EventPump } from '../../client/src/panel/eventPump';
 import { SessionLog } from '../../client/src/panel/sessionLog';
-import { RunTracker } from '../../client/src/run/runTracker';
+import { RunTracker } from '../../client/src/panel/runTracker';
 
 const BENCH = '../shared/bench/ami-stream-2000-calls.raw.gz';
 

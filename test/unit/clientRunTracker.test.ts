@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { RunTracker } from '../../client/src/run/runTracker';
+import { RunTracker } from '../../client/src/panel/runTracker';
 import { assessRisk } from '../../client/src/run/risk';
 import { isReadOnlyAction } from '../../core/src/safety/actionKinds';
 import type { RunView, StreamEvent } from '../../protocol/src/webviewMessages';

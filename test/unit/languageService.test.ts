@@ -23,27 +23,6 @@ const script = [
   'Action: Ping', // 12
 ].join('\n');
 
-test('getBlockAt: the block under the position, its title and name lines included', () => {
-  const document = amiDocument(script);
-  const onTitle = service.getBlockAt(document, { line: 2, character: 3 });
-  assert.equal(onTitle?.label, 'Originate a test call');
-  assert.equal(onTitle?.block.action, 'Originate');
-  assert.equal(onTitle?.block.index, 0);
-  assert.equal(service.getBlockAt(document, { line: 5, character: 0 })?.block.index, 0);
-  const hangup = service.getBlockAt(document, { line: 9, character: 40 });
-  assert.equal(hangup?.label, 'Hangup');
-  assert.equal(hangup?.block.index, 1);
-  assert.equal(service.getBlockAt(document, { line: 12, character: 0 })?.label, 'second');
-});
-
-test('getBlockAt: null on blank lines, file variables and past the end', () => {
-  const document = amiDocument(script);
-  assert.equal(service.getBlockAt(document, { line: 6, character: 0 }), null);
-  assert.equal(service.getBlockAt(document, { line: 7, character: 0 }), null);
-  assert.equal(service.getBlockAt(document, { line: 0, character: 2 }), null);
-  assert.equal(service.getBlockAt(document, { line: 99, character: 0 }), null);
-});
-
 test('the facade answers every feature on one document', () => {
   const document = amiDocument(script);
   assert.ok(service.doComplete(document, { line: 7, character: 0 }, {}).items.some((i) => i.label === 'Originate (snippet)'));

@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { DANGEROUS_ACTIONS, DANGEROUS_ORIGINATE_APPLICATIONS, assessDanger } from '../../core/src/safety/dangerous';
 
-test('every action SECURITY.md lists is dangerous whatever its headers, case-insensitively', () => {
+test('every action docs/security.md lists is dangerous whatever its headers, case-insensitively', () => {
   const listed = ['Command', 'UpdateConfig', 'CreateConfig', 'GetConfig', 'GetConfigJSON', 'ListCategories', 'ModuleLoad', 'ModuleUnload', 'Reload', 'Restart', 'Shutdown', 'DBDelTree'];
   for (const action of listed) {
     for (const spelling of [action, action.toLowerCase(), action.toUpperCase(), ` ${action} `]) {

@@ -7,7 +7,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, readFileSync } from 'node:fs';
 import { gunzipSync } from 'node:zlib';
-import { AmiDecoder } from '../../core/src/wire';
+import { AmiDecoder } from '../../core/src/wire/decoder';
 import { CallIndex, callAsText, eventTime, hangupCauseText, localChannelSide, type TimelineInputEvent } from '../../core/src/timeline';
 import { CAPTURE_EPOCH, captureEvents } from './timelineCapture';
 

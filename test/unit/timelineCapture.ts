@@ -3,7 +3,7 @@
  * wire decoder read by read, each event stamped with the time its read arrived (from the .meta.txt timeline).
  */
 import { existsSync, readFileSync } from 'node:fs';
-import { AmiDecoder } from '../../core/src/wire';
+import { AmiDecoder } from '../../core/src/wire/decoder';
 
 // The repository's copy when ../shared is not next to the clone (a worktree elsewhere).
 export const CAPTURES = existsSync('../shared/ami-captures') ? '../shared/ami-captures' : 'test/fixtures/ami-captures';

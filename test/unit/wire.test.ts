@@ -254,7 +254,7 @@ test('UTF-8: a character straddling a split decodes whole; invalid bytes become 
   assert.equal(message.get('CallerIDName'), 'a\ufffd\ufffd(\ufffdz');
 });
 
-/** Synthetic: Asterisk 23 no longer sends this framing (see PROTOCOL.md "Command output"), servers before 14 did. */
+/** Synthetic: Asterisk 23 no longer sends this framing (see docs/protocol.md "Command output"), servers before 14 did. */
 const LEGACY_COMMAND =
   'Response: Follows\r\nPrivilege: Command\r\nActionID: cmd-1\r\n' +
   'Channel              Location             State   Application(Data)\n' +

@@ -12,7 +12,7 @@ import { gunzipSync } from 'node:zlib';
 import { openPanel, skipReason, type PanelHarness } from './harness';
 import { captureEvents, type CapturedEvent } from '../unit/timelineCapture';
 import { CallIndex, callAsText } from '../../core/src/timeline';
-import { AmiDecoder } from '../../core/src/wire';
+import { AmiDecoder } from '../../core/src/wire/decoder';
 import { MARK_COLORS, stateColor } from '../../client/webview/timelineScene';
 import { colorDistance, decodePng, hexColor, pixelAt, pngSize } from './pngDecode';
 

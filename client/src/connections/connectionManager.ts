@@ -6,10 +6,11 @@
 import * as vscode from 'vscode';
 import { AmiClient } from '../../../node/src/amiClient';
 import type { ConnectionState } from '../../../core/src/session/connection';
+import { AmiConnectError, type AmiConnectErrorCode } from '../../../core/src/session/errors';
 import { redactText } from '../../../core/src/wire/redact';
 import type { ConnectionView } from '../../../protocol/src/webviewMessages';
 import type { LiveServerInfoParams } from '../../../protocol/src/lspExtensions';
-import { explainFailure } from './errors';
+import { explainProfileFailure } from './errors';
 import { presentConnection, type ConnectionPresentation } from './statusText';
 import { describeTarget, isLoopback, parseProfiles, secretKey, SETTING_CONNECTIONS, type ConnectionProfile } from '../../../core/src/profiles/profiles';
 
@@ -341,7 +342,7 @@ export class ConnectionManager implements vscode.Disposable {
   }
 
   private reportFailure(error: unknown, profile: ConnectionProfile, retrying = false): void {
-    const explained = explainFailure(error, profile);
+    const explained = explainProfileFailure(error, profile);
     this.log.error(redactText(explained.detail));
     if (retrying && this.state.kind === 'retrying') {
       // Same numbers as the status bar: the time left to the next attempt.
@@ -351,7 +352,7 @@ export class ConnectionManager implements vscode.Disposable {
     const settings = 'Open Settings';
     const password = 'Set Password';
     void vscode.window
-      .showErrorMessage(`AMI ${profile.name}: ${explained.detail}`, ...(explained.kind === 'auth' ? [password, settings] : [settings]))
+      .showErrorMessage(`AMI ${profile.name}: ${explained.detail}`, ...(explained.code === 'auth-failed' ? [password, settings] : [settings]))
       .then((answer) => {
         if (answer === settings) void openConnectionSettings();
         if (answer === password) void this.setPassword(profile);
@@ -460,7 +461,7 @@ function attemptOutcome(client: AmiClient, timeoutMs: number): Promise<AttemptOu
       subscription.dispose();
       resolve(value);
     };
-    const timer = setTimeout(() => finish({ ok: false, error: Object.assign(new Error(`no answer within ${Math.round(timeoutMs / 1000)} s`), { code: 'timeout' }), retrying: false }), timeoutMs);
+    const timer = setTimeout(() => finish({ ok: false, error: new AmiConnectError(`no answer within ${Math.round(timeoutMs / 1000)} s`, 'timeout'), retrying: false }), timeoutMs);
     const subscription = client.onState((state) => {
       if (state.kind === 'connected') finish({ ok: true });
       else if (state.kind === 'retrying') finish({ ok: false, error: asConnectError(state.reason, state.code), retrying: true });
@@ -470,9 +471,7 @@ function attemptOutcome(client: AmiClient, timeoutMs: number): Promise<AttemptOu
   });
 }
 
-/** The shape explainFailure recognises as the session's own error (its message already says what to check). */
-function asConnectError(reason: string, code: string | undefined): Error {
-  const error = Object.assign(new Error(reason), { code });
-  if (code) error.name = 'AmiConnectError';
-  return error;
+/** The session's own error again (its message already says what to check); a state without a code stays plain. */
+function asConnectError(reason: string, code: AmiConnectErrorCode | undefined): Error {
+  return code ? new AmiConnectError(reason, code) : new Error(reason);
 }

@@ -3,8 +3,8 @@
  * what the server told us, so the wording is unit-tested.
  */
 import { describeState, type ConnectionState } from '../../../core/src/session/connection';
+import { shortFailureText } from '../../../core/src/session/errors';
 import type { ConnectionStateName } from '../../../protocol/src/webviewMessages';
-import { explainFailure } from './errors';
 import { describeTarget, SETTING_CONNECTIONS, type ConnectionProfile } from '../../../core/src/profiles/profiles';
 
 export interface ConnectionPresentation {
@@ -57,7 +57,7 @@ export function presentConnection(
       break;
     case 'failed':
       name = 'failed';
-      detail = explainFailure(Object.assign(new Error(state.reason), { code: state.code, name: 'AmiConnectError' }), profile).short;
+      detail = shortFailureText(state.code);
       break;
   }
   const icon = name === 'connected' ? '$(check)' : name === 'connecting' || name === 'retrying' ? '$(sync~spin)' : name === 'failed' ? '$(error)' : '$(plug)';

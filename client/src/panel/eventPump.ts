@@ -3,7 +3,7 @@
  * vscode): the panel host calls `pump()` every 100 ms and posts what the log batched.
  */
 import type { RunView } from '../../../protocol/src/webviewMessages';
-import type { RunTracker } from '../run/runTracker';
+import type { RunTracker } from './runTracker';
 import type { SessionLog } from './sessionLog';
 
 /** The part of core/src/session's EventQueue the pump reads. */

@@ -22,7 +22,7 @@ import {
 } from '../../../protocol/src/webviewMessages';
 import { makeNonce, renderPanelHtml } from './html';
 import { fieldDocsOf, SessionLog } from './sessionLog';
-import { RunTracker } from '../run/runTracker';
+import { RunTracker } from './runTracker';
 import { EventPump } from './eventPump';
 
 const VIEW_TYPE = 'ami.panel';

@@ -4,7 +4,7 @@
  */
 import * as vscode from 'vscode';
 import { State, type LanguageClient } from 'vscode-languageclient/node';
-import { parseScript } from '../../../core/src/script/parser';
+import { getScript } from '../../../core/src/script/scriptCache';
 import { LiveServerInfoNotification } from '../../../protocol/src/lspExtensions';
 import { displayStatus } from '../../../protocol/src/webviewMessages';
 import { ConnectionManager } from '../connections/connectionManager';
@@ -56,7 +56,7 @@ class RunCodeLensProvider implements vscode.CodeLensProvider {
     // Nothing is sent from an untrusted workspace, so no Run lens is offered there.
     if (!vscode.workspace.isTrusted) return [];
     const lenses: vscode.CodeLens[] = [];
-    for (const block of parseScript(document.getText()).blocks) {
+    for (const block of getScript(document).blocks) {
       if (!block.action || !block.actionHeader) continue;
       const start = block.range.start;
       const range = new vscode.Range(start.line, 0, start.line, 0);
@@ -110,7 +110,7 @@ export function registerRunFeatures(context: vscode.ExtensionContext, client: La
   /** Runs a history entry's block again from its document (the block as it is now, if it still matches). */
   const rerun = async (entry: HistoryEntry): Promise<RunOutcome[]> => {
     const document = await vscode.workspace.openTextDocument(vscode.Uri.parse(entry.uri));
-    const script = parseScript(document.getText());
+    const script = getScript(document);
     const textOf = (block: (typeof script.blocks)[number]): string =>
       document.getText(new vscode.Range(block.range.start.line, 0, block.range.end.line, block.range.end.character));
     const block =
@@ -156,7 +156,7 @@ export function registerRunFeatures(context: vscode.ExtensionContext, client: La
   const runAt = async (withEvents: boolean, uri?: unknown, blockIndex?: unknown): Promise<RunOutcome[]> => {
     const document = await documentFor(uri);
     if (!document) return [];
-    const script = parseScript(document.getText());
+    const script = getScript(document);
     let block = typeof blockIndex === 'number' ? script.blocks[blockIndex] : undefined;
     const active = vscode.window.activeTextEditor;
     if (!block && active && active.document === document && active.selections.some((selection) => !selection.isEmpty)) {
@@ -197,14 +197,14 @@ export function registerRunFeatures(context: vscode.ExtensionContext, client: La
     vscode.commands.registerCommand(Commands.runSelection, async () => {
       const editor = vscode.window.activeTextEditor;
       if (!editor || editor.document.languageId !== 'ami') return [];
-      const blocks = blocksInSelections(parseScript(editor.document.getText()), editor.selections);
+      const blocks = blocksInSelections(getScript(editor.document), editor.selections);
       const stopOnFailure = vscode.workspace.getConfiguration('ami.run', editor.document.uri).get<boolean>('stopOnFailure', true);
       return runner.runBlocks(editor.document, blocks, { stopOnFailure });
     }),
     vscode.commands.registerCommand(Commands.runFile, async (uri?: unknown) => {
       const document = await documentFor(uri);
       if (!document) return [];
-      const blocks = parseScript(document.getText()).blocks.filter((b) => b.action !== undefined);
+      const blocks = getScript(document).blocks.filter((b) => b.action !== undefined);
       const stopOnFailure = vscode.workspace.getConfiguration('ami.run', document.uri).get<boolean>('stopOnFailure', true);
       // The whole file runs again: results and Problems entries of its earlier runs go first.
       runner.clearResults(document);
@@ -232,7 +232,7 @@ export function registerRunFeatures(context: vscode.ExtensionContext, client: La
     vscode.commands.registerCommand(Commands.copyAsCode, async (uri?: unknown, blockIndex?: unknown, target?: unknown) => {
       const document = await documentFor(uri);
       if (!document) return undefined;
-      const script = parseScript(document.getText());
+      const script = getScript(document);
       const editor = vscode.window.activeTextEditor;
       const line = editor && editor.document === document ? editor.selection.active.line : -1;
       const block = typeof blockIndex === 'number' ? script.blocks[blockIndex] : script.blocks.find((b) => b.range.start.line <= line && line <= b.range.end.line);

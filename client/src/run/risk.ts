@@ -1,5 +1,5 @@
 /**
- * Why an action needs a confirmation before it is sent, as one sentence, or undefined: the SECURITY.md rules of
+ * Why an action needs a confirmation before it is sent, as one sentence, or undefined: the docs/security.md rules of
  * core/src/safety/dangerous.ts, phrased for the confirmation modal.
  */
 import { assessDanger } from '../../../core/src/safety/dangerous';

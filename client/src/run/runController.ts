@@ -4,7 +4,7 @@
  * (inline decoration) and to the panel.
  */
 import * as vscode from 'vscode';
-import { parseScript } from '../../../core/src/script/parser';
+import { getScript } from '../../../core/src/script/scriptCache';
 import type { Block, Script } from '../../../core/src/script/types';
 import { namedResultOf, type BlockRunResult } from '../../../core/src/run/runner';
 import { isReadOnlyAction } from '../../../core/src/safety/actionKinds';
@@ -85,7 +85,7 @@ export class RunController implements vscode.Disposable {
     const key = document.uri.toString();
     let runs = this.documents.get(key);
     if (!runs) {
-      runs = { named: new Map(), decorations: new Map(), expectations: new Map(), blockCount: parseScript(document.getText()).blocks.length };
+      runs = { named: new Map(), decorations: new Map(), expectations: new Map(), blockCount: getScript(document).blocks.length };
       this.documents.set(key, runs);
     }
     return runs;
@@ -108,7 +108,7 @@ export class RunController implements vscode.Disposable {
 
   /** Runs blocks in order; stops at the first one that does not pass when `stopOnFailure`. */
   async runBlocks(document: vscode.TextDocument, blocks: Block[], options: { withEvents?: boolean; stopOnFailure?: boolean } = {}): Promise<RunOutcome[]> {
-    return this.runWithEngine(document, parseScript(document.getText()), blocks, options.withEvents === true, options.stopOnFailure !== false);
+    return this.runWithEngine(document, getScript(document), blocks, options.withEvents === true, options.stopOnFailure !== false);
   }
 
   /** Runs one block of a document (the block as parsed now). */
@@ -309,7 +309,7 @@ export class RunController implements vscode.Disposable {
         placeHolder: `Copy ${block.action} as code for ${describeTarget(profile)} (the secret is read from AMI_SECRET)`,
       }))?.target;
     if (!chosen) return undefined;
-    const script = parseScript(document.getText());
+    const script = getScript(document);
     const fileVariables: Record<string, string> = {};
     for (const variable of script.fileVariables) fileVariables[variable.name] = variable.value;
     const substituted = await substituteHeaders(
@@ -393,7 +393,7 @@ export class RunController implements vscode.Disposable {
   private forgetEdited(event: vscode.TextDocumentChangeEvent): void {
     const runs = this.documents.get(event.document.uri.toString());
     if (!runs || event.contentChanges.length === 0 || (runs.expectations.size === 0 && runs.decorations.size === 0)) return;
-    const script = parseScript(event.document.getText());
+    const script = getScript(event.document);
     if (script.blocks.length !== runs.blockCount) {
       runs.decorations.clear();
       runs.expectations.clear();
@@ -420,7 +420,7 @@ export class RunController implements vscode.Disposable {
       this.expectDiagnostics.delete(document.uri);
       return;
     }
-    const script = parseScript(document.getText());
+    const script = getScript(document);
     const diagnostics: vscode.Diagnostic[] = [];
     for (const [blockIndex, state] of runs.expectations) {
       const block = script.blocks[blockIndex];
@@ -455,7 +455,7 @@ export class RunController implements vscode.Disposable {
 
   private setDecoration(document: vscode.TextDocument, blockIndex: number, status: RunView['status'], text: string): void {
     const runs = this.runsOf(document);
-    const blockCount = parseScript(document.getText()).blocks.length;
+    const blockCount = getScript(document).blocks.length;
     if (blockCount !== runs.blockCount) {
       runs.decorations.clear();
       runs.blockCount = blockCount;
@@ -471,7 +471,7 @@ export class RunController implements vscode.Disposable {
       editor.setDecorations(this.expectDecorationType, []);
       return;
     }
-    const script = parseScript(editor.document.getText());
+    const script = getScript(editor.document);
     if (script.blocks.length !== runs.blockCount) {
       // A block was added or removed: results could land on the wrong block, so they are dropped.
       runs.decorations.clear();

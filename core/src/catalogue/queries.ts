@@ -118,7 +118,7 @@ const closedEnums = new WeakMap<ActionDoc, Map<ParamDoc, string[] | undefined>>(
 /** Values an enumerated parameter accepts, or undefined when it is not a closed list we can check (remembered). */
 export function closedEnum(action: ActionDoc, param: ParamDoc): string[] | undefined {
   let known = closedEnums.get(action);
-  if (!known) closedEnums.set(action, (known = new Map()));
+  if (!known) closedEnums.set(action, (known = new Map<ParamDoc, string[] | undefined>()));
   if (known.has(param)) return known.get(param);
   const values = computeClosedEnum(action, param);
   known.set(param, values);

@@ -27,7 +27,8 @@ export interface ParamDoc {
 
 /** A `<see-also><ref>` entry. */
 export interface SeeAlso {
-  type: 'manager' | 'managerEvent' | 'application' | 'function' | 'agi' | string;
+  /** 'manager', 'managerEvent', 'application', 'function', 'agi', or another kind the docs name. */
+  type: string;
   name: string;
 }
 

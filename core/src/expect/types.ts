@@ -1,5 +1,5 @@
 /**
- * Typed `@expect` lines (../shared/docs/AMI-SCRIPT-FORMAT.md "Expectations") and what checking one gives.
+ * Typed `@expect` lines (docs/script-format.md "Expectations") and what checking one gives.
  * Values may still hold `{{variables}}` until `resolveExpectation` substitutes them at run time.
  */
 

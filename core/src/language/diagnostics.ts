@@ -1,5 +1,5 @@
 /**
- * Checks of `.ami` scripts (AMI-SCRIPT-FORMAT.md "What the editor checks", SECURITY.md). Every diagnostic has
+ * Checks of `.ami` scripts (docs/script-format.md "What the editor checks", docs/security.md). Every diagnostic has
  * source "ami", a stable kebab-case code from `DiagnosticCode`, a message that says how to fix it, and — when a
  * quick fix exists — `data` of type `FixData` that `computeCodeActions` turns into edits.
  */

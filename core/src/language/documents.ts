@@ -1,47 +1,13 @@
 import type { TextDocument } from 'vscode-languageserver-textdocument';
-import { parseBlockAt, parseScript } from '../script/parser';
+import { parseBlockAt } from '../script/parser';
+import { peekScript } from '../script/scriptCache';
 import type { Block, FileVariable, Position, Range, Script } from '../script/types';
-import type { LanguageSettings } from './types';
 
 /**
  * Shared document helpers for the language features. Whole-document features (symbols, folding, rename,
  * formatting) use a parse cached per document version; per-keystroke features (completion, hover) only parse
  * the block around the cursor and scan the text cheaply for file variables and named blocks.
  */
-
-interface CachedScript {
-  version: number;
-  script: Script;
-}
-
-const scriptCache = new WeakMap<TextDocument, CachedScript>();
-
-/** The whole document parsed, cached per document version. */
-export function getScript(document: TextDocument): Script {
-  const cached = scriptCache.get(document);
-  if (cached && cached.version === document.version) return cached.script;
-  const script = parseScript(document.getText());
-  scriptCache.set(document, { version: document.version, script });
-  return script;
-}
-
-/** Caches `script`, parsed elsewhere (in steps) from the document's current text, as the parse of its version. */
-export function setScript(document: TextDocument, script: Script): void {
-  scriptCache.set(document, { version: document.version, script });
-}
-
-/**
- * The cached parse when it is for the current version, without parsing. A parse of an older version is
- * dropped here: while the user types, nothing reparses until the diagnostics run, and the stale tree of a large
- * file (with the old text its strings point into) would stay in memory until then.
- */
-export function peekScript(document: TextDocument): Script | undefined {
-  const cached = scriptCache.get(document);
-  if (!cached) return undefined;
-  if (cached.version === document.version) return cached.script;
-  scriptCache.delete(document);
-  return undefined;
-}
 
 /** Text of one line without its line ending ('' past the end). */
 export function lineText(document: TextDocument, line: number): string {

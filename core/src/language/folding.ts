@@ -1,7 +1,7 @@
 import { FoldingRangeKind, type FoldingRange } from 'vscode-languageserver-types';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import type { Script } from '../script/types';
-import { getScript } from './documents';
+import { getScript } from '../script/scriptCache';
 
 /**
  * Folding ranges: every block of more than one line, every run of two or more comment lines, and each

@@ -3,7 +3,7 @@ import type { TextDocument } from 'vscode-languageserver-textdocument';
 import { getCatalogue, type Catalogue } from '../catalogue/index';
 import type { BlockLine, Script } from '../script/types';
 import { existsIn } from '../catalogue/queries';
-import { getScript } from './documents';
+import { getScript } from '../script/scriptCache';
 
 /**
  * Formats the document (or the lines `range` touches): header lines become `Name: value` (no indentation, no

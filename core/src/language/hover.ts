@@ -167,7 +167,7 @@ const markdownCache = new WeakMap<object, Map<string, string>>();
 /** Documentation text is built once per catalogue entry and branch: completion lists show hundreds of them. */
 function cached(item: object, branch: string, build: () => string): string {
   let byBranch = markdownCache.get(item);
-  if (!byBranch) markdownCache.set(item, (byBranch = new Map()));
+  if (!byBranch) markdownCache.set(item, (byBranch = new Map<string, string>()));
   let text = byBranch.get(branch);
   if (text === undefined) byBranch.set(branch, (text = build()));
   return text;

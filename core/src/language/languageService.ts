@@ -1,18 +1,17 @@
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import { getCatalogue, type Catalogue } from '../catalogue/index';
-import { ScriptParser, blockAtLine } from '../script/parser';
+import { ScriptParser } from '../script/parser';
+import { getScript, peekScript, setScript } from '../script/scriptCache';
 import { computeCodeActions } from './codeActions';
 import { doComplete } from './completion';
 import { computeDiagnostics, diagnosticsJob } from './diagnostics';
-import { getScript, peekScript, setScript } from './documents';
 import { getFoldingRanges } from './folding';
 import { format } from './format';
 import { doHover } from './hover';
 import { doRename, findDefinition, prepareRename } from './navigation';
-import { blockLabel } from '../script/blockLabel';
 import { findDocumentSymbols } from './symbols';
 import type { Diagnostic } from 'vscode-languageserver-types';
-import type { BlockAtPosition, LanguageService, LanguageSettings } from './types';
+import type { LanguageService, LanguageSettings } from './types';
 
 export interface LanguageServiceOptions {
   /** Catalogue used by diagnostics, completion, hover and formatting; defaults to the one shipped with the extension. */
@@ -38,7 +37,6 @@ export function getLanguageService(options: LanguageServiceOptions = {}): Langua
     findDefinition: (document, position) => findDefinition(document, position),
     prepareRename: (document, position) => prepareRename(document, position),
     doRename: (document, position, newName) => doRename(document, position, newName),
-    getBlockAt: (document, position) => getBlockAt(document, position),
   };
 }
 
@@ -62,13 +60,4 @@ async function validateInSlices(
   const job = diagnosticsJob(document, settings ?? {}, script, catalogue);
   while (!job.step(CHECK_SLICE_BLOCKS)) if (!(await pause())) return undefined;
   return job.result();
-}
-
-/**
- * The block under `position` as the client will run it: a position on a block's title comment or `# @name`
- * belongs to that block; a blank line between blocks, a separator or a file variable gives null.
- */
-export function getBlockAt(document: TextDocument, position: { line: number }): BlockAtPosition | null {
-  const block = blockAtLine(getScript(document), position.line);
-  return block ? { block, label: blockLabel(block) } : null;
 }

@@ -2,7 +2,8 @@ import type { LocationLink, Position, Range, TextEdit, WorkspaceEdit } from 'vsc
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import { blockAtLine } from '../script/parser';
 import type { Block, FileVariable, Script, VariableRef } from '../script/types';
-import { contains, getScript } from './documents';
+import { getScript } from '../script/scriptCache';
+import { contains } from './documents';
 
 /** A name that rename and go-to-definition act on. */
 type Target =

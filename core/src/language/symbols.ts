@@ -2,7 +2,7 @@ import { SymbolKind, type DocumentSymbol } from 'vscode-languageserver-types';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import type { Block, Script } from '../script/types';
 import { blockLabel } from '../script/blockLabel';
-import { getScript } from './documents';
+import { getScript } from '../script/scriptCache';
 
 /** Symbols in an outline before the headers and expectations under each block are left out (blocks stay). */
 export const MAX_OUTLINE_SYMBOLS = 20_000;

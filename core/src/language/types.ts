@@ -13,7 +13,6 @@ import type {
   WorkspaceEdit,
 } from 'vscode-languageserver-types';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
-import type { Block } from '../script/types';
 
 /** What the language features need to know beyond the text. */
 export interface LanguageSettings {
@@ -28,13 +27,6 @@ export interface LanguageSettings {
   profileVariables?: Readonly<Record<string, string>>;
   /** Most diagnostics listed per document before one summary (default MAX_DIAGNOSTICS); Infinity lists all. */
   maxDiagnostics?: number;
-}
-
-/** The block under a position, as the client will run it. */
-export interface BlockAtPosition {
-  block: Block;
-  /** Title for display: the block's comment title, its `@name`, or its action. */
-  label: string;
 }
 
 /**
@@ -58,5 +50,4 @@ export interface LanguageService {
   findDefinition(document: TextDocument, position: Position): LocationLink[];
   prepareRename(document: TextDocument, position: Position): Range | null;
   doRename(document: TextDocument, position: Position, newName: string): WorkspaceEdit | null;
-  getBlockAt(document: TextDocument, position: Position): BlockAtPosition | null;
 }

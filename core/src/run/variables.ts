@@ -1,5 +1,5 @@
 /**
- * `{{variable}}` resolution for running blocks (../shared/docs/AMI-SCRIPT-FORMAT.md "Variables"). Pure: the
+ * `{{variable}}` resolution for running blocks (docs/script-format.md "Variables"). Pure: the
  * environment, the prompt, the clock and the UUID source are passed in, so the CLI and tests reuse it as is.
  * Sources, most specific first: named block results, file variables, profile variables, built-ins.
  */

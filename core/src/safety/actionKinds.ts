@@ -1,5 +1,5 @@
 /**
- * Which actions only read. On a production profile every other action asks first (SECURITY.md).
+ * Which actions only read. On a production profile every other action asks first (docs/security.md).
  * Conservative: an action not known to be read-only counts as state-changing.
  */
 

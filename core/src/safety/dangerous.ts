@@ -1,5 +1,5 @@
 /**
- * The dangerous-action rules of ../shared/docs/SECURITY.md as data, and `assessDanger`, used by the editor's
+ * The dangerous-action rules of docs/security.md as data, and `assessDanger`, used by the editor's
  * diagnostics and by the client right before it sends (with variables already substituted).
  */
 
@@ -77,7 +77,7 @@ function splitArguments(data: string): string[] {
 }
 
 /**
- * Says whether sending `action` with `headers` is dangerous per SECURITY.md, and why.
+ * Says whether sending `action` with `headers` is dangerous per docs/security.md, and why.
  * Matching is case-insensitive, as in Asterisk. Pass the headers as they will be sent (after variable
  * substitution), in order; repeated headers are all checked.
  */

@@ -1,5 +1,5 @@
 /**
- * Error-tolerant parser for `.ami` scripts (../shared/docs/AMI-SCRIPT-FORMAT.md).
+ * Error-tolerant parser for `.ami` scripts (docs/script-format.md).
  *
  * Line breaks follow LSP/TextDocument rules (CR LF, LF and a lone CR all end a line), so every range is in the
  * same coordinates as the editor's document. Nothing here throws: every line becomes some node, and lines that

@@ -1,5 +1,5 @@
 /**
- * Syntax tree of an `.ami` script (../shared/docs/AMI-SCRIPT-FORMAT.md). Produced by `parseScript`,
+ * Syntax tree of an `.ami` script (docs/script-format.md). Produced by `parseScript`,
  * which never throws. Positions are LSP-style: zero-based line and UTF-16 character offsets.
  *
  * The ranges of line nodes (headers, comments, directives, expectations, invalid lines, variable references)

@@ -1,4 +1,4 @@
-/** Reconnect delays: exponential, jittered, capped (../shared/docs/PROTOCOL.md: "capped near 60 s"). */
+/** Reconnect delays: exponential, jittered, capped (docs/protocol.md: "capped near 60 s"). */
 
 /** Backoff settings. */
 export interface BackoffOptions {

@@ -100,3 +100,52 @@ export function describeSocketError(code: string | undefined, detail: string, wh
       return new AmiConnectError(`Connection to ${where} failed${code ? ` (${code})` : ''}: ${detail}`, 'closed');
   }
 }
+
+/** A short phrase per failure, for a status bar ("failed: connection refused"). */
+const SHORT_TEXT: Record<AmiConnectErrorCode, string> = {
+  refused: 'connection refused',
+  timeout: 'timed out',
+  dns: 'unknown host',
+  unreachable: 'host unreachable',
+  reset: 'connection reset',
+  tls: 'TLS failure',
+  'auth-failed': 'authentication failed',
+  protocol: 'not an AMI server',
+  'dead-link': 'no answer to keepalive',
+  closed: 'connection closed',
+  shutdown: 'Asterisk shut down',
+};
+
+/** A failure of connecting to or talking with Asterisk, classified once for every front end. */
+export interface ExplainedFailure {
+  /** The AmiConnectError code, or 'other' for an error that is not about the connection. */
+  code: AmiConnectErrorCode | 'other';
+  /** Short, for a status bar. */
+  short: string;
+  /** What happened and what to check (the AmiConnectError message). */
+  message: string;
+  /** Whether reconnecting can help. */
+  retryable: boolean;
+}
+
+/**
+ * Classifies any failure: an AmiConnectError by its code; a raw socket error (with an errno `code` such as
+ * ECONNREFUSED) the way the transport would have described it; anything else as 'other'. `where` is `host:port`.
+ */
+export function explainFailure(error: unknown, where: string, tls: boolean): ExplainedFailure {
+  let connectError: AmiConnectError | undefined;
+  if (error instanceof AmiConnectError) {
+    connectError = error;
+  } else {
+    const code = typeof error === 'object' && error !== null ? (error as { code?: unknown }).code : undefined;
+    const message = error instanceof Error ? error.message : String(error);
+    if (typeof code !== 'string') return { code: 'other', short: message.slice(0, 80), message: `${where}: ${message}`, retryable: true };
+    connectError = describeSocketError(code, message, where, tls);
+  }
+  return { code: connectError.code, short: shortFailureText(connectError.code), message: connectError.message, retryable: connectError.retryable };
+}
+
+/** The status-bar phrase of a failure code ("connection refused"). */
+export function shortFailureText(code: AmiConnectErrorCode): string {
+  return SHORT_TEXT[code];
+}

@@ -2,7 +2,7 @@
  * One AMI session over one connection, transport-agnostic: bytes come in through `receive`, go out through
  * the `write` callback. It reads the banner, logs in (plain or MD5), correlates every action with its
  * response (and list items) by a generated ActionID, times actions out, pings to detect a dead link, and
- * hands every other message to the event stream. See ../shared/docs/PROTOCOL.md.
+ * hands every other message to the event stream. See docs/protocol.md.
  *
  * ActionID policy: the session always sends its own unique ActionID (the server echoes it; user-written IDs
  * are not trusted to be unique). A user-written `ActionID` header is taken out of the wire headers and kept

@@ -1,5 +1,5 @@
 /**
- * Streaming AMI decoder (../shared/docs/PROTOCOL.md): Buffers in, split anywhere; messages out through a
+ * Streaming AMI decoder (docs/protocol.md): Buffers in, split anywhere; messages out through a
  * callback, in order. Framing works on bytes: each message stays a range of the received chunk plus the
  * start offsets of its lines; header values are decoded (UTF-8, invalid bytes → U+FFFD) only when asked.
  */
@@ -105,7 +105,6 @@ function endsWithEndCommand(bytes: Buffer, start: number, end: number): boolean 
 }
 
 function printable(text: string): string {
-  // eslint-disable-next-line no-control-regex
   return JSON.stringify(text.length > 60 ? `${text.slice(0, 60)}…` : text).replace(/[\u0000-\u001f\u007f-\u009f]/g, '?');
 }
 
@@ -426,13 +425,12 @@ export class AmiDecoder {
     this.carrying = false;
     if (k < this.byteLength || this.messageStart >= 0) {
       const text = bytes.toString('utf8', from, Math.min(this.byteLength, from + 60));
-      this.fail(
-        new AmiProtocolError(
-          `The AMI stream ended in the middle of a message (${this.byteLength - from} bytes after the last complete message, starting ${printable(text)}).`,
-          'truncated',
-        ),
+      const failure = new AmiProtocolError(
+        `The AMI stream ended in the middle of a message (${this.byteLength - from} bytes after the last complete message, starting ${printable(text)}).`,
+        'truncated',
       );
-      throw this.failure;
+      this.fail(failure);
+      throw failure;
     }
   }
 
@@ -501,8 +499,9 @@ export class AmiDecoder {
       return;
     }
     if (tail > this.maxMessageBytes) {
-      this.fail(this.tooLarge(tail));
-      throw this.failure;
+      const failure = this.tooLarge(tail);
+      this.fail(failure);
+      throw failure;
     }
     // Small carries come from Node's shared pool; the copy is what lets delivered messages keep the chunk.
     const carry = Buffer.allocUnsafe(Math.max(MIN_CARRY_BYTES, tail * 2));

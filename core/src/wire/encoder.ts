@@ -1,6 +1,6 @@
 /**
  * AMI encoder: headers → `Name: value\r\n` … `\r\n`. It refuses what Asterisk would split, truncate or
- * reject (../shared/docs/PROTOCOL.md "Limits"), naming the header at fault.
+ * reject (docs/protocol.md "Limits"), naming the header at fault.
  */
 import { AmiProtocolError } from './types';
 

@@ -1,5 +1,5 @@
 /**
- * Secret redaction (../shared/docs/SECURITY.md), by name and by value. By name: the values of headers named
+ * Secret redaction (docs/security.md), by name and by value. By name: the values of headers named
  * Secret, Key, Passwd, or anything containing "secret", "password" or "token" (any case). By value: every
  * secret registered with `rememberSecret` (the secret of each connection in use) is replaced wherever it
  * appears, in any header, name, text or byte stream, since any client on the PBX can echo it back.
@@ -73,7 +73,7 @@ export function redactHeaders(headers: ReadonlyArray<readonly [string, string]>)
 export function redactSecretsDeep<T>(value: T): T {
   if (secretValues.length === 0) return value;
   if (typeof value === 'string') return redactSecretValues(value) as T;
-  if (Array.isArray(value)) return value.map((item) => redactSecretsDeep(item)) as T;
+  if (Array.isArray(value)) return (value as unknown[]).map((item) => redactSecretsDeep(item)) as T;
   if (value !== null && typeof value === 'object') {
     const out: Record<string, unknown> = {};
     for (const [key, item] of Object.entries(value)) out[key] = redactSecretsDeep(item);

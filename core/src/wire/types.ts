@@ -1,5 +1,5 @@
 /**
- * Messages decoded from the AMI wire (../shared/docs/PROTOCOL.md). Decoding is lazy where it can be:
+ * Messages decoded from the AMI wire (docs/protocol.md). Decoding is lazy where it can be:
  * header values are read from the raw bytes on demand, so a consumer that reads three headers of an
  * event pays for three.
  */

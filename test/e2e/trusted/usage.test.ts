@@ -241,7 +241,7 @@ if (simulator && contributesCommand('ami.runBlock')) {
           errors.restore();
         }
         assert.deepEqual(outcomes, ['refused']);
-        const message = String(errors.calls.at(-1)?.[0] ?? '');
+        const message = String((errors.calls.at(-1)?.[0] as string | undefined) ?? '');
         assert.match(message, /refused/i);
         const said = Number(/Retrying in (\d+) s/.exec(message)?.[1]);
         const shown = Number(/retrying in (\d+) s/.exec(api.run.connections.statusText)?.[1]);
@@ -267,7 +267,7 @@ if (simulator && contributesCommand('ami.runBlock')) {
           errors.restore();
         }
         assert.equal(api.run.connections.stateName, 'failed');
-        const advice = String(errors.calls.at(-1)?.[0] ?? '');
+        const advice = String((errors.calls.at(-1)?.[0] as string | undefined) ?? '');
         assert.equal(advice.match(/Set Password/g)?.length, 1, `the advice is given once: ${advice}`);
         assert.ok(!/check the username[\s\S]*check the username/i.test(advice), `no repeated advice: ${advice}`);
 

@@ -1,5 +1,5 @@
 /// <reference types="mocha" />
-// In an untrusted workspace the language features work, and nothing connects or sends (SECURITY.md).
+// In an untrusted workspace the language features work, and nothing connects or sends (docs/security.md).
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import { amiExtension, closeAllEditors, contributesCommand, openWorkspaceFile, simulatorTarget, stubWindow, waitFor } from '../helpers';
