@@ -22,6 +22,7 @@ import {
   targetBranch,
 } from './documents';
 import { actionMarkdown, applicationMarkdown, eventMarkdown, functionMarkdown, paramMarkdown } from './hover';
+import { liveCompletionItems, liveHeaderKind } from './live';
 import type { LanguageSettings } from './types';
 
 /** Reopens the suggest widget after inserting `Name: ` so the value can be picked next (VS Code command). */
@@ -213,6 +214,32 @@ class CompletionContext {
     const range = this.range(valueStart, valueEnd);
     const { block } = this.currentBlock();
     const actionName = headerName.toLowerCase() === 'action' ? undefined : block?.action;
+    const catalogueItems = this.catalogueValues(headerName, valueStart, valueEnd, range, actionName);
+    const live = this.liveValues(headerName, range, block, actionName);
+    if (live.length === 0) return catalogueItems;
+    // A value both know (an application) is offered once, as live, with the catalogue's documentation.
+    const byLabel = new Map(catalogueItems.map((item) => [item.label, item]));
+    for (const item of live) {
+      const documented = byLabel.get(item.label);
+      if (!documented) continue;
+      byLabel.delete(item.label);
+      if (documented.documentation) item.documentation = documented.documentation;
+    }
+    return [...live, ...byLabel.values()];
+  }
+
+  /** Values of the connected server for this header, when the catalogue says it takes them and the user may run the action. */
+  liveValues(headerName: string, range: Range, block: Block | undefined, actionName: string | undefined): CompletionItem[] {
+    const live = this.settings?.live;
+    if (!live || live.isEmpty || !actionName) return [];
+    const allowed = this.settings?.allowedActions;
+    if (allowed && !allowed.has(actionName.toLowerCase())) return [];
+    const kind = liveHeaderKind(this.catalogue, actionName, headerName);
+    if (!kind) return [];
+    return liveCompletionItems(live, kind, block, range, (this.settings?.now ?? Date.now)());
+  }
+
+  catalogueValues(headerName: string, valueStart: number, valueEnd: number, range: Range, actionName: string | undefined): CompletionItem[] {
     const kind = headerValueKind(this.catalogue, actionName, headerName);
     const typed = this.prefix.slice(valueStart);
     switch (kind?.kind) {

@@ -8,6 +8,7 @@ import { getScript } from './documents';
 import { getFoldingRanges } from './folding';
 import { format } from './format';
 import { doHover } from './hover';
+import { liveDiagnostics } from './live';
 import { doRename, findDefinition, prepareRename } from './navigation';
 import { blockLabel, findDocumentSymbols } from './symbols';
 import type { BlockAtPosition, LanguageService } from './types';
@@ -25,7 +26,15 @@ export interface LanguageServiceOptions {
 export function getLanguageService(options: LanguageServiceOptions = {}): LanguageService {
   const catalogue = options.catalogue ?? getCatalogue();
   return {
-    doValidation: (document, settings) => computeDiagnostics(document, settings, getScript(document), catalogue),
+    doValidation: (document, settings) => {
+      const script = getScript(document);
+      const diagnostics = computeDiagnostics(document, settings, script, catalogue);
+      const live = settings?.live;
+      if (live && !live.isEmpty && settings?.liveDiagnostics !== false) {
+        for (const block of script.blocks) diagnostics.push(...liveDiagnostics(block, live, catalogue));
+      }
+      return diagnostics;
+    },
     doComplete: (document, position, settings) => doComplete(document, position, settings, catalogue),
     doHover: (document, position, settings) => doHover(document, position, settings, catalogue),
     getCodeActions: (document, range, diagnostics, settings) => computeCodeActions(document, range, diagnostics, settings),

@@ -13,6 +13,7 @@ import type {
   WorkspaceEdit,
 } from 'vscode-languageserver-types';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
+import type { LiveIndex } from '../live/liveIndex';
 import type { Block } from '../script/types';
 
 /** What the language features need to know beyond the text. */
@@ -26,6 +27,12 @@ export interface LanguageSettings {
   allowedActions?: ReadonlySet<string>;
   /** Variables of the active connection profile (resolve `{{name}}`). */
   profileVariables?: Readonly<Record<string, string>>;
+  /** Values of the connected server (channels, dialplan, queues...); undefined or empty when not connected. */
+  live?: LiveIndex;
+  /** Information diagnostics against the live values (`ami.live.diagnostics`, default true). */
+  liveDiagnostics?: boolean;
+  /** Clock for the age of live values (tests); defaults to Date.now. */
+  now?: () => number;
 }
 
 /** The block under a position, as the client will run it. */
