@@ -149,9 +149,11 @@ export function liveCompletionItems(index: LiveIndex, kind: LiveHeaderKind, bloc
   return items;
 }
 
-/** Natural order: `ext2` before `ext10`. */
+/** Natural order: `ext2` before `ext10`, patterns last. */
 function naturalCompare(a: string, b: string): number {
-  return a.localeCompare(b, 'en', { numeric: true });
+  // Dialplan patterns (`_X.`) after the plain values.
+  const pattern = Number(a.startsWith('_')) - Number(b.startsWith('_'));
+  return pattern !== 0 ? pattern : a.localeCompare(b, 'en', { numeric: true });
 }
 
 /** The live value a header's value names, for hover. */
