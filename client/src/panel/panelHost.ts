@@ -44,6 +44,7 @@ export class PanelHost implements vscode.Disposable {
   private pump: NodeJS.Timeout | undefined;
   private offline: { name: string; runs: RunView[]; events: import('../../../protocol/src/webviewMessages').StreamEvent[] } | undefined;
   private ready = false;
+  private pendingShowCall: string | undefined;
   private readonly disposables: vscode.Disposable[] = [];
 
   constructor(
@@ -125,6 +126,12 @@ export class PanelHost implements vscode.Disposable {
     void this.panel.webview.postMessage(message);
   }
 
+  /** Opens the timeline on one call (Linkedid); sent once the panel is ready. */
+  showCall(linkedid: string): void {
+    if (this.ready) this.post({ type: 'showCall', linkedid });
+    else this.pendingShowCall = linkedid;
+  }
+
   /** Adds or updates a run (shown at once; runs are rare compared to events). */
   showRun(run: RunView): void {
     this.log.upsertRun(run);
@@ -186,6 +193,8 @@ export class PanelHost implements vscode.Disposable {
       case 'ready':
         this.ready = true;
         this.sendReset();
+        if (this.pendingShowCall !== undefined) this.post({ type: 'showCall', linkedid: this.pendingShowCall });
+        this.pendingShowCall = undefined;
         break;
       case 'pushFilter':
         await this.pushFilter(message.filter);

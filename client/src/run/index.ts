@@ -5,7 +5,8 @@
 import * as vscode from 'vscode';
 import { State, type LanguageClient } from 'vscode-languageclient/node';
 import { parseScript } from '../../../core/src/script/parser';
-import { LiveServerInfoNotification } from '../../../protocol/src/lspExtensions';
+import { LiveServerInfoNotification, LiveValuesNotification } from '../../../protocol/src/lspExtensions';
+import { LiveController } from '../live/liveController';
 import { ConnectionManager } from '../connections/connectionManager';
 import { PanelHost } from '../panel/panelHost';
 import { blocksInSelections, RunController, type RunOutcome } from './runController';
@@ -28,6 +29,8 @@ export interface RunFeatures {
   connections: ConnectionManager;
   panel: PanelHost;
   runner: RunController;
+  /** Live values for the language server and the PBX view. */
+  live: LiveController;
 }
 
 class RunCodeLensProvider implements vscode.CodeLensProvider {
@@ -77,6 +80,9 @@ export function registerRunFeatures(context: vscode.ExtensionContext, client: La
   const panel = new PanelHost(context, connections);
   const runner = new RunController(connections, panel);
   const lenses = new RunCodeLensProvider();
+  const live = new LiveController(connections, runner, panel, (delta) =>
+    client.isRunning() ? client.sendNotification(LiveValuesNotification.type, delta) : Promise.resolve(),
+  );
 
   const runAt = async (withEvents: boolean, uri?: unknown, blockIndex?: unknown): Promise<RunOutcome[]> => {
     const document = await documentFor(uri);
@@ -115,6 +121,7 @@ export function registerRunFeatures(context: vscode.ExtensionContext, client: La
     connections,
     panel,
     runner,
+    live,
     vscode.languages.registerCodeLensProvider({ language: 'ami' }, lenses),
     vscode.workspace.onDidGrantWorkspaceTrust(() => lenses.refresh()),
     vscode.commands.registerCommand(Commands.runBlock, (uri?: unknown, index?: unknown) => runAt(false, uri, index)),
@@ -139,5 +146,5 @@ export function registerRunFeatures(context: vscode.ExtensionContext, client: La
     vscode.commands.registerCommand(Commands.setPassword, () => connections.setPassword()),
     vscode.commands.registerCommand(Commands.showPanel, () => panel.show(false)),
   );
-  return { connections, panel, runner };
+  return { connections, panel, runner, live };
 }
