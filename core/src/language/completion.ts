@@ -55,13 +55,16 @@ export function doComplete(
   catalogue: Catalogue = getCatalogue(),
 ): CompletionList {
   const context = new CompletionContext(document, position, settings, catalogue);
-  return { isIncomplete: false, items: context.complete() };
+  const items = context.complete();
+  return { isIncomplete: context.incomplete, items };
 }
 
 class CompletionContext {
   readonly line: string;
   readonly prefix: string;
   readonly branch: string;
+  /** Set when live values were left out: the editor must ask again as the user types. */
+  incomplete = false;
 
   constructor(
     readonly document: TextDocument,
@@ -236,7 +239,10 @@ class CompletionContext {
     if (allowed && !allowed.has(actionName.toLowerCase())) return [];
     const kind = liveHeaderKind(this.catalogue, actionName, headerName);
     if (!kind) return [];
-    return liveCompletionItems(live, kind, block, range, (this.settings?.now ?? Date.now)());
+    const typed = this.prefix.slice(range.start.character);
+    const result = liveCompletionItems(live, kind, block, range, (this.settings?.now ?? Date.now)(), typed);
+    if (result.incomplete) this.incomplete = true;
+    return result.items;
   }
 
   catalogueValues(headerName: string, valueStart: number, valueEnd: number, range: Range, actionName: string | undefined): CompletionItem[] {

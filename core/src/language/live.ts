@@ -111,49 +111,67 @@ function escapeMarkdown(text: string): string {
   return text.replace(/([\\`*_[\]<>])/g, '\\$1');
 }
 
-/** At most this many live items in one completion list (the client filters further as the user types). */
-export const MAX_LIVE_ITEMS = 2_000;
+/** At most this many live items in one completion answer; more make the list incomplete (the editor asks again as the user types). */
+export const MAX_LIVE_ITEMS = 200;
+/** Up to this many items carry their hover text as documentation (beyond, the detail line and hover suffice). */
+const DOCUMENTED_ITEMS = 50;
+
+const collator = new Intl.Collator('en', { numeric: true });
+const byNewest = (a: LiveValue, b: LiveValue): number => (b.since ?? 0) - (a.since ?? 0);
+/** Natural order (`ext2` before `ext10`), dialplan patterns (`_X.`) after the plain values. */
+const byName = (a: LiveValue, b: LiveValue): number => {
+  const pattern = Number(a.value.startsWith('_')) - Number(b.value.startsWith('_'));
+  return pattern !== 0 ? pattern : collator.compare(a.value, b.value);
+};
+
+/** Live completion items, and whether values were left out (then the answer must be marked incomplete). */
+export interface LiveCompletion {
+  items: CompletionItem[];
+  incomplete: boolean;
+}
 
 /**
- * Completion items for a live header, best first (channels newest first, others by name). Values the catalogue
- * items already offer (applications) are returned too: the caller merges them.
+ * Completion items for a live header, best first (channels newest first, others in natural order). With more
+ * than MAX_LIVE_ITEMS values, only those containing `typed` (any case) are offered, at most MAX_LIVE_ITEMS, and
+ * the answer is incomplete. Values the catalogue items also offer (applications) are returned too: the caller
+ * merges them.
  */
-export function liveCompletionItems(index: LiveIndex, kind: LiveHeaderKind, block: Block | undefined, range: Range, now: number): CompletionItem[] {
+export function liveCompletionItems(index: LiveIndex, kind: LiveHeaderKind, block: Block | undefined, range: Range, now: number, typed = ''): LiveCompletion {
   const scope = scopeOf(block, kind);
-  let values = kind.scopeHeaders && scope !== undefined ? index.values(kind.kind, scope) : index.values(kind.kind);
+  const scoped = kind.scopeHeaders !== undefined && scope !== undefined;
+  let values = index.sorted(kind.kind, scoped ? scope : undefined, kind.kind === 'channel' ? byNewest : byName);
   // Without a scope (no Context yet), one item per distinct value.
-  if (kind.scopeHeaders && scope === undefined) {
+  if (kind.scopeHeaders && !scoped) {
     const seen = new Set<string>();
     values = values.filter((value) => !seen.has(value.value) && (seen.add(value.value), true));
   }
-  if (kind.kind === 'channel') values.sort((a, b) => (b.since ?? 0) - (a.since ?? 0));
-  else values.sort((a, b) => naturalCompare(a.value, b.value));
-  const dropped = index.dropped[kind.kind] ?? 0;
-  const items: CompletionItem[] = [];
-  for (const [position, value] of values.slice(0, MAX_LIVE_ITEMS).entries()) {
-    items.push({
+  let incomplete = false;
+  if (values.length > MAX_LIVE_ITEMS) {
+    const needle = typed.trim().toLowerCase();
+    const matching = needle ? values.filter((value) => value.value.toLowerCase().includes(needle)) : values;
+    incomplete = matching.length > MAX_LIVE_ITEMS || needle !== '';
+    values = matching.slice(0, MAX_LIVE_ITEMS);
+  }
+  const documented = values.length <= DOCUMENTED_ITEMS;
+  const itemKind = kind.kind === 'channel' || kind.kind === 'variable' ? CompletionItemKind.Variable : CompletionItemKind.Value;
+  const items: CompletionItem[] = values.map((value, position) => {
+    const mark = liveDetail(value, now);
+    return {
       label: value.value,
-      labelDetails: { description: 'live' },
-      kind: kind.kind === 'channel' || kind.kind === 'variable' ? CompletionItemKind.Variable : CompletionItemKind.Value,
-      detail: liveDetail(value, now, index.connection),
-      // Documentation is built on resolve (lazy): here only the short facts.
-      documentation: { kind: MarkupKind.Markdown, value: liveMarkdown(value, now, index.connection) },
+      // Shown on every row by VS Code: the "live · Up · 00:42 · Wait" mark.
+      labelDetails: { description: mark },
+      kind: itemKind,
+      detail: index.connection ? liveDetail(value, now, index.connection) : mark,
+      documentation: documented ? { kind: MarkupKind.Markdown, value: liveMarkdown(value, now, index.connection) } : undefined,
       sortText: `!${String(position).padStart(5, '0')}`,
+      // The typed text filters here already: without filterText the editor would filter the values out again by prefix.
+      filterText: incomplete ? `${typed}${value.value}` : undefined,
       textEdit: { range, newText: value.value },
-    });
-  }
-  if (values.length > MAX_LIVE_ITEMS || dropped > 0) {
-    const more = values.length - Math.min(values.length, MAX_LIVE_ITEMS) + dropped;
-    if (items.length > 0) items[items.length - 1].detail += ` (${more} more live values not listed)`;
-  }
-  return items;
-}
-
-/** Natural order: `ext2` before `ext10`, patterns last. */
-function naturalCompare(a: string, b: string): number {
-  // Dialplan patterns (`_X.`) after the plain values.
-  const pattern = Number(a.startsWith('_')) - Number(b.startsWith('_'));
-  return pattern !== 0 ? pattern : a.localeCompare(b, 'en', { numeric: true });
+    };
+  });
+  const dropped = index.dropped[kind.kind] ?? 0;
+  if (dropped > 0 && items.length > 0) items[items.length - 1].detail += ` (${dropped} more not kept: cap reached)`;
+  return { items, incomplete };
 }
 
 /** The live value a header's value names, for hover. */

@@ -18,6 +18,8 @@ export class LiveIndex {
   connection: string | undefined;
   /** Bumped on every applied delta: caches of derived lists compare it. */
   revision = 0;
+  private sortedCache = new Map<string, LiveValue[]>();
+  private sortedRevision = -1;
 
   constructor() {
     for (const kind of LIVE_KINDS) this.byKind.set(kind, new Map());
@@ -76,6 +78,24 @@ export class LiveIndex {
     if (!values) return [];
     const all = [...values.values()];
     return scope === undefined ? all : all.filter((value) => (value.scope ?? '') === scope);
+  }
+
+  /**
+   * Values of a kind (and scope) in `compare` order, cached until the next delta: completion after an edit
+   * reuses the sorted list instead of sorting a thousand channels per keystroke. Do not modify the array.
+   */
+  sorted(kind: LiveKind, scope: string | undefined, compare: (a: LiveValue, b: LiveValue) => number): readonly LiveValue[] {
+    if (this.sortedRevision !== this.revision) {
+      this.sortedCache = new Map();
+      this.sortedRevision = this.revision;
+    }
+    const key = `${kind}\u0000${scope ?? '\u0001'}`;
+    let sorted = this.sortedCache.get(key);
+    if (!sorted) {
+      sorted = this.values(kind, scope).sort(compare);
+      this.sortedCache.set(key, sorted);
+    }
+    return sorted;
   }
 
   /** One value by kind, value and (when the kind has scopes) scope; case-sensitive like Asterisk. */
