@@ -6,7 +6,7 @@
  * parent can time from the moment its server started writing the stream.
  */
 import * as net from 'node:net';
-import { AmiClient } from '../client/src/transport/amiClient';
+import { AmiClient } from '../node/src/amiClient';
 
 const [name, portText, expectedText] = process.argv.slice(2);
 const port = Number(portText);

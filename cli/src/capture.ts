@@ -6,10 +6,10 @@
  */
 import { closeSync, openSync, readFileSync, writeSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { runScript } from '../../core/src/expect/scriptRunner';
+import { runScript } from '../../core/src/run/scriptRunner';
 import { Emitter } from '../../core/src/session/emitter';
 import { parseScript } from '../../core/src/script/parser';
-import type { AmiClient } from '../../client/src/transport/amiClient';
+import type { AmiClient } from '../../node/src/amiClient';
 import {
   CONNECTION_FLAGS,
   CONNECTION_HELP,

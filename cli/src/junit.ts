@@ -7,7 +7,7 @@
  */
 import { basename } from 'node:path';
 import { formatElapsed } from '../../core/src/expect/matcher';
-import type { BlockReport } from '../../core/src/expect/scriptRunner';
+import type { BlockReport } from '../../core/src/run/scriptRunner';
 import { formatCounts, totals, type FileRun } from './report';
 
 // XML 1.0 Char production: tab, LF, CR, U+0020–U+D7FF, U+E000–U+FFFD, supplementary planes (surrogate pairs).

@@ -9,8 +9,8 @@ import { resolve } from 'node:path';
 import * as readline from 'node:readline';
 import { AmiConnectError } from '../../core/src/session/errors';
 import { parseDuration } from '../../core/src/expect/parse';
-import { connectAmi, type AmiClient, type AmiClientOptions } from '../../client/src/transport/amiClient';
-import { DEFAULT_PORT, DEFAULT_TLS_PORT, isLoopback, parseProfiles } from '../../client/src/connections/profiles';
+import { connectAmi, type AmiClient, type AmiClientOptions } from '../../node/src/amiClient';
+import { DEFAULT_PORT, DEFAULT_TLS_PORT, isLoopback, parseProfiles } from '../../core/src/profiles/profiles';
 
 /** All passed. */
 export const EXIT_OK = 0;

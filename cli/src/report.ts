@@ -3,7 +3,7 @@
  * `--json` document for machines.
  */
 import { formatElapsed } from '../../core/src/expect/matcher';
-import type { BlockReport, ScriptReport } from '../../core/src/expect/scriptRunner';
+import type { BlockReport, ScriptReport } from '../../core/src/run/scriptRunner';
 
 /** One file's run. `error` is set when the file could not be read or run at all. */
 export interface FileRun {

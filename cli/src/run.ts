@@ -6,10 +6,10 @@
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { dirname, relative, resolve } from 'node:path';
-import { runScript, type ScriptReport } from '../../core/src/expect/scriptRunner';
+import { runScript, type ScriptReport } from '../../core/src/run/scriptRunner';
 import { Emitter } from '../../core/src/session/emitter';
 import { parseScript } from '../../core/src/script/parser';
-import type { AmiClient } from '../../client/src/transport/amiClient';
+import type { AmiClient } from '../../node/src/amiClient';
 import { toJUnit } from './junit';
 import {
   CONNECTION_FLAGS,

@@ -11,7 +11,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { AmiClient } from '../../client/src/transport/amiClient';
+import { AmiClient } from '../../node/src/amiClient';
 import { substituteHeaders } from '../../core/src/run/variables';
 import { parseScript } from '../../core/src/script/parser';
 import { redactHeaders } from '../../core/src/wire/redact';

@@ -21,7 +21,7 @@ import {
   resolveConnection,
   type CliEnvironment,
 } from './options';
-import type { AmiClient } from '../../client/src/transport/amiClient';
+import type { AmiClient } from '../../node/src/amiClient';
 
 export const TAIL_HELP = `Usage: ami tail (--connection NAME | --host H --user U [--port P]) [options]
 

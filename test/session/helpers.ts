@@ -101,7 +101,7 @@ export interface FakeServerSessions {
 
 /**
  * Registers before/after hooks that start a FakeAmiServer (instant replay) and log AmiSessions in to it over
- * loopback sockets: what client/src/transport does, minus reconnects.
+ * loopback sockets: what node/src/amiClient.ts does, minus reconnects.
  */
 export function useFakeServerSessions(): FakeServerSessions {
   let server: FakeAmiServer | undefined;

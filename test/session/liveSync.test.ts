@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { connectAmi, type AmiClient } from '../../client/src/transport/amiClient';
+import { connectAmi, type AmiClient } from '../../node/src/amiClient';
 import { LiveIndex } from '../../core/src/live/liveIndex';
 import { LiveSync } from '../../core/src/live/liveSync';
 import type { LiveValuesDelta } from '../../core/src/live/types';

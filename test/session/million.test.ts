@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { runInNewContext } from 'node:vm';
 import { setFlagsFromString } from 'node:v8';
 import { describe, it } from 'node:test';
-import { connectAmi } from '../../client/src/transport/amiClient';
+import { connectAmi } from '../../node/src/amiClient';
 import { FakeAmiServer } from './fakeAmiServer';
 
 setFlagsFromString('--expose_gc');

@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { execFile, spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { AmiClient } from '../../client/src/transport/amiClient';
+import { AmiClient } from '../../node/src/amiClient';
 import { until } from './helpers';
 
 const SIMULATOR = join(__dirname, '..', '..', 'dist', 'simulator.js');

@@ -8,7 +8,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { connectAmi } from '../../client/src/transport/amiClient';
+import { connectAmi } from '../../node/src/amiClient';
 import { AmiConnectError } from '../../core/src/session/errors';
 import { FakeAmiServer } from './fakeAmiServer';
 

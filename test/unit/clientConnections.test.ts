@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { describeTarget, isLoopback, parseProfiles, secretKey } from '../../client/src/connections/profiles';
+import { describeTarget, isLoopback, parseProfiles, secretKey } from '../../core/src/profiles/profiles';
 import { explainFailure } from '../../client/src/connections/errors';
 import { AmiConnectError, describeSocketError } from '../../core/src/session/errors';
 import { SessionLog, fieldDocsOf } from '../../client/src/panel/sessionLog';

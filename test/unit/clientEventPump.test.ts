@@ -7,7 +7,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
 import { FakeAmiServer } from '../session/fakeAmiServer';
-import { AmiClient } from '../../client/src/transport/amiClient';
+import { AmiClient } from '../../node/src/amiClient';
 import { EventPump } from '../../client/src/panel/eventPump';
 import { SessionLog } from '../../client/src/panel/sessionLog';
 import { RunTracker } from '../../client/src/run/runTracker';

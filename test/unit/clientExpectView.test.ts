@@ -5,7 +5,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { parseScript } from '../../core/src/script/parser';
-import type { BlockReport } from '../../core/src/expect/scriptRunner';
+import type { BlockReport } from '../../core/src/run/scriptRunner';
 import type { ExpectationOutcome } from '../../core/src/expect/types';
 import { expectMarks, expectProblems, expectSummary, outcomeText, runOutcome } from '../../client/src/run/expectView';
 

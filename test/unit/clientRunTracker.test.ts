@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { RunTracker } from '../../client/src/run/runTracker';
 import { assessRisk } from '../../client/src/run/risk';
-import { isReadOnlyAction } from '../../core/src/run/actionKinds';
+import { isReadOnlyAction } from '../../core/src/safety/actionKinds';
 import type { RunView, StreamEvent } from '../../protocol/src/webviewMessages';
 
 function run(actionId: string): RunView {

@@ -4,7 +4,7 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { runScript } from '../../core/src/expect/scriptRunner';
+import { runScript } from '../../core/src/run/scriptRunner';
 import type { ExpectationOutcome } from '../../core/src/expect/types';
 import { parseScript } from '../../core/src/script/parser';
 import { useFakeServerSessions } from '../session/helpers';

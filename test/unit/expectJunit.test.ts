@@ -3,7 +3,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { escapeXml, toJUnit, classNameOf } from '../../cli/src/junit';
 import type { FileRun } from '../../cli/src/report';
-import type { BlockReport } from '../../core/src/expect/scriptRunner';
+import type { BlockReport } from '../../core/src/run/scriptRunner';
 import { checkJUnit } from './expectJunitSchema';
 
 const HOSTILE = 'a<b>&"c\' ]]> \u0000\u0001\u001b\uD800 tab\there\r\nnew line \uFFFF 😀';

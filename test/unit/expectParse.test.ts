@@ -2,7 +2,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { formatExpectation, parseDuration, parseExpectation } from '../../core/src/expect/parse';
-import { resolveExpectation } from '../../core/src/expect/resolve';
+import { resolveExpectation } from '../../core/src/run/resolveExpectation';
 import { parseScript } from '../../core/src/script/parser';
 
 function ok(text: string) {

@@ -7,7 +7,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { runScript, type ScriptReport, type ScriptSession } from '../../core/src/expect/scriptRunner';
+import { runScript, type ScriptReport, type ScriptSession } from '../../core/src/run/scriptRunner';
 import { ManualClock } from '../../core/src/session/clock';
 import { Emitter } from '../../core/src/session/emitter';
 import { parseScript } from '../../core/src/script/parser';

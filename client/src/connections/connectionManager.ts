@@ -4,14 +4,14 @@
  * the actions this user may run). Nothing connects in an untrusted workspace.
  */
 import * as vscode from 'vscode';
-import { AmiClient } from '../transport/amiClient';
+import { AmiClient } from '../../../node/src/amiClient';
 import type { ConnectionState } from '../../../core/src/session/connection';
 import { redactText } from '../../../core/src/wire/redact';
 import type { ConnectionView } from '../../../protocol/src/webviewMessages';
 import type { LiveServerInfoParams } from '../../../protocol/src/lspExtensions';
 import { explainFailure } from './errors';
 import { presentConnection, type ConnectionPresentation } from './statusText';
-import { describeTarget, isLoopback, parseProfiles, secretKey, SETTING_CONNECTIONS, type ConnectionProfile } from './profiles';
+import { describeTarget, isLoopback, parseProfiles, secretKey, SETTING_CONNECTIONS, type ConnectionProfile } from '../../../core/src/profiles/profiles';
 
 const ACTIVE_KEY = 'ami.activeConnection';
 

@@ -2,7 +2,7 @@
  * Turns connection failures into messages that say what to check and which setting to change
  * (the vscode-restclient habit). Pure: works on the error's code and message only.
  */
-import { describeTarget, SETTING_CONNECTIONS, type ConnectionProfile } from './profiles';
+import { describeTarget, SETTING_CONNECTIONS, type ConnectionProfile } from '../../../core/src/profiles/profiles';
 
 export type FailureKind =
   | 'refused'

@@ -5,7 +5,7 @@
 import { describeState, type ConnectionState } from '../../../core/src/session/connection';
 import type { ConnectionStateName } from '../../../protocol/src/webviewMessages';
 import { explainFailure } from './errors';
-import { describeTarget, SETTING_CONNECTIONS, type ConnectionProfile } from './profiles';
+import { describeTarget, SETTING_CONNECTIONS, type ConnectionProfile } from '../../../core/src/profiles/profiles';
 
 export interface ConnectionPresentation {
   state: ConnectionStateName;

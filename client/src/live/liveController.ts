@@ -8,7 +8,7 @@ import { LiveSync } from '../../../core/src/live/liveSync';
 import type { LiveValuesDelta } from '../../../core/src/live/types';
 import { parseScript } from '../../../core/src/script/parser';
 import type { ConnectionManager, ServerFacts } from '../connections/connectionManager';
-import type { AmiClient } from '../transport/amiClient';
+import type { AmiClient } from '../../../node/src/amiClient';
 import type { RunController, RunOutcome } from '../run/runController';
 import type { PanelHost } from '../panel/panelHost';
 import { buildPbxTree, rowActionBlock, type PbxRow, type RowActionId } from './pbxTree';

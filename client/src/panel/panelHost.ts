@@ -9,7 +9,7 @@ import * as vscode from 'vscode';
 import { randomBytes } from 'node:crypto';
 import { readFile, writeFile } from 'node:fs/promises';
 import { getCatalogue } from '../../../core/src/catalogue';
-import type { AmiClient } from '../transport/amiClient';
+import type { AmiClient } from '../../../node/src/amiClient';
 import {
   parseFromWebview,
   parseSavedSession,

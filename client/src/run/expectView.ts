@@ -5,7 +5,7 @@
  */
 import { formatElapsed } from '../../../core/src/expect/matcher';
 import type { ExpectationOutcome } from '../../../core/src/expect/types';
-import type { BlockReport } from '../../../core/src/expect/scriptRunner';
+import type { BlockReport } from '../../../core/src/run/scriptRunner';
 import type { Block } from '../../../core/src/script/types';
 
 /** Source and code of the Problems entries for failed expectations. */

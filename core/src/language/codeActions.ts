@@ -5,7 +5,7 @@
 import { CodeActionKind, type CodeAction, type Diagnostic, type Range, type TextEdit } from 'vscode-languageserver-types';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import { parseBlockAt, parseScript } from '../script/parser';
-import type { FixData } from './diagnostics';
+import type { FixData } from './diagnosticCodes';
 import type { LanguageSettings } from './types';
 
 function isStringArray(value: unknown): value is string[] {

@@ -12,15 +12,8 @@ import {
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import { getCatalogue, type ActionDoc, type Catalogue, type ParamDoc } from '../catalogue/index';
 import type { Block } from '../script/types';
-import {
-  blockAround,
-  existsIn,
-  getDefinitions,
-  headerValueKind,
-  lineText,
-  resultFieldsOf,
-  targetBranch,
-} from './documents';
+import { ACTION_ID_PARAM, existsIn, headerValueKind, resultFieldsOf, targetBranch } from '../catalogue/queries';
+import { blockAround, getDefinitions, lineText } from './documents';
 import { actionMarkdown, applicationMarkdown, eventMarkdown, functionMarkdown, paramMarkdown } from './hover';
 import { liveCompletionItems, liveHeaderKind } from './live';
 import type { LanguageSettings } from './types';
@@ -74,7 +67,7 @@ class CompletionContext {
   ) {
     this.line = lineText(document, position.line);
     this.prefix = this.line.slice(0, position.character);
-    this.branch = targetBranch(catalogue, settings);
+    this.branch = targetBranch(catalogue, settings?.asteriskVersion);
   }
 
   complete(): CompletionItem[] {
@@ -246,7 +239,7 @@ class CompletionContext {
   }
 
   catalogueValues(headerName: string, valueStart: number, valueEnd: number, range: Range, actionName: string | undefined): CompletionItem[] {
-    const kind = headerValueKind(this.catalogue, actionName, headerName);
+    const kind = headerValueKind(this.catalogue, actionName, headerName, this.branch);
     const typed = this.prefix.slice(valueStart);
     switch (kind?.kind) {
       case 'action':
@@ -358,9 +351,7 @@ class CompletionContext {
       block.headers.filter((h) => h.range.start.line !== this.position.line).map((h) => h.name.toLowerCase()),
     );
     const params: ParamDoc[] = action ? [...action.params] : [];
-    if (!params.some((p) => p.name.toLowerCase() === 'actionid')) {
-      params.push({ name: 'ActionID', description: 'Correlates the response with this action. Added by the runner when absent.' });
-    }
+    if (!params.some((p) => p.name.toLowerCase() === 'actionid')) params.push(ACTION_ID_PARAM);
     // Some actions document one header twice with different casing per branch (MixMonitor Options/options).
     const inBranchNames = new Set(params.filter((p) => existsIn(p, this.branch)).map((p) => p.name.toLowerCase()));
     const items: CompletionItem[] = [];
@@ -370,7 +361,7 @@ class CompletionContext {
       const inBranch = existsIn(param, this.branch);
       if (!inBranch && inBranchNames.has(lower)) continue;
       const rank = !inBranch ? '3' : lower === 'actionid' ? '2' : param.required ? '0' : '1';
-      const valueKind = headerValueKind(this.catalogue, action?.name, param.name);
+      const valueKind = headerValueKind(this.catalogue, action?.name, param.name, this.branch);
       items.push({
         label: param.name,
         kind: CompletionItemKind.Property,

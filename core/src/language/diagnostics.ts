@@ -6,71 +6,14 @@
 import { DiagnosticSeverity, type Diagnostic, type DiagnosticRelatedInformation, type Range } from 'vscode-languageserver-types';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import { getCatalogue, type ActionDoc, type Catalogue, type ParamDoc } from '../catalogue/index';
+import { closedEnum, findParam, lowerCaseName, resolveBranch, UNIVERSAL_HEADERS, valueAccepted } from '../catalogue/queries';
 import { KNOWN_RESPONSE_STATUSES, parseExpectation } from '../expect/parse';
 import { assessDanger } from '../safety/dangerous';
 import { parseScript } from '../script/parser';
 import type { Block, ExpectLine, HeaderLine, Script, VariableRef } from '../script/types';
 import { listText, nearestNames, utf8Length } from './textUtil';
+import { DiagnosticCode, type DiagnosticCodeValue, type FixData } from './diagnosticCodes';
 import type { LanguageSettings } from './types';
-
-/** The stable diagnostic codes. */
-export const DiagnosticCode = {
-  unknownAction: 'ami-unknown-action',
-  actionNotInVersion: 'ami-action-not-in-version',
-  actionNotAllowed: 'ami-action-not-allowed',
-  actionCase: 'ami-action-case',
-  missingAction: 'ami-missing-action',
-  actionNotFirst: 'ami-action-not-first',
-  textBeforeAction: 'ami-text-before-action',
-  invalidLine: 'ami-invalid-line',
-  missingHeader: 'ami-missing-header',
-  emptyRequiredHeader: 'ami-empty-required-header',
-  unknownHeader: 'ami-unknown-header',
-  headerNotInVersion: 'ami-header-not-in-version',
-  headerCase: 'ami-header-case',
-  duplicateHeader: 'ami-duplicate-header',
-  invalidValue: 'ami-invalid-value',
-  controlCharacter: 'ami-control-character',
-  lineTooLong: 'ami-line-too-long',
-  tooManyHeaders: 'ami-too-many-headers',
-  duplicateActionId: 'ami-duplicate-actionid',
-  dangerousAction: 'ami-dangerous-action',
-  secretInFile: 'ami-secret-in-file',
-  connectionAction: 'ami-connection-action',
-  unresolvedVariable: 'ami-unresolved-variable',
-  unclosedVariable: 'ami-unclosed-variable',
-  unknownBuiltin: 'ami-unknown-builtin',
-  unsafeVariableValue: 'ami-unsafe-variable-value',
-  duplicateName: 'ami-duplicate-name',
-  invalidName: 'ami-invalid-name',
-  invalidExpect: 'ami-invalid-expect',
-  unknownEvent: 'ami-unknown-event',
-  unknownAsteriskVersion: 'ami-unknown-asterisk-version',
-} as const;
-
-export type DiagnosticCodeValue = (typeof DiagnosticCode)[keyof typeof DiagnosticCode];
-
-/**
- * What a quick fix needs, attached as `Diagnostic.data`. Positions are re-derived from the document when the
- * fix is computed, so only names travel here.
- */
-export type FixData =
-  /** Replace the text in the diagnostic's range with one of these (best first). */
-  | { fix: 'replace'; replacements: string[] }
-  /** Insert these headers (with empty values) after the last header of the block at the diagnostic's line. */
-  | { fix: 'insertHeaders'; headers: string[] }
-  /** Delete the diagnostic's whole line. */
-  | { fix: 'deleteLine' }
-  /** Delete exactly the diagnostic's range. */
-  | { fix: 'deleteRange' }
-  /** Turn the diagnostic's line into a comment. */
-  | { fix: 'commentLine' }
-  /** Move the `Action:` line at the diagnostic's line to be the block's first header. */
-  | { fix: 'moveActionFirst' }
-  /** Insert a blank line before the diagnostic's line, ending the block there. */
-  | { fix: 'splitBlock' }
-  /** Add `@name = ` as a file variable at the top of the file. */
-  | { fix: 'defineVariable'; name: string };
 
 /** Asterisk's manager input buffer holds 1024 bytes including CR LF (main/manager.c `inbuf[1025]`). */
 export const MAX_LINE_BYTES = 1022;
@@ -79,115 +22,12 @@ export const MAX_HEADERS = 128;
 /** Control-character findings reported per document before a summary (a binary file must not flood the list). */
 const MAX_CONTROL_CHARACTER_REPORTS = 100;
 
-/** Headers every action accepts. */
-const UNIVERSAL_HEADERS = new Set(['action', 'actionid']);
 /** Actions that take any header. */
 const FREE_FORM_ACTIONS = new Set(['userevent']);
 /** Actions the connection performs itself. */
 const CONNECTION_ACTIONS = new Set(['login', 'challenge', 'logoff']);
-/** Enumerations in the documentation that list examples rather than every allowed value. */
-const OPEN_ENUMS = new Set(['moduleload.module', 'updateconfig.options-000000']);
-const TRUE_VALUES = ['yes', 'true', 'y', 't', '1', 'on'];
-const FALSE_VALUES = ['no', 'false', 'n', 'f', '0', 'off'];
-const BOOLEAN_VALUES = new Set([...TRUE_VALUES, ...FALSE_VALUES]);
 const BUILTINS: Readonly<Record<string, 'none' | 'required'>> = { $uuid: 'none', $timestamp: 'none', $env: 'required', $prompt: 'required' };
 const BLOCK_NAME = /^[A-Za-z_][\w-]*$/;
-
-interface ParamIndex {
-  byName: Map<string, ParamDoc>;
-  /** Numbered families: `Action-000000` matches `Action-000123`; `UnitAmount(0)` matches `UnitAmount(3)`. */
-  patterns: Array<{ pattern: RegExp; param: ParamDoc }>;
-}
-
-const paramIndexes = new WeakMap<ActionDoc, ParamIndex>();
-
-function paramIndex(action: ActionDoc): ParamIndex {
-  let index = paramIndexes.get(action);
-  if (index) return index;
-  index = { byName: new Map(), patterns: [] };
-  for (const param of action.params) {
-    index.byName.set(param.name.toLowerCase(), param);
-    const numbered = /^(.*)-0{6}$/.exec(param.name);
-    if (numbered) index.patterns.push({ pattern: new RegExp(`^${escapeRegExp(numbered[1])}-\\d{6}$`, 'i'), param });
-    const indexed = /^(.*)\(0\)$/.exec(param.name);
-    if (indexed) index.patterns.push({ pattern: new RegExp(`^${escapeRegExp(indexed[1])}\\(\\d+\\)$`, 'i'), param });
-  }
-  paramIndexes.set(action, index);
-  return index;
-}
-
-/** Lower-cased names, remembered: a large file repeats the same few header names thousands of times. */
-const lowerCaseNames = new Map<string, string>();
-const MAX_LOWER_CASE_NAMES = 4096;
-
-function lowerCase(name: string): string {
-  let lower = lowerCaseNames.get(name);
-  if (lower === undefined) {
-    lower = name.toLowerCase();
-    if (lowerCaseNames.size < MAX_LOWER_CASE_NAMES) lowerCaseNames.set(name, lower);
-  }
-  return lower;
-}
-
-function escapeRegExp(text: string): string {
-  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-}
-
-/** The catalogue parameter a header name stands for, if any. `exact` is false for numbered-family matches. */
-export function findParam(action: ActionDoc, headerName: string): { param: ParamDoc; exact: boolean } | undefined {
-  const index = paramIndex(action);
-  const param = index.byName.get(lowerCase(headerName));
-  if (param) return { param, exact: true };
-  for (const entry of index.patterns) if (entry.pattern.test(headerName)) return { param: entry.param, exact: false };
-  return undefined;
-}
-
-/** The branch to check against: the setting (`20` or `20.5.1`), else the catalogue's newest. */
-export function resolveBranch(catalogue: Catalogue, version: string | undefined): { branch: string; known: boolean } {
-  if (version === undefined || version.trim() === '') return { branch: catalogue.newestBranch, known: true };
-  const trimmed = version.trim();
-  if (catalogue.branches.includes(trimmed)) return { branch: trimmed, known: true };
-  const major = trimmed.split('.')[0];
-  if (catalogue.branches.includes(major)) return { branch: major, known: true };
-  return { branch: catalogue.newestBranch, known: false };
-}
-
-const closedEnums = new WeakMap<ActionDoc, Map<ParamDoc, string[] | undefined>>();
-
-/** Values an enumerated parameter accepts, or undefined when it is not a closed list we can check (remembered). */
-function closedEnum(action: ActionDoc, param: ParamDoc): string[] | undefined {
-  let known = closedEnums.get(action);
-  if (!known) closedEnums.set(action, (known = new Map()));
-  if (known.has(param)) return known.get(param);
-  const values = computeClosedEnum(action, param);
-  known.set(param, values);
-  return values;
-}
-
-function computeClosedEnum(action: ActionDoc, param: ParamDoc): string[] | undefined {
-  if (!param.enum || param.enum.length === 0) return undefined;
-  if (OPEN_ENUMS.has(`${action.name}.${param.name}`.toLowerCase())) return undefined;
-  const names = param.enum.map((value) => value.name);
-  if (!names.every((name) => /^[\w.+-]+$/.test(name))) return undefined;
-  return names;
-}
-
-/** An enumeration's values lower-cased, and whether all are yes/no spellings, per value list. */
-const acceptedValues = new WeakMap<readonly string[], { lower: Set<string>; boolean: boolean }>();
-
-function valueAccepted(allowed: readonly string[], value: string): boolean {
-  let accepted = acceptedValues.get(allowed);
-  if (!accepted) {
-    const lower = new Set(allowed.map((name) => name.toLowerCase()));
-    accepted = { lower, boolean: [...lower].every((name) => BOOLEAN_VALUES.has(name)) };
-    acceptedValues.set(allowed, accepted);
-  }
-  const lower = value.toLowerCase();
-  if (accepted.lower.has(lower)) return true;
-  // Asterisk reads yes/no style options with ast_true/ast_false, which accept every spelling.
-  if (accepted.boolean) return BOOLEAN_VALUES.has(lower);
-  return false;
-}
 
 /** Collects diagnostics for one document. */
 class Checker {
@@ -263,7 +103,7 @@ class Checker {
       this.checkExpectation(expectation);
       for (const ref of expectation.variables) this.checkVariable(block, ref);
     }
-    const sentHeaders = block.headers.length + (block.headers.some((h) => lowerCase(h.name) === 'actionid') ? 0 : 1);
+    const sentHeaders = block.headers.length + (block.headers.some((h) => lowerCaseName(h.name) === 'actionid') ? 0 : 1);
     if (sentHeaders > MAX_HEADERS) {
       this.add(
         block.headers[MAX_HEADERS - 1]?.range ?? block.range,
@@ -301,7 +141,7 @@ class Checker {
   /** `# @name` directives: valid, unique, recorded for later `{{name.X}}` references. */
   private checkNames(block: Block): void {
     for (const directive of block.directives) {
-      if (lowerCase(directive.name) !== 'name') continue;
+      if (lowerCaseName(directive.name) !== 'name') continue;
       if (!BLOCK_NAME.test(directive.value)) {
         this.add(
           directive.value === '' ? directive.range : directive.valueRange,
@@ -313,14 +153,14 @@ class Checker {
         );
         continue;
       }
-      if (directive !== block.directives.find((d) => lowerCase(d.name) === 'name')) {
+      if (directive !== block.directives.find((d) => lowerCaseName(d.name) === 'name')) {
         this.add(directive.range, DiagnosticSeverity.Error, DiagnosticCode.duplicateName, `This block already has a name ("${block.name}"): remove one \`# @name\` line.`, { fix: 'deleteLine' });
         continue;
       }
       const first = this.namedBlocks.get(directive.value);
       if (first !== undefined) {
         const firstBlock = this.script.blocks[first];
-        const firstDirective = firstBlock.directives.find((d) => lowerCase(d.name) === 'name' && d.value === directive.value);
+        const firstDirective = firstBlock.directives.find((d) => lowerCaseName(d.name) === 'name' && d.value === directive.value);
         this.add(
           directive.valueRange,
           DiagnosticSeverity.Error,
@@ -354,7 +194,7 @@ class Checker {
       }
     }
     if (block.action !== undefined) return;
-    const action = block.headers.find((h) => lowerCase(h.name) === 'action');
+    const action = block.headers.find((h) => lowerCaseName(h.name) === 'action');
     if (action) {
       this.add(
         action.range,
@@ -392,8 +232,8 @@ class Checker {
   private checkSecrets(block: Block): void {
     const action = block.action !== undefined ? this.actionDoc(block.action) : undefined;
     for (const header of block.headers) {
-      const name = lowerCase(header.name);
-      const secret = name === 'secret' || (name === 'key' && !(action && lowerCase(action.name) !== 'login' && findParam(action, 'key')));
+      const name = lowerCaseName(header.name);
+      const secret = name === 'secret' || (name === 'key' && !(action && lowerCaseName(action.name) !== 'login' && findParam(action, 'key')));
       if (!secret) continue;
       this.add(
         header.range,
@@ -462,12 +302,12 @@ class Checker {
   }
 
   private checkHeaders(block: Block, doc: ActionDoc): void {
-    const freeForm = FREE_FORM_ACTIONS.has(lowerCase(doc.name));
+    const freeForm = FREE_FORM_ACTIONS.has(lowerCaseName(doc.name));
     const seen = new Map<ParamDoc, HeaderLine>();
     const headers = block.headers;
     for (let index = 1; index < headers.length; index++) {
       const header = headers[index];
-      const lower = lowerCase(header.name);
+      const lower = lowerCaseName(header.name);
       if (lower === 'action') {
         this.add(
           header.range,
@@ -478,7 +318,7 @@ class Checker {
         );
         continue;
       }
-      const found = findParam(doc, header.name);
+      const found = findParam(doc, header.name, this.branch);
       if (!found) {
         if (freeForm || UNIVERSAL_HEADERS.has(lower) || lower === 'secret' || lower === 'key') continue;
         const candidates = doc.params.filter((p) => !seen.has(p) || p.repeatable).map((p) => p.name);

@@ -1,5 +1,4 @@
 import type { TextDocument } from 'vscode-languageserver-textdocument';
-import type { Catalogue, ParamDoc } from '../catalogue/index';
 import { parseBlockAt, parseScript } from '../script/parser';
 import type { Block, FileVariable, Position, Range, Script } from '../script/types';
 import type { LanguageSettings } from './types';
@@ -220,102 +219,10 @@ function findActionBelow(text: string, offset: number): string | undefined {
   return undefined;
 }
 
-/** The branch the user targets: the setting when the catalogue knows it, else the newest branch. */
-export function targetBranch(catalogue: Catalogue, settings?: LanguageSettings): string {
-  const wanted = settings?.asteriskVersion?.trim();
-  if (wanted) {
-    const major = wanted.split('.')[0];
-    if (catalogue.branches.includes(major)) return major;
-  }
-  return catalogue.newestBranch;
-}
-
-/** True when `item` exists in `branch` (items without branch data exist everywhere). */
-export function existsIn(item: { branches?: readonly string[] }, branch: string): boolean {
-  return !item.branches || item.branches.length === 0 || item.branches.includes(branch);
-}
-
 /** True when `position` lies within `range` (end inclusive, as a cursor right after a word is on it). */
 export function contains(range: Range, position: Position): boolean {
   if (position.line < range.start.line || position.line > range.end.line) return false;
   if (position.line === range.start.line && position.character < range.start.character) return false;
   if (position.line === range.end.line && position.character > range.end.character) return false;
   return true;
-}
-
-/** Header names as the catalogue knows them outside any action's parameter list. */
-export const universalHeaders = ['Action', 'ActionID'] as const;
-
-/** What a header's value names, for completion and hover. */
-export type HeaderValueKind =
-  | { kind: 'action' }
-  | { kind: 'application' }
-  | { kind: 'function' }
-  | { kind: 'eventFilter' }
-  | { kind: 'enum'; param: ParamDoc }
-  | { kind: 'boolean'; param: ParamDoc };
-
-/**
- * What the value of `headerName` in a block of `actionName` is: an action name (`Action:`), a dialplan
- * application (Originate's `Application:`), a dialplan function or variable (Getvar/Setvar `Variable:`), an
- * event filter (Filter's `Filter: Event: X`), an enumerated value, or a boolean the docs ask for as `true`.
- */
-export function headerValueKind(
-  catalogue: Catalogue,
-  actionName: string | undefined,
-  headerName: string,
-): HeaderValueKind | undefined {
-  const header = headerName.toLowerCase();
-  if (header === 'action') return { kind: 'action' };
-  if (!actionName) return undefined;
-  const actionLower = actionName.toLowerCase();
-  const param = catalogue.action(actionName)?.params.find((p) => p.name.toLowerCase() === header);
-  if (header === 'application' && param) return { kind: 'application' };
-  if (header === 'variable' && (actionLower === 'getvar' || actionLower === 'setvar')) return { kind: 'function' };
-  if (header === 'filter' && actionLower === 'filter') return { kind: 'eventFilter' };
-  if (param?.enum?.length) return { kind: 'enum', param };
-  if (param?.description && /\btrue\b/i.test(param.description)) {
-    return { kind: 'boolean', param };
-  }
-  return undefined;
-}
-
-/** A value a named block makes available as `{{name.path}}`. */
-export interface ResultField {
-  path: string;
-  /** Where it comes from, for display. */
-  source: string;
-  description?: string;
-  /** Sort rank: response headers first, then event fields, then `events.X.Y` paths. */
-  rank: number;
-}
-
-/**
- * The results of a block of `actionName`: its response's Response, ActionID and Message, and the fields of
- * the events it documents (as `Field` and as `events.<Event>.<Field>`).
- */
-export function resultFieldsOf(catalogue: Catalogue, actionName: string | undefined): ResultField[] {
-  const fields: ResultField[] = [
-    { path: 'Response', source: 'Response header', description: '`Success`, `Error` or `Goodbye`.', rank: 0 },
-    { path: 'ActionID', source: 'Response header', description: 'The ActionID that was sent.', rank: 0 },
-    { path: 'Message', source: 'Response header', description: 'The message Asterisk returned.', rank: 0 },
-  ];
-  const action = actionName ? catalogue.action(actionName) : undefined;
-  if (!action) return fields;
-  const eventNames = new Set<string>(action.responseEvents ?? []);
-  for (const ref of action.seeAlso ?? []) if (ref.type === 'managerEvent') eventNames.add(ref.name);
-  const seen = new Set(fields.map((f) => f.path.toLowerCase()));
-  const nested: ResultField[] = [];
-  for (const eventName of eventNames) {
-    const event = catalogue.event(eventName);
-    if (!event) continue;
-    for (const field of event.fields) {
-      const source = `${event.name} event`;
-      nested.push({ path: `events.${event.name}.${field.name}`, source, description: field.description, rank: 2 });
-      if (seen.has(field.name.toLowerCase())) continue;
-      seen.add(field.name.toLowerCase());
-      fields.push({ path: field.name, source, description: field.description, rank: 1 });
-    }
-  }
-  return [...fields, ...nested];
 }

@@ -2,7 +2,8 @@ import type { FormattingOptions, Range, TextEdit } from 'vscode-languageserver-t
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import { getCatalogue, type Catalogue } from '../catalogue/index';
 import type { Script } from '../script/types';
-import { existsIn, getScript } from './documents';
+import { existsIn } from '../catalogue/queries';
+import { getScript } from './documents';
 
 /**
  * Formats the document (or the lines `range` touches): header lines become `Name: value` (no indentation, no

@@ -11,7 +11,8 @@ import {
   type ParamDoc,
   type SeeAlso,
 } from '../catalogue/index';
-import { blockAround, existsIn, getDefinitions, headerValueKind, lineText, resultFieldsOf, targetBranch } from './documents';
+import { existsIn, findParam, headerValueKind, resultFieldsOf, targetBranch, universalParam } from '../catalogue/queries';
+import { blockAround, getDefinitions, lineText } from './documents';
 import { liveHeaderKind, liveMarkdown, liveValueAt } from './live';
 import type { LanguageSettings } from './types';
 
@@ -40,7 +41,7 @@ export function doHover(
   const at = position.character;
   const trimmed = line.trimStart();
   if (trimmed.startsWith('#') || trimmed.startsWith(';')) return null;
-  const branch = targetBranch(catalogue, settings);
+  const branch = targetBranch(catalogue, settings?.asteriskVersion);
   const range = (start: number, end: number): Range => ({
     start: { line: position.line, character: start },
     end: { line: position.line, character: end },
@@ -88,7 +89,7 @@ export function doHover(
 
   if (at >= nameStart && at <= nameEnd) {
     if (isAction) return action ? markdown(actionMarkdown(action, branch), nameStart, nameEnd) : null;
-    const param = findParam(action, name, branch) ?? universalParam(name);
+    const param = headerParam(action, name, branch) ?? universalParam(name);
     return param ? markdown(paramMarkdown(param, action, branch), nameStart, nameEnd) : null;
   }
   if (at < valueStart || at > valueEnd) return null;
@@ -131,7 +132,7 @@ function catalogueValueHover(
   valueEnd: number,
   markdown: (value: string, start: number, end: number) => Hover,
 ): Hover | null {
-  const kind = headerValueKind(catalogue, actionName, name);
+  const kind = headerValueKind(catalogue, actionName, name, branch);
   switch (kind?.kind) {
     case 'action':
       return action ? markdown(actionMarkdown(action, branch), valueStart, valueEnd) : null;
@@ -159,21 +160,13 @@ function catalogueValueHover(
     default:
       break;
   }
-  const param = findParam(action, name, branch);
+  const param = headerParam(action, name, branch);
   return param ? markdown(paramMarkdown(param, action, branch), valueStart, valueEnd) : null;
 }
 
-/** The action's header `name`; when documented twice (one casing per branch), the one of `branch`. */
-function findParam(action: ActionDoc | undefined, name: string, branch: string): ParamDoc | undefined {
-  const lower = name.toLowerCase();
-  const matches = action?.params.filter((p) => p.name.toLowerCase() === lower) ?? [];
-  return matches.find((p) => existsIn(p, branch)) ?? matches[0];
-}
-
-/** Headers every action accepts, documented here when an action's docs omit them. */
-function universalParam(name: string): ParamDoc | undefined {
-  if (name.toLowerCase() !== 'actionid') return undefined;
-  return { name: 'ActionID', description: 'Correlates the response and events with this action. Added by the runner when absent.' };
+/** The catalogue parameter of header `name` in `action` (numbered families included). */
+function headerParam(action: ActionDoc | undefined, name: string, branch: string): ParamDoc | undefined {
+  return action ? findParam(action, name, branch)?.param : undefined;
 }
 
 function variableMarkdown(

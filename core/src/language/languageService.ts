@@ -10,7 +10,8 @@ import { format } from './format';
 import { doHover } from './hover';
 import { liveDiagnostics } from './live';
 import { doRename, findDefinition, prepareRename } from './navigation';
-import { blockLabel, findDocumentSymbols } from './symbols';
+import { blockLabel } from '../script/blockLabel';
+import { findDocumentSymbols } from './symbols';
 import type { BlockAtPosition, LanguageService } from './types';
 
 export interface LanguageServiceOptions {

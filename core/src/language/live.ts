@@ -9,13 +9,9 @@ import type { Catalogue } from '../catalogue/index';
 import type { LiveIndex } from '../live/liveIndex';
 import { formatAge, type LiveKind, type LiveValue } from '../live/types';
 import type { Block } from '../script/types';
+import { LiveDiagnosticCode } from './diagnosticCodes';
 
-/** Codes of the live diagnostics (information only: the file may target another server). */
-export const LiveDiagnosticCode = {
-  unknownContext: 'ami-live-unknown-context',
-  unknownExten: 'ami-live-unknown-exten',
-  channelNotLive: 'ami-live-channel-not-live',
-} as const;
+export { LiveDiagnosticCode };
 
 /** A header that takes live values: the kind, and where its scope comes from in the block. */
 export interface LiveHeaderKind {

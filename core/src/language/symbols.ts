@@ -1,12 +1,8 @@
 import { SymbolKind, type DocumentSymbol } from 'vscode-languageserver-types';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import type { Block, Script } from '../script/types';
+import { blockLabel } from '../script/blockLabel';
 import { getScript } from './documents';
-
-/** The name shown for a block: its comment title, its `@name`, its action, or its position. */
-export function blockLabel(block: Block): string {
-  return block.title || block.name || block.action || `Block ${block.index + 1}`;
-}
 
 /**
  * The outline: one Function symbol per block (name: title, `@name` or action; detail: the action) with its

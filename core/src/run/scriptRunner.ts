@@ -7,15 +7,15 @@
 import { systemClock, type Clock } from '../session/clock';
 import type { Disposable } from '../session/emitter';
 import type { AmiMessage } from '../wire/types';
-import { runBlock, type ActionSender, type BlockRunResult } from '../run/runner';
-import { findVariables, substituteHeaders, type NamedResult, type VariableSources } from '../run/variables';
+import { runBlock, type ActionSender, type BlockRunResult } from './runner';
+import { findVariables, substituteHeaders, type NamedResult, type VariableSources } from './variables';
 import type { Block, ExpectLine, Script } from '../script/types';
-import { blockLabel } from '../language/symbols';
-import { Correlator } from './correlator';
-import { ExpectationMatcher, formatElapsed, type SourcedExpectation } from './matcher';
-import { parseExpectation } from './parse';
-import { resolveExpectation } from './resolve';
-import type { ExpectationOutcome } from './types';
+import { blockLabel } from '../script/blockLabel';
+import { Correlator } from '../expect/correlator';
+import { ExpectationMatcher, formatElapsed, type SourcedExpectation } from '../expect/matcher';
+import { parseExpectation } from '../expect/parse';
+import { resolveExpectation } from './resolveExpectation';
+import type { ExpectationOutcome } from '../expect/types';
 
 /** The session the runner needs: send actions, hear every event. AmiConnection fits. */
 export interface ScriptSession extends ActionSender {

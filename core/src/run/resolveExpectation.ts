@@ -1,6 +1,6 @@
 /** Substitutes `{{variables}}` in a parsed expectation (at run time, with the same sources as the headers). */
-import { substitute, type VariableSources } from '../run/variables';
-import type { Expectation } from './types';
+import { substitute, type VariableSources } from './variables';
+import type { Expectation } from '../expect/types';
 
 export type ExpectationResolution = { ok: true; expectation: Expectation } | { ok: false; error: string };
 

@@ -1,5 +1,5 @@
 /**
- * The node:net / node:tls transport for the core AMI session, shared by the VS Code client, the CLI and the
+ * The node:net / node:tls transport for the core AMI session, shared by the VS Code extension, the CLI and the
  * bench. No `vscode` import here. `connectAmi(options)` connects, logs in and resolves with an AmiClient.
  */
 import { readFileSync } from 'node:fs';
@@ -11,7 +11,7 @@ import {
   describeSocketError,
   type ConnectionOptions,
   type TransportFactory,
-} from '../../../core/src/session';
+} from '../../core/src/session';
 
 /** Where and how to connect, plus everything AmiConnection accepts (credentials, timeouts, reconnect...). */
 export interface AmiClientOptions extends Omit<ConnectionOptions, 'transport' | 'where'> {
