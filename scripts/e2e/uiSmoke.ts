@@ -122,6 +122,46 @@ function uiTests(simulator: Simulator | undefined): UiTest[] {
         await panelFrame(page).locator('details.run.status-success', { hasText: 'Which Asterisk is this?' }).waitFor();
       },
     });
+    if (contributesCommand('ami.pbx.hangup')) {
+      const channel = 'Local/500@test-00000016;2';
+      tests.push({
+        name: 'connected, Channel: completes the live channels marked "live · Up · age · application"',
+        screenshot: 'live-completion.png',
+        run: async (page) => {
+          await page.keyboard.press('Escape');
+          await openFile(page, '02-channels.ami');
+          await startNewBlock(page);
+          await typeLines(page, ['# Hang up a live call', 'Action: Hangup']);
+          await page.keyboard.type('Channel: ');
+          await waitForSuggestion(page, channel.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'));
+          await page.locator(selectors.suggestDetails, { hasText: /^live · Up · \d\d:\d\d · Wait\(30\)$/ }).first().waitFor();
+        },
+      });
+      tests.push({
+        name: 'hovering over a live channel shows its state, application, caller ID and call',
+        screenshot: 'live-hover.png',
+        run: async (page) => {
+          await page.keyboard.press('Tab');
+          await page.keyboard.press('Escape');
+          await hoverUntilShown(page, `Channel: ${channel}`, '500', 'live channel');
+          await page.locator(selectors.hover, { hasText: 'Linkedid' }).first().waitFor();
+        },
+      });
+      tests.push({
+        name: 'the PBX view shows the channels grouped by call, queues, bridges, parked calls and counters',
+        screenshot: 'live-pbx-view.png',
+        run: async (page) => {
+          await page.mouse.move(0, 0);
+          await page.keyboard.press('Escape');
+          await page.locator(selectors.activityBarItem('AMI')).first().click();
+          const call = page.locator(selectors.treeRow, { hasText: 'Call 1795393219.45' }).first();
+          await call.waitFor();
+          await call.click();
+          await page.locator(selectors.treeRow, { hasText: channel }).first().waitFor();
+          await page.locator(selectors.treeRow, { hasText: 'Events applied' }).first().waitFor();
+        },
+      });
+    }
   }
   return tests;
 }
