@@ -123,41 +123,36 @@ function uiTests(simulator: Simulator | undefined): UiTest[] {
       },
     });
     if (contributesCommand('ami.pbx.hangup')) {
-      const channel = 'Local/500@test-00000016;2';
       tests.push({
-        name: 'connected, Channel: completes the live channels marked "live · Up · age · application"',
-        screenshot: 'live-completion.png',
+        name: 'connected, Exten: completes the extensions of the block\'s Context from the server, marked live',
+        screenshot: 'live-completion-dialplan.png',
         run: async (page) => {
           await page.keyboard.press('Escape');
           await openFile(page, '02-channels.ami');
           await startNewBlock(page);
-          await typeLines(page, ['# Hang up a live call', 'Action: Hangup']);
-          await page.keyboard.type('Channel: ');
-          await waitForSuggestion(page, channel.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'));
-          await page.locator(selectors.suggestDetails, { hasText: /^live · Up · \d\d:\d\d · Wait\(30\)$/ }).first().waitFor();
+          await typeLines(page, ['# Call an extension of the live dialplan', 'Action: Originate', 'Channel: Local/100@test', 'Context: test']);
+          await page.keyboard.type('Exten: ');
+          await waitForSuggestion(page, '100');
+          await page.locator(selectors.suggestDetails, { hasText: /live · \d+ priorit/ }).first().waitFor();
         },
       });
       tests.push({
-        name: 'hovering over a live channel shows its state, application, caller ID and call',
-        screenshot: 'live-hover.png',
+        name: 'hovering over a live value shows its state on the server',
+        screenshot: 'live-hover-dialplan.png',
         run: async (page) => {
           await page.keyboard.press('Tab');
           await page.keyboard.press('Escape');
-          await hoverUntilShown(page, `Channel: ${channel}`, '500', 'live channel');
-          await page.locator(selectors.hover, { hasText: 'Linkedid' }).first().waitFor();
+          await hoverUntilShown(page, 'Context: test', 'test', 'dialplan context');
         },
       });
       tests.push({
-        name: 'the PBX view shows the channels grouped by call, queues, bridges, parked calls and counters',
-        screenshot: 'live-pbx-view.png',
+        name: 'the PBX view shows channels by call, queues, bridges, parked calls and its counters',
+        screenshot: 'live-pbx-view-simulator.png',
         run: async (page) => {
           await page.mouse.move(0, 0);
           await page.keyboard.press('Escape');
           await page.locator(selectors.activityBarItem('AMI')).first().click();
-          const call = page.locator(selectors.treeRow, { hasText: 'Call 1795393219.45' }).first();
-          await call.waitFor();
-          await call.click();
-          await page.locator(selectors.treeRow, { hasText: channel }).first().waitFor();
+          await page.locator(selectors.treeRow, { hasText: 'Parked calls' }).first().waitFor();
           await page.locator(selectors.treeRow, { hasText: 'Events applied' }).first().waitFor();
         },
       });

@@ -45,7 +45,10 @@ class PbxTreeProvider implements vscode.TreeDataProvider<PbxRow> {
   }
 
   getTreeItem(row: PbxRow): vscode.TreeItem {
-    const item = new vscode.TreeItem(row.label, row.children?.length ? (row.id.startsWith('group:') ? vscode.TreeItemCollapsibleState.Expanded : vscode.TreeItemCollapsibleState.Collapsed) : vscode.TreeItemCollapsibleState.None);
+    // Groups open; a call's channels too while there are few calls.
+    const expanded = row.id.startsWith('group:') || (row.id.startsWith('call:') && (this.rows[0]?.children?.length ?? 0) <= 20);
+    const state = !row.children?.length ? vscode.TreeItemCollapsibleState.None : expanded ? vscode.TreeItemCollapsibleState.Expanded : vscode.TreeItemCollapsibleState.Collapsed;
+    const item = new vscode.TreeItem(row.label, state);
     item.id = row.id;
     item.description = row.description;
     item.tooltip = row.tooltip;
@@ -65,6 +68,8 @@ class PbxTreeProvider implements vscode.TreeDataProvider<PbxRow> {
 export class LiveController implements vscode.Disposable {
   private sync: LiveSync | undefined;
   private syncedFor: { client: AmiClient; facts: ServerFacts } | undefined;
+  /** The facts of a session that was lost: after a reconnect, wait for the new session's (ListCommands again). */
+  private staleFacts: ServerFacts | undefined;
   private readonly provider: PbxTreeProvider;
   private readonly view: vscode.TreeView<PbxRow>;
   private readonly disposables: vscode.Disposable[] = [];
@@ -122,7 +127,9 @@ export class LiveController implements vscode.Disposable {
     const client = this.connections.connection;
     const facts = this.connections.serverFacts;
     const enabled = vscode.workspace.getConfiguration('ami.live').get<boolean>('enabled', true);
-    const ready = enabled && client !== undefined && this.connections.isConnected && facts !== undefined;
+    const connected = client !== undefined && this.connections.isConnected;
+    if (!connected) this.staleFacts = facts;
+    const ready = enabled && connected && facts !== undefined && facts !== this.staleFacts;
     if (!ready) {
       if (this.sync) this.stopSync();
       return;
