@@ -40,8 +40,9 @@ async function connectAs(page: Page, profile: string, secret: string): Promise<v
   await page.keyboard.press('F1');
   await page.locator(`${quickInput} input`).fill('>AMI: Select Connection');
   await page.locator(`${quickInput} .monaco-list-row`, { hasText: 'AMI: Select Connection' }).first().click();
-  await page.locator(`${quickInput} .monaco-list-row`, { hasText: new RegExp(`^(\\$\\(check\\) )?${profile}\\b`) }).first().waitFor();
-  await page.locator(`${quickInput} .monaco-list-row .label-name`, { hasText: new RegExp(`^${profile}$`) }).first().click();
+  const label = page.locator(`${quickInput} .monaco-list-row .label-name`, { hasText: new RegExp(`^${profile}$`) }).first();
+  await label.waitFor();
+  await label.click();
   const password = page.locator(selectors.quickInputPassword);
   await password.waitFor();
   await password.fill(secret);

@@ -4,7 +4,7 @@
  * row actions the connected user may run, and the `.ami` block each action inserts or runs.
  */
 import { formatAge } from '../../../core/src/live/types';
-import { memberStatusText, type LiveChannel, type LiveState } from '../../../core/src/live/liveState';
+import { callerIdText, memberStatusText, type LiveChannel, type LiveState } from '../../../core/src/live/liveState';
 import type { LiveSyncStats } from '../../../core/src/live/liveSync';
 
 /** A row action: the AMI action it sends and the command id suffix. */
@@ -63,7 +63,7 @@ export function buildPbxTree(state: LiveState, allowed: ReadonlySet<string> | un
     tooltip: [
       channel.name,
       `State: ${channel.state}`,
-      channel.callerIdNum ? `Caller ID: ${channel.callerIdName ? `"${channel.callerIdName}" ` : ''}<${channel.callerIdNum}>` : '',
+      callerIdText(channel.callerIdName, channel.callerIdNum) ? `Caller ID: ${callerIdText(channel.callerIdName, channel.callerIdNum)}` : '',
       channel.application ? `Application: ${channel.application}(${channel.applicationData})` : '',
       channel.context ? `Dialplan: ${channel.context},${channel.exten},${channel.priority}` : '',
       channel.bridgeId ? `Bridge: ${channel.bridgeId}` : '',

@@ -827,7 +827,8 @@ export class LiveState {
         const c = this.channels.get(value);
         if (!c) return undefined;
         const facts: Array<[string, string]> = [];
-        if (c.callerIdNum || c.callerIdName) facts.push(['Caller ID', `${c.callerIdName && c.callerIdName !== '<unknown>' ? `"${c.callerIdName}" ` : ''}<${c.callerIdNum}>`]);
+        const callerId = callerIdText(c.callerIdName, c.callerIdNum);
+        if (callerId) facts.push(['Caller ID', callerId]);
         if (c.context) facts.push(['Dialplan', `${c.context},${c.exten},${c.priority}`]);
         if (c.bridgeId) facts.push(['Bridge', c.bridgeId]);
         if (c.linkedid) facts.push(['Linkedid', c.linkedid]);
@@ -901,6 +902,13 @@ export class LiveState {
         return undefined;
     }
   }
+}
+
+/** `"Name" <number>`, or undefined when Asterisk knows neither (it sends `<unknown>`). */
+export function callerIdText(name: string, num: string): string | undefined {
+  const known = (text: string): boolean => text !== '' && text !== '<unknown>';
+  if (!known(name) && !known(num)) return undefined;
+  return `${known(name) ? `"${name}" ` : ''}${known(num) ? `<${num}>` : ''}`.trim();
 }
 
 /** Lines of a Command response: `Output:` headers (Asterisk 14+) or the legacy Follows body. */
