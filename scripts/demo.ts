@@ -1,11 +1,13 @@
 // `npm run demo`: VS Code in the browser (code-server on 127.0.0.1) with the extension, the samples/ workspace and
 // an AMI server to talk to: the embedded simulator (real Asterisk bytes from the captures, a recorded call
 // replayed every few seconds) unless AMI_HOST, AMI_PORT, AMI_USERNAME and AMI_SECRET name a real Asterisk.
-// Options: --port N (code-server port; default: a free one), --headless-check (open it in headless Chromium,
-// run the first sample block, save a screenshot, exit 0 only if the result and its events appeared).
+// Options: --port N (code-server port; default: a free one), --asterisk (a real Asterisk 23.4.1 built from
+// source and started on a free loopback port, see scripts/asterisk/), --headless-check (open it in headless
+// Chromium, run the first sample block, save a screenshot, exit 0 only if the result and its events appeared).
 import { mkdirSync, readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { launchBrowser } from './e2e/browser';
+import { startAsterisk, type AsteriskTarget } from './asterisk/instance';
 import { exitOnSignals } from './e2e/cleanup';
 import { simulatorUser, startSimulator, type Simulator } from './e2e/simulator';
 import { stageExtension } from './e2e/stageExtension';
@@ -88,15 +90,28 @@ async function main(): Promise<number> {
   console.log('demo: preparing VS Code (code-server); the first run installs it, which takes a few minutes');
   const tools = await ensureTools();
   let simulator: Simulator | undefined;
+  let asterisk: AsteriskTarget | undefined;
   let workbench: Workbench | undefined;
   const runDir = join(repoRoot, '.e2e', 'demo');
   const stopAll = async (): Promise<void> => {
     await workbench?.stop();
     await simulator?.stop();
+    await asterisk?.stop();
   };
   try {
     let target = realTarget;
-    if (!target) {
+    if (!target && process.argv.includes('--asterisk')) {
+      console.log('demo: starting a real Asterisk (the first run builds it from source, which takes a few minutes)');
+      asterisk = await startAsterisk();
+      target = {
+        name: 'asterisk',
+        host: asterisk.host,
+        port: asterisk.port,
+        ...asterisk.admin,
+        secretHint: `${asterisk.admin.secret} (the throwaway instance's admin user)`,
+      };
+      console.log(`demo: Asterisk 23.4.1 on ${target.host}:${target.port} (dialplan context test: 100–600, queue testq)`);
+    } else if (!target) {
       simulator = await startSimulator({ liveSeconds });
       target = {
         name: 'simulator',

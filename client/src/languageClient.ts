@@ -27,6 +27,8 @@ export function createLanguageClient(context: vscode.ExtensionContext): Language
     documentSelector: [{ language: 'ami' }],
     // A log channel: a plain OutputChannel breaks vscode-languageclient 11 inside code-server.
     outputChannel,
+    // LSP has no capability for client-side commands: without this the server leaves them off its items.
+    initializationOptions: { clientCommands: ['editor.action.triggerSuggest'] },
   };
   return new LanguageClient(languageClientId, 'AMI Language Server', serverOptions, clientOptions);
 }

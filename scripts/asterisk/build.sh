@@ -16,6 +16,7 @@ configure_flags="$(node -p "require('$sources').configureFlags.join(' ')")"
 flags_key="$(printf '%s' "$configure_flags $(node -p "require('$sources').menuselect.join(' ')")" | sha256sum | cut -c1-12)"
 prefix="$cache_root/asterisk-$version-$flags_key"
 marker="$prefix/.complete"
+work=""
 
 log() { echo "[asterisk] $*" >&2; }
 
@@ -72,7 +73,7 @@ check_sha() {
 build() {
   if [ -f "$marker" ]; then log "cached: $prefix"; return 0; fi
   local started=$SECONDS
-  local work
+  # Global: the EXIT trap runs after this function has returned.
   work="$(mktemp -d "${TMPDIR:-/tmp}/ami-asterisk-build.XXXXXX")"
   trap 'rm -rf "$work"' EXIT
   local tarball

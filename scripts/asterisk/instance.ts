@@ -7,7 +7,8 @@
 // Ctrl+C.
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { createSocket } from 'node:dgram';
 import { createConnection, createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -63,7 +64,7 @@ export const instanceUsers = {
 
 /** Modules that bind fixed ports on all interfaces, fail without their config, or need hardware or a network. */
 const noloadModules = [
-  'chan_iax2.so', 'pbx_dundi.so', 'chan_unistim.so', 'chan_mgcp.so', 'chan_skinny.so', 'chan_motif.so', 'res_xmpp.so',
+  'pbx_dundi.so', 'chan_unistim.so', 'chan_mgcp.so', 'chan_skinny.so', 'chan_motif.so', 'res_xmpp.so',
   'chan_rtp.so', 'res_hep.so', 'res_hep_rtcp.so', 'res_phoneprov.so', 'res_pjsip.so', 'cdr_pgsql.so', 'cel_pgsql.so',
   'res_config_pgsql.so', 'cdr_custom.so', 'cel_custom.so', 'cdr_sqlite3_custom.so', 'cel_sqlite3_custom.so',
   'pbx_ael.so', 'res_ael_share.so', 'res_smdi.so', 'res_config_ldap.so', 'res_calendar.so', 'res_statsd.so',
@@ -72,7 +73,11 @@ const noloadModules = [
   'app_festival.so', 'cdr_tds.so', 'cel_tds.so', 'res_odbc.so', 'cdr_odbc.so', 'cel_odbc.so', 'res_config_odbc.so',
 ];
 
-/** The captures' dialplan (test/fixtures/ami-captures/README.md); 400 plays tones because there are no sound files. */
+/**
+ * The captures' dialplan, priority for priority as their ShowDialPlan recorded it (test/fixtures/ami-captures:
+ * 27-actionid-echo): 100 UserEvent, 200 Echo, 300 Set + Wait 8, 400 Playback of a 1 s tone (written by
+ * writeTestTone), 500 Set + Wait 30, 600 the target of queue testq's member.
+ */
 const extensionsConf = `[general]
 static=yes
 writeprotect=yes
@@ -89,15 +94,14 @@ exten => 300,1,Answer()
  same => n,Wait(8)
  same => n,Hangup()
 exten => 400,1,Answer()
- same => n,Playtones(440/1000)
- same => n,Wait(1)
+ same => n,Playback(test-tone)
  same => n,Hangup()
 exten => 500,1,Answer()
  same => n,Set(CALLVAR=long-call)
  same => n,Wait(30)
  same => n,Hangup()
 exten => 600,1,Answer()
- same => n,Queue(testq,,,,20)
+ same => n,Wait(20)
  same => n,Hangup()
 
 ; For the recorded benchmark streams (scripts/asterisk/recordStreams.ts), not part of the captures.
@@ -128,9 +132,43 @@ function managerConf(port: number): string {
   ].join('\n');
 }
 
-function writeConfig(runDir: string, prefix: string, port: number): string {
+/** One second of a 440 Hz tone as 8 kHz mu-law: the sound file 400 plays (the build installs no sounds). */
+export function testToneUlaw(): Buffer {
+  const samples = Buffer.alloc(8000);
+  for (let k = 0; k < samples.length; k++) {
+    const linear = Math.round(8000 * Math.sin((2 * Math.PI * 440 * k) / 8000));
+    samples[k] = linearToUlaw(linear);
+  }
+  return samples;
+}
+
+/** G.711 mu-law encoding of one 16-bit sample. */
+function linearToUlaw(sample: number): number {
+  const bias = 0x84;
+  const sign = sample < 0 ? 0x80 : 0;
+  let magnitude = Math.min(Math.abs(sample), 32635) + bias;
+  let exponent = 7;
+  for (let mask = 0x4000; (magnitude & mask) === 0 && exponent > 0; mask >>= 1) exponent--;
+  const mantissa = (magnitude >> (exponent + 3)) & 0x0f;
+  magnitude = 0;
+  return ~(sign | (exponent << 4) | mantissa) & 0xff;
+}
+
+/** The data folder: the build's (documentation for `manager show command`...) linked in, plus a sounds folder of its own. */
+function writeDataDir(runDir: string, prefix: string): void {
+  const data = join(runDir, 'data');
+  const installed = join(prefix, 'var', 'lib', 'asterisk');
+  mkdirSync(join(data, 'sounds', 'en'), { recursive: true });
+  for (const entry of existsSync(installed) ? readdirSync(installed) : []) {
+    if (entry !== 'sounds') symlinkSync(join(installed, entry), join(data, entry));
+  }
+  writeFileSync(join(data, 'sounds', 'en', 'test-tone.ulaw'), testToneUlaw());
+}
+
+function writeConfig(runDir: string, prefix: string, port: number, iaxPort: number): string {
   const etc = join(runDir, 'etc');
   for (const dir of ['etc', 'run', 'log', 'lib', 'spool', 'db', 'keys']) mkdirSync(join(runDir, dir), { recursive: true });
+  writeDataDir(runDir, prefix);
   const files: Record<string, string> = {
     'asterisk.conf': `[directories]
 astetcdir => ${etc}
@@ -138,7 +176,7 @@ astmoddir => ${prefix}/lib/asterisk/modules
 astvarlibdir => ${join(runDir, 'lib')}
 astdbdir => ${join(runDir, 'db')}
 astkeydir => ${join(runDir, 'keys')}
-astdatadir => ${prefix}/var/lib/asterisk
+astdatadir => ${join(runDir, 'data')}
 astagidir => ${prefix}/var/lib/asterisk/agi-bin
 astspooldir => ${join(runDir, 'spool')}
 astrundir => ${join(runDir, 'run')}
@@ -153,7 +191,7 @@ documentation_language = en_US
     'extensions.conf': extensionsConf,
     'queues.conf': [
       '[general]\n',
-      '[testq]\nstrategy = ringall\ntimeout = 5\nmember => Local/100@test\n',
+      '[testq]\nstrategy = ringall\ntimeout = 5\nmember => Local/600@test\n',
       '[benchq]\nstrategy = ringall\ntimeout = 5\nringinuse = yes\nmember => Local/810@bench\nmember => Local/811@bench\nmember => Local/812@bench\n',
     ].join('\n'),
     'cdr.conf': '[general]\nenable = yes\n',
@@ -161,6 +199,12 @@ documentation_language = en_US
     'logger.conf': '[general]\n\n[logfiles]\nmessages => notice,warning,error\n',
     'indications.conf': '[general]\ncountry = us\n\n[us]\ndescription = United States\ndial = 350+440\nbusy = 480+620/500,0/500\nring = 440+480/2000,0/4000\ncongestion = 480+620/250,0/250\n',
     'http.conf': '[general]\nenabled = no\n',
+    // Modules the captures' server had loaded (their actions are in its ListCommands), kept on loopback.
+    'iax.conf': `[general]\nbindaddr = 127.0.0.1\nbindport = ${iaxPort}\nautokill = yes\n`,
+    'res_parking.conf': '[general]\n\n[default]\nparkext => 700\nparkpos => 701-720\ncontext => parkedcalls\n',
+    'confbridge.conf': '[general]\n\n[default_user]\ntype = user\n\n[default_bridge]\ntype = bridge\n',
+    'agents.conf': '[general]\n',
+    'voicemail.conf': '[general]\nformat = wav\n\n[default]\n1000 => 1234,Test Mailbox\n',
   };
   for (const [name, text] of Object.entries(files)) writeFileSync(join(etc, name), text);
   return join(etc, 'asterisk.conf');
@@ -175,6 +219,18 @@ export async function freeLoopbackPort(): Promise<number> {
       const address = server.address();
       const port = typeof address === 'object' && address ? address.port : 0;
       server.close(() => resolve(port));
+    });
+  });
+}
+
+/** A free UDP port on 127.0.0.1 (IAX2's; two instances must not share one). */
+export async function freeLoopbackUdpPort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const socket = createSocket('udp4');
+    socket.once('error', reject);
+    socket.bind(0, '127.0.0.1', () => {
+      const { port } = socket.address();
+      socket.close(() => resolve(port));
     });
   });
 }
@@ -249,7 +305,7 @@ export async function startAsterisk(options: StartOptions = {}): Promise<Asteris
   const prefix = options.prefix ?? asteriskPrefix();
   const port = options.port ?? (await freeLoopbackPort());
   const runDir = mkdtempSync(join(tmpdir(), 'ami-ast-'));
-  const confPath = writeConfig(runDir, prefix, port);
+  const confPath = writeConfig(runDir, prefix, port, await freeLoopbackUdpPort());
   const binary = join(prefix, 'sbin', 'asterisk');
   const asRoot = process.getuid?.() === 0 ? ['-U', 'root'] : [];
   let child: ChildProcess | undefined;

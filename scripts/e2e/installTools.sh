@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Installs the pinned tools the e2e suite and the demo need: Node 24 and code-server (npm registry) into a cache
-# outside the clone, plus Debian's chromium and libkrb5-dev. Idempotent: a complete cache is reused, a partial
-# one (no marker file) is rebuilt. Prints `AMI_E2E_TOOLS=<dir>` as its last line.
+# outside the clone, plus Debian's chromium, libkrb5-dev and neovim (for test/nvim). Idempotent: a complete cache is
+# reused, a partial one (no marker file) is rebuilt. Prints `AMI_E2E_TOOLS=<dir>` as its last line.
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 versions="$here/toolVersions.json"

@@ -4,6 +4,7 @@
  */
 import {
   CodeActionKind,
+  MarkupKind,
   DidChangeConfigurationNotification,
   ErrorCodes,
   ResponseError,
@@ -32,8 +33,12 @@ import {
   type LiveServerInfoParams,
   type RunnableBlock,
 } from '../../protocol/src/lspExtensions';
+import { getCatalogue } from '../../core/src/catalogue/index';
+import { targetBranch } from '../../core/src/catalogue/queries';
+import { clientFeaturesOf, minimalClientFeatures, type ClientFeatures } from './clientFeatures';
+import { CompletionShaper } from './completionShaper';
 import { DiagnosticsScheduler } from './diagnosticsScheduler';
-import { LazyCompletionDocumentation } from './lazyCompletionDocumentation';
+import { markdownToPlainText } from './plainText';
 import { SettingsStore } from './settingsStore';
 
 /** Characters after which the client should ask for completions. */
@@ -62,10 +67,11 @@ export function startLanguageServer(
   const settings = new SettingsStore(connection);
   let live: LiveServerInfoParams = {};
   let liveAllowedActions: ReadonlySet<string> | undefined;
-  let lazyDocumentation: LazyCompletionDocumentation | undefined;
   const liveIndex = new LiveIndex();
   let liveRevalidateTimer: ReturnType<typeof setTimeout> | undefined;
   let lastLiveRevalidate = 0;
+  let features: ClientFeatures = minimalClientFeatures;
+  let completionShaper = new CompletionShaper(features);
 
   const logError = (feature: string, error: unknown): void => {
     const detail = error instanceof Error ? (error.stack ?? error.message) : String(error);
@@ -88,13 +94,20 @@ export function startLanguageServer(
   /** Effective language settings of a document: its `ami.*` settings, overridden by the live server. */
   const languageSettings = async (uri: string): Promise<LanguageSettings> => {
     const documentSettings = await settings.forDocument(uri);
-    return {
-      asteriskVersion: settings.checkBranch(live.branch, 'the connected server') ?? documentSettings.asteriskVersion,
+    const liveBranch = settings.checkBranch(live.branch, 'the connected server');
+    const effective: LanguageSettings = {
+      asteriskVersion: liveBranch ?? documentSettings.asteriskVersion,
       allowedActions: liveAllowedActions,
       profileVariables: live.profileVariables ?? undefined,
       live: liveIndex,
       liveDiagnostics: documentSettings.liveDiagnostics,
     };
+    settings.reportBranch(
+      targetBranch(getCatalogue(), effective.asteriskVersion),
+      effective.asteriskVersion,
+      liveBranch !== undefined ? 'the connected server' : documentSettings.source,
+    );
+    return effective;
   };
 
   /** Live values change often (every call): documents are revalidated at most every liveRevalidateMs. */
@@ -135,13 +148,13 @@ export function startLanguageServer(
 
   connection.onInitialize((params: InitializeParams): InitializeResult => {
     settings.initialize(params);
-    const resolvable = params.capabilities.textDocument?.completion?.completionItem?.resolveSupport?.properties ?? [];
-    if (resolvable.includes('documentation')) lazyDocumentation = new LazyCompletionDocumentation();
+    features = clientFeaturesOf(params);
+    completionShaper = new CompletionShaper(features);
     const prepareSupport = params.capabilities.textDocument?.rename?.prepareSupport === true;
     return {
       capabilities: {
         textDocumentSync: { openClose: true, change: TextDocumentSyncKind.Incremental },
-        completionProvider: { triggerCharacters: completionTriggerCharacters, resolveProvider: lazyDocumentation !== undefined },
+        completionProvider: { triggerCharacters: completionTriggerCharacters, resolveProvider: completionShaper.resolves },
         hoverProvider: true,
         codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix] },
         documentSymbolProvider: { label: 'AMI' },
@@ -210,14 +223,13 @@ export function startLanguageServer(
       checkLocation(params, 'position');
       const document = documentOf(params.textDocument.uri);
       if (!document) return null;
-      const list = service.doComplete(document, params.position, await languageSettings(document.uri));
-      return lazyDocumentation ? lazyDocumentation.defer(list) : list;
+      return completionShaper.shape(service.doComplete(document, params.position, await languageSettings(document.uri)));
     }),
   );
 
   connection.onCompletionResolve((item: CompletionItem) => {
     try {
-      return lazyDocumentation?.resolve(item) ?? item;
+      return completionShaper.resolve(item);
     } catch (error) {
       logError('Completion resolve', error);
       return item;
@@ -229,7 +241,9 @@ export function startLanguageServer(
       checkLocation(params, 'position');
       const document = documentOf(params.textDocument.uri);
       if (!document) return null;
-      return service.doHover(document, params.position, await languageSettings(document.uri));
+      const hover = service.doHover(document, params.position, await languageSettings(document.uri));
+      if (!hover || features.hoverMarkdown || typeof hover.contents !== 'object' || !('kind' in hover.contents)) return hover;
+      return { ...hover, contents: { kind: MarkupKind.PlainText, value: markdownToPlainText(hover.contents.value) } };
     }),
   );
 
@@ -284,7 +298,10 @@ export function startLanguageServer(
     guard('Definition', [], (params) => {
       checkLocation(params, 'position');
       const document = documentOf(params.textDocument.uri);
-      return document ? service.findDefinition(document, params.position) : [];
+      if (!document) return [];
+      const links = service.findDefinition(document, params.position);
+      if (features.definitionLinks) return links;
+      return links.map((link) => ({ uri: link.targetUri, range: link.targetSelectionRange }));
     }),
   );
 

@@ -1,6 +1,8 @@
 /**
  * `ami.*` settings for each document: pulled with workspace/configuration when the client supports it (VS Code,
- * Neovim, Helix), else taken from didChangeConfiguration's payload. Cached until the configuration changes.
+ * Neovim 0.8+, Helix), else taken from `initializationOptions` and from didChangeConfiguration's payload (Neovim
+ * 0.7, clients that push settings). Cached until the configuration changes. Says once in the client's log which
+ * Asterisk branch is used and where it came from.
  */
 import { MessageType, ShowMessageNotification, type Connection, type InitializeParams } from 'vscode-languageserver/node';
 import { getCatalogue } from '../../core/src/catalogue/index';
@@ -11,6 +13,8 @@ export interface AmiSettings {
   asteriskVersion?: string;
   /** `ami.live.diagnostics`: information diagnostics against the connected server (default true). */
   liveDiagnostics?: boolean;
+  /** Where `asteriskVersion` came from, for the log (e.g. "initializationOptions.ami"). */
+  source?: string;
 }
 
 /** Per-document settings with workspace/configuration, or the pushed global settings as the fallback. */
@@ -20,6 +24,7 @@ export class SettingsStore {
   private globalSettings: AmiSettings = {};
   private readonly perDocument = new Map<string, Promise<AmiSettings>>();
   private readonly warned = new Set<string>();
+  private lastBranchReport = '';
 
   constructor(private readonly connection: Connection) {}
 
@@ -28,8 +33,8 @@ export class SettingsStore {
     const workspace = params.capabilities.workspace;
     this.supportsConfigurationPull = workspace?.configuration === true;
     this.supportsDynamicRegistration = workspace?.didChangeConfiguration?.dynamicRegistration === true;
-    const options: unknown = params.initializationOptions;
-    if (isRecord(options) && isRecord(options.ami)) this.globalSettings = this.parse(options.ami);
+    const fromOptions = this.parseSection(params.initializationOptions, 'initializationOptions');
+    if (fromOptions) this.globalSettings = fromOptions;
   }
 
   /** True when the server should register for didChangeConfiguration itself. */
@@ -43,7 +48,11 @@ export class SettingsStore {
     let pending = this.perDocument.get(uri);
     if (!pending) {
       pending = this.connection.workspace.getConfiguration({ scopeUri: uri, section: 'ami' }).then(
-        (value: unknown) => this.parse(value),
+        // A client that answers the pull with no version (Neovim with only init_options) keeps the pushed one.
+        (value: unknown) => {
+          const pulled = this.parse(value, 'workspace/configuration');
+          return pulled.asteriskVersion === undefined ? this.globalSettings : pulled;
+        },
         (error: unknown) => {
           this.connection.console.warn(`Could not read the "ami" settings for ${uri} (${String(error)}); using defaults.`);
           return this.globalSettings;
@@ -57,7 +66,26 @@ export class SettingsStore {
   /** didChangeConfiguration: drop the cache; take pushed settings when the client does not support pulling. */
   configurationChanged(payload: unknown): void {
     this.perDocument.clear();
-    if (isRecord(payload) && isRecord(payload.ami)) this.globalSettings = this.parse(payload.ami);
+    const pushed = this.parseSection(payload, 'workspace/didChangeConfiguration');
+    if (pushed) this.globalSettings = pushed;
+  }
+
+  /**
+   * Logs (window/logMessage) the branch the server checks against and where that came from, each time that
+   * changes: the first time a document is checked, and after a configuration change that changes it.
+   */
+  reportBranch(branch: string, configured: string | undefined, source: string | undefined): void {
+    // Called for every request: compare before building the message.
+    const key = `${branch}\u0000${configured ?? ''}\u0000${source ?? ''}`;
+    if (key === this.lastBranchReport) return;
+    this.lastBranchReport = key;
+    const origin =
+      configured === undefined
+        ? 'no ami.asteriskVersion was given (set it in initializationOptions.ami, workspace/configuration or workspace/didChangeConfiguration), so the newest branch the catalogue knows'
+        : `ami.asteriskVersion "${configured}" from ${source ?? 'the settings'}${
+            configured.trim().split('.')[0] === branch ? '' : ` (not a branch the catalogue knows: ${getCatalogue().branches.join(', ')})`
+          }`;
+    this.connection.console.info(`AMI: checking .ami scripts against Asterisk ${branch}: ${origin}.`);
   }
 
   forget(uri: string): void {
@@ -84,13 +112,22 @@ export class SettingsStore {
     return undefined;
   }
 
+  /** `{ ami: { asteriskVersion } }`, or `{ asteriskVersion }` without the section; undefined when neither. */
+  private parseSection(payload: unknown, origin: string): AmiSettings | undefined {
+    if (!isRecord(payload)) return undefined;
+    if (isRecord(payload.ami)) return this.parse(payload.ami, `${origin}.ami`);
+    if ('asteriskVersion' in payload) return this.parse(payload, origin);
+    return undefined;
+  }
+
   // An unknown version is passed on: the language service reports it in the document, naming the known ones.
-  private parse(value: unknown): AmiSettings {
+  private parse(value: unknown, source: string): AmiSettings {
     if (!isRecord(value)) return {};
     const settings: AmiSettings = {};
     const version = value.asteriskVersion;
     if (typeof version === 'number') settings.asteriskVersion = String(version);
     else if (typeof version === 'string' && version.trim() !== '') settings.asteriskVersion = version.trim();
+    if (settings.asteriskVersion !== undefined) settings.source = source;
     // Both the nested shape ({ live: { diagnostics } }) and VS Code's dotted key are accepted.
     const live = isRecord(value.live) ? value.live.diagnostics : value['live.diagnostics'];
     if (typeof live === 'boolean') settings.liveDiagnostics = live;

@@ -7,8 +7,9 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { CompletionRequest, HoverRequest, type CompletionItem, type CompletionList, type MarkupContent } from 'vscode-languageserver-protocol/node';
-import { liveTarget, type AsteriskTarget } from '../../scripts/asterisk/instance';
-import { connectAmi, type AmiClient } from '../../node/src/amiClient';
+import type { AsteriskTarget } from '../../scripts/asterisk/instance';
+import type { AmiClient } from '../../node/src/amiClient';
+import { useLiveAsterisk } from './liveAsterisk';
 import { LiveSync } from '../../core/src/live/liveSync';
 import { LiveIndex } from '../../core/src/live/liveIndex';
 import { runScript } from '../../core/src/run/scriptRunner';
@@ -34,13 +35,14 @@ async function allowedActions(client: AmiClient): Promise<Set<string>> {
   return new Set(answer.response.headers().map(([name]) => name.toLowerCase()).filter((name) => !['response', 'actionid', 'message'].includes(name)));
 }
 
+const live = useLiveAsterisk();
+
 describe('live values against a real Asterisk', () => {
   let target: AsteriskTarget;
   let admin: AmiClient;
   let sync: LiveSync;
   let session: LspSession;
   const index = new LiveIndex();
-  const clients: AmiClient[] = [];
   let documents = 0;
 
   const complete = async (text: string): Promise<CompletionItem[]> => {
@@ -57,9 +59,8 @@ describe('live values against a real Asterisk', () => {
   const liveLabels = (items: CompletionItem[]): string[] => items.filter((item) => item.labelDetails?.description?.startsWith('live')).map((item) => item.label);
 
   before(async () => {
-    target = await liveTarget();
-    admin = await connectAmi({ host: target.host, port: target.port, credentials: { ...target.admin, events: 'on' }, reconnect: false });
-    clients.push(admin);
+    target = live.target();
+    admin = await live.connect();
     session = LspSession.start();
     await session.initialize({});
     const allowed = await allowedActions(admin);
@@ -82,14 +83,14 @@ describe('live values against a real Asterisk', () => {
   after(async () => {
     sync?.stop();
     session?.dispose();
-    for (const client of clients) await client.close().catch(() => undefined);
-    await target?.stop();
   });
 
-  it('reads the dialplan, the queue and the applications of the server', () => {
+  it('reads the dialplan, the queue, parking, mailboxes and the applications of the server', () => {
     assert.deepEqual([...(sync.state.dialplan.get('test')?.keys() ?? [])].sort(), ['100', '200', '300', '400', '500', '600']);
     assert.ok(sync.state.queues.has('testq'));
-    assert.ok(sync.state.queues.get('testq')!.members.has('Local/100@test'));
+    assert.ok(sync.state.queues.get('testq')!.members.has('Local/600@test'), `testq members: ${[...(sync.state.queues.get('testq')?.members.keys() ?? [])].join(', ')}`);
+    assert.ok(sync.state.parkinglots.has('default'), `parking lots: ${[...sync.state.parkinglots.keys()].join(', ')}`);
+    assert.ok(sync.state.mailboxes.has('1000@default'), `mailboxes: ${[...sync.state.mailboxes.keys()].join(', ')}`);
     assert.ok(sync.state.applications.has('Wait') && sync.state.applications.has('Queue'), 'core show applications was read');
     for (const kind of ['channel', 'context', 'exten', 'queue'] as const) assert.ok(sync.state.complete.has(kind), `${kind} complete`);
   });
@@ -98,7 +99,7 @@ describe('live values against a real Asterisk', () => {
     assert.ok(liveLabels(await complete('Action: Originate\nChannel: Local/100@test\nContext: ')).includes('test'));
     assert.deepEqual(liveLabels(await complete('Action: Originate\nChannel: Local/100@test\nContext: test\nExten: ')), ['100', '200', '300', '400', '500', '600']);
     assert.deepEqual(liveLabels(await complete('Action: QueueStatus\nQueue: ')).filter((name) => name === 'testq'), ['testq']);
-    assert.ok(liveLabels(await complete('Action: QueuePause\nQueue: testq\nInterface: ')).includes('Local/100@test'));
+    assert.ok(liveLabels(await complete('Action: QueuePause\nQueue: testq\nInterface: ')).includes('Local/600@test'));
     const applications = await complete('Action: Originate\nChannel: Local/100@test\nApplication: ');
     const wait = applications.find((item) => item.label === 'Wait');
     assert.ok(wait?.labelDetails?.description?.startsWith('live'), 'a loaded application is marked live');
@@ -152,8 +153,7 @@ describe('live values against a real Asterisk', () => {
 
   it("a read-only user's view offers no write actions and reads only the lists it may run", async () => {
     assert.ok(target.reader, 'the target has a read-only user (AMI_RO_USERNAME/AMI_RO_SECRET for an external one)');
-    const reader = await connectAmi({ host: target.host, port: target.port, credentials: { ...target.reader, events: 'on' }, reconnect: false });
-    clients.push(reader);
+    const reader = await live.connect(target.reader);
     const allowed = await allowedActions(reader);
     assert.ok(!allowed.has('hangup') && !allowed.has('originate'), 'reader may not write');
     const readerSync = new LiveSync({ connection: reader, allowedActions: allowed, refreshMs: 0, throttleMs: 50, publish: () => undefined });

@@ -23,6 +23,7 @@ import {
   StreamMessageReader,
   StreamMessageWriter,
   createProtocolConnection,
+  type ClientCapabilities,
   type Diagnostic,
   type InitializeResult,
   type ProtocolConnection,
@@ -41,6 +42,33 @@ interface DiagnosticsWaiter {
   accept: (params: PublishDiagnosticsParams) => boolean;
   resolve: (params: PublishDiagnosticsParams) => void;
 }
+
+/** What the VS Code client announces (vscode-languageclient 11) for the features the server has. */
+export const vscodeCapabilities: ClientCapabilities = {
+  workspace: { configuration: true, didChangeConfiguration: { dynamicRegistration: true } },
+  textDocument: {
+    synchronization: { dynamicRegistration: false },
+    publishDiagnostics: { versionSupport: true, codeDescriptionSupport: true },
+    completion: {
+      completionItem: {
+        snippetSupport: true,
+        documentationFormat: ['markdown', 'plaintext'],
+        deprecatedSupport: true,
+        tagSupport: { valueSet: [1] },
+        resolveSupport: { properties: ['documentation', 'detail', 'additionalTextEdits'] },
+      },
+      completionList: { itemDefaults: ['commitCharacters', 'editRange', 'insertTextFormat', 'insertTextMode', 'data'] },
+    },
+    hover: { contentFormat: ['markdown', 'plaintext'] },
+    definition: { linkSupport: true },
+    rename: { prepareSupport: true },
+    codeAction: { codeActionLiteralSupport: { codeActionKind: { valueSet: ['quickfix'] } } },
+    documentSymbol: { hierarchicalDocumentSymbolSupport: true },
+  },
+};
+
+/** The VS Code client's initializationOptions (client/src/languageClient.ts). */
+export const vscodeInitializationOptions = { clientCommands: ['editor.action.triggerSuggest'] };
 
 /** One server process and the client end of its connection. */
 export class LspSession {
@@ -98,34 +126,29 @@ export class LspSession {
     return this.child.pid!;
   }
 
-  /** initialize + initialized, with the capabilities VS Code announces for the features under test. */
+  /**
+   * initialize + initialized. By default with the capabilities and initialization options the VS Code client
+   * (vscode-languageclient 11) announces for the features under test; `capabilities` replaces them (another
+   * editor), and then `initializationOptions` is all the server gets.
+   */
   async initialize(
     settings: Record<string, unknown> = {},
-    { configurationPull = true, initializationOptions }: { configurationPull?: boolean; initializationOptions?: unknown } = {},
+    {
+      configurationPull = true,
+      initializationOptions,
+      capabilities,
+    }: { configurationPull?: boolean; initializationOptions?: unknown; capabilities?: ClientCapabilities } = {},
   ): Promise<InitializeResult> {
     this.settings = settings;
+    const vscode = capabilities === undefined;
     const result = await this.connection.sendRequest(InitializeRequest.type, {
       processId: process.pid,
       rootUri: null,
       workspaceFolders: null,
-      initializationOptions,
-      capabilities: {
-        workspace: configurationPull ? { configuration: true, didChangeConfiguration: { dynamicRegistration: true } } : {},
-        textDocument: {
-          synchronization: { dynamicRegistration: false },
-          publishDiagnostics: { versionSupport: true, codeDescriptionSupport: true },
-          completion: {
-            completionItem: {
-              snippetSupport: true,
-              documentationFormat: ['markdown', 'plaintext'],
-              resolveSupport: { properties: ['documentation', 'detail', 'additionalTextEdits'] },
-            },
-          },
-          hover: { contentFormat: ['markdown', 'plaintext'] },
-          rename: { prepareSupport: true },
-          codeAction: { codeActionLiteralSupport: { codeActionKind: { valueSet: ['quickfix'] } } },
-          documentSymbol: { hierarchicalDocumentSymbolSupport: true },
-        },
+      initializationOptions: vscode ? { ...vscodeInitializationOptions, ...(initializationOptions as object | undefined) } : initializationOptions,
+      capabilities: capabilities ?? {
+        ...vscodeCapabilities,
+        workspace: configurationPull ? vscodeCapabilities.workspace : {},
       },
     });
     await this.connection.sendNotification(InitializedNotification.type, {});

@@ -90,11 +90,14 @@ describe('language server over stdio', () => {
     });
     const originate = items(result).find((item) => item.label === 'Originate');
     assert.ok(originate, 'Originate is offered');
-    assert.match(originate.detail ?? '', /Originate a call/);
-    // Documentation comes on resolve, for the item the editor shows.
+    // Lean items: documentation and detail come on resolve, for the item the editor shows; the range once.
     assert.equal(originate.documentation, undefined);
+    assert.equal(originate.detail, undefined);
+    assert.equal(originate.textEdit, undefined);
+    assert.deepEqual((result as CompletionList).itemDefaults?.editRange, { start: { line: 0, character: 8 }, end: { line: 0, character: 12 } });
     const resolved = await session.connection.sendRequest(CompletionResolveRequest.type, originate);
     assert.match(markdown(resolved.documentation), /Originate a call/);
+    assert.match(resolved.detail ?? '', /Originate a call/);
     assert.equal(resolved.label, 'Originate');
   });
 
@@ -160,7 +163,11 @@ describe('language server over stdio', () => {
     });
     const list = Array.isArray(locations) ? locations : locations ? [locations] : [];
     assert.equal(list.length, 1);
-    assert.equal('range' in list[0] ? list[0].range.start.line : -1, 0);
+    // A link (the client has linkSupport): the variable's name to select, its line as the target range.
+    assert.deepEqual('targetSelectionRange' in list[0] ? list[0].targetSelectionRange : undefined, {
+      start: { line: 0, character: 1 },
+      end: { line: 0, character: 8 },
+    });
 
     const at = positionAfter(callScript, '{{ca');
     const prepared = await session.connection.sendRequest(PrepareRenameRequest.type, { textDocument: { uri: uri('navigate') }, position: at });

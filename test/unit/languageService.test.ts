@@ -51,7 +51,7 @@ test('the facade answers every feature on one document', () => {
   assert.equal(service.findDocumentSymbols(document).length, 4);
   assert.ok(service.getFoldingRanges(document).length >= 2);
   assert.equal(applyEdits(document, service.format(document, undefined, { tabSize: 2, insertSpaces: true })).includes('\n\n\n'), false);
-  assert.equal(service.findDefinition(document, { line: 9, character: 12 })[0]?.range.start.line, 2);
+  assert.equal(service.findDefinition(document, { line: 9, character: 12 })[0]?.targetSelectionRange.start.line, 3);
   assert.deepEqual(service.prepareRename(document, { line: 9, character: 12 }), {
     start: { line: 9, character: 11 },
     end: { line: 9, character: 15 },

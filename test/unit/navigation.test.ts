@@ -26,19 +26,52 @@ function at(line: number, character: number): ReturnType<typeof withCursor> {
   return withCursor(copy.join('\n'));
 }
 
-test('definition of a file variable is its @name = value line', () => {
+const range = (line: number, start: number, endLine: number, end: number) => ({
+  start: { line, character: start },
+  end: { line: endLine, character: end },
+});
+
+test('definition of a file variable: its name on the @name = value line, the line as target range', () => {
   const { document, position } = at(5, 23);
   assert.deepEqual(findDefinition(document, position), [
-    { uri: document.uri, range: { start: { line: 0, character: 0 }, end: { line: 0, character: 19 } } },
+    {
+      originSelectionRange: range(5, 21, 5, 25),
+      targetUri: document.uri,
+      targetRange: range(0, 0, 0, 19),
+      targetSelectionRange: range(0, 1, 0, 5),
+    },
   ]);
 });
 
-test('definition of {{call.Field}} is the block named call (case-insensitive, as at run time)', () => {
-  const expected = { start: { line: 2, character: 0 }, end: { line: 5, character: 27 } };
-  const field = at(8, 20);
-  assert.deepEqual(findDefinition(field.document, field.position), [{ uri: field.document.uri, range: expected }]);
+test('definition of {{call.Field}}: the name of `# @name call`, the block as target range (case-insensitive)', () => {
+  const link = (document: { uri: string }, origin: ReturnType<typeof range>) => [
+    {
+      originSelectionRange: origin,
+      targetUri: document.uri,
+      targetRange: range(2, 0, 5, 27),
+      targetSelectionRange: range(3, 8, 3, 12),
+    },
+  ];
+  const onField = at(8, 20);
+  assert.deepEqual(findDefinition(onField.document, onField.position), link(onField.document, range(8, 11, 8, 23)));
+  const onBlockPart = at(8, 12);
+  assert.deepEqual(findDefinition(onBlockPart.document, onBlockPart.position), link(onBlockPart.document, range(8, 11, 8, 23)));
   const upper = at(9, 34);
-  assert.deepEqual(findDefinition(upper.document, upper.position), [{ uri: upper.document.uri, range: expected }]);
+  assert.deepEqual(findDefinition(upper.document, upper.position), link(upper.document, range(9, 33, 9, 71)));
+});
+
+test('definition asked on a definition itself: the name, so the editor stays there', () => {
+  const onDirective = at(3, 9);
+  assert.deepEqual(findDefinition(onDirective.document, onDirective.position), [
+    {
+      originSelectionRange: range(3, 8, 3, 12),
+      targetUri: onDirective.document.uri,
+      targetRange: range(2, 0, 5, 27),
+      targetSelectionRange: range(3, 8, 3, 12),
+    },
+  ]);
+  const onVariable = at(0, 2);
+  assert.deepEqual(findDefinition(onVariable.document, onVariable.position)[0]?.targetSelectionRange, range(0, 1, 0, 5));
 });
 
 test('no definition for undefined names or outside references', () => {

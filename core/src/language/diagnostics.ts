@@ -239,7 +239,7 @@ class Checker {
         header.range,
         DiagnosticSeverity.Error,
         DiagnosticCode.secretInFile,
-        `\`${header.name}:\` puts a secret in the file: remove this line. The connection logs in with the secret kept in VS Code's secret storage.`,
+        `\`${header.name}:\` puts a secret in the file: remove this line. Runs log in with a secret kept outside the file (AMI: Set Password in VS Code, AMI_SECRET for the ami command).`,
         { fix: 'deleteLine' },
       );
     }

@@ -1,4 +1,4 @@
-import type { Location, Position, Range, TextEdit, WorkspaceEdit } from 'vscode-languageserver-types';
+import type { LocationLink, Position, Range, TextEdit, WorkspaceEdit } from 'vscode-languageserver-types';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import { blockAtLine } from '../script/parser';
 import type { Block, FileVariable, Script, VariableRef } from '../script/types';
@@ -84,24 +84,48 @@ function targetAt(script: Script, position: Position): Target | undefined {
   return undefined;
 }
 
-/** Where the target is defined: the `@name = value` line, or the whole block named with `# @name`. */
-function definitionRange(script: Script, target: Target): Range | undefined {
+/** Where the target is defined: the whole definition (`@x = ...` line, or the block) and its name in it. */
+function definitionOf(script: Script, target: Target): { range: Range; nameRange: Range } | undefined {
   const key = target.name.toLowerCase();
-  if (target.kind === 'fileVariable') return namesOf(script).variables.get(key)?.range;
-  return namesOf(script).blocks.get(key)?.range;
+  if (target.kind === 'fileVariable') {
+    const variable = namesOf(script).variables.get(key);
+    return variable && { range: variable.range, nameRange: variable.nameRange };
+  }
+  const block = namesOf(script).blocks.get(key);
+  const directive = block?.directives.find((d) => d.name.toLowerCase() === 'name' && d.value.toLowerCase() === key);
+  return block && directive && { range: block.range, nameRange: directive.valueRange };
 }
 
-/** Go to definition on `{{x}}` (the `@x = ...` line) or `{{call.Field}}` (the block named `call`). */
-export function findDefinition(document: TextDocument, position: Position, script: Script = getScript(document)): Location[] {
+/**
+ * Go to definition on `{{x}}` (the `@x = ...` line), `{{call.Field}}` (the block named `call`), or on a
+ * definition's own name. As links: `targetSelectionRange` is the name (`x` of `@x`, `call` of `# @name call`),
+ * `targetRange` the whole definition, `originSelectionRange` the name under the cursor.
+ */
+export function findDefinition(document: TextDocument, position: Position, script: Script = getScript(document)): LocationLink[] {
+  let target: Target | undefined;
+  let origin: Range | undefined;
   const block = blockAtLine(script, position.line);
-  if (!block) return [];
-  for (const ref of blockReferences(block)) {
+  for (const ref of block ? blockReferences(block) : []) {
     if (!contains(ref.range, position)) continue;
-    const target = resolveReference(script, ref);
-    const range = target && definitionRange(script, target);
-    return range ? [{ uri: document.uri, range }] : [];
+    // Anywhere in `{{call.Response}}`, the field name included.
+    target = resolveReference(script, ref);
+    origin = ref.nameRange;
+    break;
   }
-  return [];
+  if (!origin) {
+    target = targetAt(script, position);
+    origin = target?.range;
+  }
+  const definition = target && definitionOf(script, target);
+  if (!origin || !definition) return [];
+  return [
+    {
+      originSelectionRange: origin,
+      targetUri: document.uri,
+      targetRange: definition.range,
+      targetSelectionRange: definition.nameRange,
+    },
+  ];
 }
 
 /** The range of the renameable name at `position` (a file variable or a named block), or null. */

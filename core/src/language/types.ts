@@ -6,7 +6,7 @@ import type {
   FoldingRange,
   FormattingOptions,
   Hover,
-  Location,
+  LocationLink,
   Position,
   Range,
   TextEdit,
@@ -54,7 +54,8 @@ export interface LanguageService {
   findDocumentSymbols(document: TextDocument): DocumentSymbol[];
   getFoldingRanges(document: TextDocument): FoldingRange[];
   format(document: TextDocument, range: Range | undefined, options: FormattingOptions): TextEdit[];
-  findDefinition(document: TextDocument, position: Position): Location[];
+  /** As links: the caller turns them into Locations (of `targetSelectionRange`) for clients without linkSupport. */
+  findDefinition(document: TextDocument, position: Position): LocationLink[];
   prepareRename(document: TextDocument, position: Position): Range | null;
   doRename(document: TextDocument, position: Position, newName: string): WorkspaceEdit | null;
   getBlockAt(document: TextDocument, position: Position): BlockAtPosition | null;
