@@ -2,7 +2,7 @@
 // marked live, hover with the live state, and the information diagnostics with their setting.
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { CompletionRequest, HoverRequest, type CompletionItem, type CompletionList, type MarkupContent } from 'vscode-languageserver-protocol/node';
+import { CompletionRequest, CompletionResolveRequest, HoverRequest, type CompletionItem, type CompletionList, type MarkupContent } from 'vscode-languageserver-protocol/node';
 import { AmiDecoder } from '../../core/src/wire';
 import type { AmiMessage } from '../../core/src/wire/types';
 import { LiveState } from '../../core/src/live/liveState';
@@ -98,7 +98,10 @@ describe('live values in the language server (real process)', () => {
     const live = list.filter((item) => item.labelDetails?.description?.startsWith('live'));
     assert.deepEqual(live.map((item) => item.label).sort(), ['Local/500@test-00000016;2', 'PJSIP/alice-00000001']);
     const local = live.find((item) => item.label === 'Local/500@test-00000016;2')!;
-    assert.match(local.detail!, /^live on lab · Up · 00:4\d · Wait\(30\)$/);
+    assert.match(local.labelDetails!.description!, /^live · Up · 00:4\d · Wait\(30\)$/);
+    // The detail (with the connection's name) comes on resolve when the client resolves it.
+    const resolved = local.detail === undefined ? await session.connection.sendRequest(CompletionResolveRequest.type, local) : local;
+    assert.match(resolved.detail!, /^live on lab · Up · 00:4\d · Wait\(30\)$/);
     assert.equal(live[0].label, 'PJSIP/alice-00000001', 'newest channel first');
   });
 
@@ -110,11 +113,11 @@ describe('live values in the language server (real process)', () => {
   it('completes Context, then the extensions of that context, then its priorities', async () => {
     const contexts = await complete('context', 'Action: Originate\nChannel: Local/100@test\nContext: ', 2);
     assert.deepEqual(contexts.map((item) => item.label), ['test']);
-    assert.match(contexts[0].detail!, /4 extensions/);
+    assert.match(contexts[0].labelDetails!.description!, /4 extensions/);
     const extens = await complete('exten', 'Action: Originate\nChannel: Local/100@test\nContext: test\nExten: ', 3);
     assert.deepEqual(extens.map((item) => item.label), ['100', '101', '102', '_9X.']);
     const priorities = await complete('priority', 'Action: Originate\nChannel: Local/100@test\nContext: test\nExten: 101\nPriority: ', 4);
-    assert.deepEqual(priorities.map((item) => [item.label, item.detail]), [['1', 'live on lab · Answer()'], ['2', 'live on lab · Wait(30)']]);
+    assert.deepEqual(priorities.map((item) => [item.label, item.labelDetails?.description]), [['1', 'live · Answer()'], ['2', 'live · Wait(30)']]);
   });
 
   it('completes queues and their members', async () => {
@@ -122,7 +125,7 @@ describe('live values in the language server (real process)', () => {
     assert.deepEqual(queues.map((item) => item.label), ['testq']);
     const members = await complete('member', 'Action: QueuePause\nQueue: testq\nInterface: ', 2);
     assert.deepEqual(members.map((item) => item.label), ['Local/100@test']);
-    assert.match(members[0].detail!, /paused/);
+    assert.match(members[0].labelDetails!.description!, /paused/);
   });
 
   it('hover on a live channel shows its state, application, caller ID and call', async () => {
