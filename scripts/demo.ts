@@ -64,7 +64,7 @@ async function headlessCheck(workbench: Workbench, chromium: string, target: Tar
   const screenshot = join(outputDir, 'headless-check.png');
   try {
     const { page } = browser;
-    await page.goto(workbench.url);
+    await page.goto(workbench.url, { timeout: 120_000 });
     await waitForWorkbench(page);
     await openFile(page, firstSample);
     const { summary, events } = await runFirstBlockFromCodeLens(page, target.secret);

@@ -4,11 +4,14 @@
  * and `.meta.txt` (timeline of reads and writes). Secrets are redacted before anything touches the disk.
  * Runs until Ctrl+C / SIGTERM, `--duration`, or, with `--script X.ami`, until that script has run.
  */
-import { closeSync, openSync, readFileSync, writeSync } from 'node:fs';
+import { closeSync, openSync, writeSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { runScript } from '../../core/src/run/scriptRunner';
 import { Emitter } from '../../core/src/session/emitter';
 import { parseScript } from '../../core/src/script/parser';
+import type { Script } from '../../core/src/script/types';
+import { readScriptText } from './files';
+import { ALLOW_DANGEROUS_HELP, dangerGate, refuseUnsafeScript } from './scriptGuard';
 import type { AmiClient } from '../../node/src/amiClient';
 import {
   CONNECTION_FLAGS,
@@ -38,6 +41,7 @@ redacted, until Ctrl+C. "ami replay FILE.txt" serves it again as a fake AMI serv
 Options:
   --duration 30s           stop after this long
   --script X.ami           send the blocks of this script during the capture (stops when done unless --duration)
+${ALLOW_DANGEROUS_HELP}
 ${CONNECTION_HELP}
 `;
 
@@ -98,7 +102,7 @@ export async function captureCommand(argv: readonly string[], environment: CliEn
   let client: AmiClient | undefined;
   let writer: CaptureWriter | undefined;
   try {
-    const args = parseArgs(argv, { flags: [...CONNECTION_FLAGS, 'help'], values: [...CONNECTION_VALUES, 'duration', 'script'] }, 'capture');
+    const args = parseArgs(argv, { flags: [...CONNECTION_FLAGS, 'allow-dangerous', 'help'], values: [...CONNECTION_VALUES, 'duration', 'script'] }, 'capture');
     if (args.flags.has('help')) {
       process.stdout.write(CAPTURE_HELP);
       return EXIT_OK;
@@ -106,13 +110,12 @@ export async function captureCommand(argv: readonly string[], environment: CliEn
     if (args.positionals.length !== 1) throw new UsageError('name one capture file: ami capture FILE.txt (try --help)');
     const durationMs = durationOf(args, 'duration');
     const scriptFile = valueOf(args, 'script');
-    let scriptText: string | undefined;
+    const allowDangerous = args.flags.has('allow-dangerous');
+    let script: Script | undefined;
     if (scriptFile !== undefined) {
-      try {
-        scriptText = readFileSync(resolve(environment.cwd, scriptFile), 'utf8');
-      } catch (error) {
-        throw new UsageError(`cannot read --script ${scriptFile}: ${(error as Error).message}`);
-      }
+      const scriptText = readScriptText(environment.cwd, scriptFile);
+      script = parseScript(scriptText);
+      refuseUnsafeScript(scriptFile, scriptText, script, allowDangerous);
     }
     const files = captureFiles(resolve(environment.cwd, args.positionals[0]));
     const resolved = await resolveConnection(args, environment);
@@ -153,8 +156,12 @@ export async function captureCommand(argv: readonly string[], environment: CliEn
     });
 
     let exitCode = EXIT_OK;
-    if (scriptText !== undefined) {
-      const report = await runScript(parseScript(scriptText), connected, {
+    if (script !== undefined) {
+      const gate = dangerGate(allowDangerous, (reason) => stderr.write(`  ! dangerous, sent because of --allow-dangerous: ${reason}\n`));
+      const report = await runScript(script, connected, {
+        // The same variables as ami run: the profile's and {{$env NAME}}.
+        sources: { profileVariables: resolved.profileVariables, env: (name) => environment.env[name] },
+        beforeSend: async (_block, headers) => gate(headers) ?? true,
         shouldStop: () => stopRequested || lost !== undefined,
         onStopRequested: stopEmitter.event,
         onBlockDone: (block) => stderr.write(formatBlock(block)),

@@ -9,6 +9,7 @@ import { runCommand } from './run';
 import { tailCommand } from './tail';
 import { captureCommand } from './capture';
 import { replayCommand } from './replay';
+import { guardProcessOutput } from './output';
 
 /** A subcommand of `ami`. */
 export interface CliCommand {
@@ -49,6 +50,7 @@ function help(): string {
 
 /** Runs `ami` with `argv` (without node and the script path); resolves with the exit code. */
 export async function main(argv: string[]): Promise<number> {
+  guardProcessOutput();
   const [name, ...rest] = argv;
   if (name === undefined) {
     process.stderr.write(`${help()}\n`);

@@ -3,7 +3,9 @@
  * (core/src/language/diagnostics.ts) on the command line, for CI.
  * Exit code: 0 clean or only warnings, 1 if any error, 2 on bad usage or an unreadable file.
  */
-import { readFileSync, statSync } from 'node:fs';
+import { statSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { expandGlob, isGlob, MAX_SCRIPT_BYTES, readScriptBytes, readStdinBytes } from './files';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { DiagnosticSeverity, type Diagnostic, type Range } from 'vscode-languageserver-types';
 import { getCatalogue } from '../../core/src/catalogue/index';
@@ -12,6 +14,9 @@ import type { LanguageSettings } from '../../core/src/language/types';
 import { EXIT_FAILED, EXIT_OK, EXIT_USAGE, UsageError, parseArgs, valueOf } from './options';
 
 export const LINT_USAGE = `usage: ami lint FILE.ami... [--asterisk-version N] [--json] [--var NAME=VALUE]... [--hints]
+
+FILE may be a quoted glob ("tests/**/*.ami"), or - to read standard input. Only regular files of at most
+${MAX_SCRIPT_BYTES / 1024 / 1024} MiB are read (a FIFO or a device such as /dev/zero is refused).
 
 Checks .ami scripts like the editor does and prints one line per finding:
   FILE:LINE:COLUMN SEVERITY CODE MESSAGE          (line and column start at 1)
@@ -54,11 +59,8 @@ function defaultIo(): LintIo {
   return { out: (text) => process.stdout.write(text), err: (text) => process.stderr.write(text) };
 }
 
-/** Reads a file as the editor would see it: UTF-8 without BOM. Invalid UTF-8 becomes a finding, not a crash. */
-function readScript(file: string): { text: string; decodeError?: { offset: number } } {
-  const stat = statSync(file);
-  if (stat.isDirectory()) throw new UsageError(`${file} is a directory: give the .ami files (e.g. ${file}/*.ami)`);
-  const bytes = readFileSync(file);
+/** Decodes a file as the editor would see it: UTF-8 without BOM. Invalid UTF-8 becomes a finding, not a crash. */
+function decodeScript(bytes: Uint8Array): { text: string; decodeError?: { offset: number } } {
   let text: string;
   let decodeError: { offset: number } | undefined;
   try {
@@ -69,6 +71,15 @@ function readScript(file: string): { text: string; decodeError?: { offset: numbe
     decodeError = { offset: offset < 0 ? 0 : offset };
   }
   return { text, decodeError };
+}
+
+function existsQuietly(cwd: string, file: string): boolean {
+  try {
+    statSync(resolve(cwd, file));
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 function parseVariables(values: readonly string[]): Record<string, string> {
@@ -101,8 +112,11 @@ export function lintText(file: string, text: string, settings: LanguageSettings,
     .sort((a, b) => a.range.start.line - b.range.start.line || a.range.start.character - b.range.start.character);
 }
 
-/** Runs `ami lint` with `argv` (the words after `lint`); resolves with the exit code. Never throws. */
-export async function runLint(argv: string[], io: LintIo = defaultIo()): Promise<number> {
+/**
+ * Runs `ami lint` with `argv` (the words after `lint`); resolves with the exit code. Never throws.
+ * `cwd` resolves relative paths and globs; `stdin` is read for `-`.
+ */
+export async function runLint(argv: string[], io: LintIo = defaultIo(), cwd = process.cwd(), stdin: NodeJS.ReadableStream = process.stdin): Promise<number> {
   let files: string[];
   let settings: LanguageSettings;
   let json: boolean;
@@ -113,8 +127,17 @@ export async function runLint(argv: string[], io: LintIo = defaultIo()): Promise
       io.out(`${LINT_USAGE}\n`);
       return EXIT_OK;
     }
-    files = args.positionals;
+    files = [];
+    for (const name of args.positionals) {
+      // A quoted glob ('tests/**/*.ami') is expanded here, the same on every shell.
+      if (name !== '-' && isGlob(name) && !existsQuietly(cwd, name)) {
+        const matched = expandGlob(cwd, name);
+        if (matched.length === 0) throw new UsageError(`no file matches ${name}`);
+        files.push(...matched);
+      } else files.push(name);
+    }
     if (files.length === 0) throw new UsageError('no file given');
+    if (files.filter((file) => file === '-').length > 1) throw new UsageError('- (standard input) can be given once');
     json = args.flags.has('json');
     hints = args.flags.has('hints');
     settings = {};
@@ -138,33 +161,30 @@ export async function runLint(argv: string[], io: LintIo = defaultIo()): Promise
   const findings: LintFinding[] = [];
   let unreadable = 0;
   for (const file of files) {
-    let script: ReturnType<typeof readScript>;
+    let script: ReturnType<typeof decodeScript>;
     try {
-      script = readScript(file);
+      script = decodeScript(file === '-' ? await readStdinBytes(stdin) : readScriptBytes(cwd, file));
     } catch (error) {
-      const code = (error as NodeJS.ErrnoException).code;
-      const reason =
-        error instanceof UsageError ? error.message
-        : code === 'ENOENT' ? `cannot read ${file}: no such file`
-        : code === 'EACCES' ? `cannot read ${file}: permission denied`
-        : `cannot read ${file}: ${(error as Error).message}`;
+      const reason = error instanceof UsageError ? error.message : `cannot read ${file}: ${(error as Error).message}`;
       io.err(`ami lint: ${reason}\n`);
       unreadable++;
       continue;
     }
-    const fileFindings = lintText(file, script.text, settings, hints);
+    const shownAs = file === '-' ? '<stdin>' : file;
+    const fileFindings = lintText(shownAs, script.text, settings, hints);
     if (script.decodeError) {
       const document = TextDocument.create('file:///x', 'ami', 1, script.text);
       const at = document.positionAt(script.decodeError.offset);
       fileFindings.unshift({
-        file,
+        file: shownAs,
         range: { start: at, end: at },
         severity: 'error',
         code: 'ami-invalid-utf8',
         message: 'The file is not valid UTF-8 here: save it as UTF-8.',
       });
     }
-    findings.push(...fileFindings);
+    // One by one: spreading 200,000 findings into push() overflows the call stack.
+    for (const finding of fileFindings) findings.push(finding);
   }
 
   if (json) {

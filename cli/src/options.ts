@@ -8,9 +8,11 @@ import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import * as readline from 'node:readline';
 import { AmiConnectError } from '../../core/src/session/errors';
+import { rememberSecret } from '../../core/src/wire/redact';
 import { parseDuration } from '../../core/src/expect/parse';
 import { connectAmi, type AmiClient, type AmiClientOptions } from '../../node/src/amiClient';
 import { DEFAULT_PORT, DEFAULT_TLS_PORT, isLoopback, parseProfiles } from '../../core/src/profiles/profiles';
+import { outputEvents, withRawOutput } from './output';
 
 /** All passed. */
 export const EXIT_OK = 0;
@@ -96,7 +98,7 @@ export function durationOf(args: ParsedArgs, name: string): number | undefined {
 
 /** Option names of the connection, for OptionSpec. */
 export const CONNECTION_FLAGS = ['tls', 'md5', 'insecure'] as const;
-export const CONNECTION_VALUES = ['connection', 'config', 'host', 'port', 'user', 'events', 'ca', 'timeout'] as const;
+export const CONNECTION_VALUES = ['connection', 'config', 'host', 'port', 'user', 'events', 'ca', 'timeout', 'list-timeout', 'max-list-items'] as const;
 
 /** Help text of the connection options. */
 export const CONNECTION_HELP = `Connection (one of):
@@ -106,7 +108,9 @@ export const CONNECTION_HELP = `Connection (one of):
   --tls                    TLS; the certificate is verified (--ca FILE adds a CA)
   --md5                    MD5 challenge login (the secret never crosses the wire)
   --events on|off|CLASSES  events on login (default on)
-  --timeout 10s            how long an action waits for its response
+  --timeout 10s            how long an action waits for its response (for a list: for each next item)
+  --list-timeout 2m        a list must be complete this long after its response (default 2m)
+  --max-list-items N       a list with more items than this is abandoned (default 100000)
 The secret comes from the AMI_SECRET environment variable or, on a terminal, a prompt; never an argument.`;
 
 /** Where a command runs: the process, or a test double. */
@@ -219,17 +223,20 @@ function promptHidden(label: string, stdin: NodeJS.ReadStream, stderr: NodeJS.Wr
 /** Asks one visible question on the terminal (`{{$prompt Label}}`); undefined without a terminal. */
 export function promptLine(label: string, environment: CliEnvironment): Promise<string | undefined> {
   if (!environment.stdin.isTTY) return Promise.resolve(undefined);
-  const rl = readline.createInterface({ input: environment.stdin, output: environment.stderr, terminal: true });
-  return new Promise((done) => {
-    rl.question(`${label}: `, (answer) => {
-      rl.close();
-      done(answer);
-    });
-    rl.on('SIGINT', () => {
-      rl.close();
-      done(undefined);
-    });
-  });
+  return withRawOutput(
+    () =>
+      new Promise((done) => {
+        const rl = readline.createInterface({ input: environment.stdin, output: environment.stderr, terminal: true });
+        rl.question(`${label}: `, (answer) => {
+          rl.close();
+          done(answer);
+        });
+        rl.on('SIGINT', () => {
+          rl.close();
+          done(undefined);
+        });
+      }),
+  );
 }
 
 /** The secret: AMI_SECRET, else a hidden prompt on a terminal, else a usage error saying how to give it. */
@@ -250,6 +257,11 @@ export async function resolveConnection(args: ParsedArgs, environment: CliEnviro
     throw new UsageError(`--events must be on, off or event classes like call,system (got "${events}")`);
   }
   const timeoutMs = durationOf(args, 'timeout');
+  const listDeadlineMs = durationOf(args, 'list-timeout');
+  const maxItemsText = valueOf(args, 'max-list-items');
+  if (maxItemsText !== undefined && (!/^\d+$/.test(maxItemsText) || Number(maxItemsText) < 1)) {
+    throw new UsageError(`--max-list-items must be a whole number of at least 1 (got "${maxItemsText}")`);
+  }
   let base: Omit<AmiClientOptions, 'credentials'> & { username: string; authType: 'md5' | 'plain'; events: string };
   let profileVariables: Record<string, string> = {};
   if (connection !== undefined) {
@@ -300,6 +312,7 @@ export async function resolveConnection(args: ParsedArgs, environment: CliEnviro
     );
   }
   const secret = await readSecret(environment, target);
+  rememberSecret(secret);
   const { username, authType, events: eventMask, ...where } = base;
   return {
     options: {
@@ -308,6 +321,8 @@ export async function resolveConnection(args: ParsedArgs, environment: CliEnviro
       credentials: { username, secret, authType, events: eventMask },
       reconnect: false,
       actionTimeoutMs: timeoutMs,
+      listDeadlineMs,
+      maxListItems: maxItemsText === undefined ? undefined : Number(maxItemsText),
       keepaliveIntervalMs: 20_000,
     },
     target,
@@ -333,8 +348,11 @@ export class ConnectFailure extends Error {
   }
 }
 
-/** Calls `listener` once on the first SIGINT or SIGTERM; returns an unsubscribe function. */
-export function onInterrupt(listener: (signal: NodeJS.Signals) => void): () => void {
+/**
+ * Calls `listener` once on the first SIGINT or SIGTERM, or when stdout's reader went away ('EPIPE': end
+ * quietly); returns an unsubscribe function.
+ */
+export function onInterrupt(listener: (signal: NodeJS.Signals | 'EPIPE') => void): () => void {
   let fired = false;
   const handler = (signal: NodeJS.Signals): void => {
     if (fired) {
@@ -344,11 +362,18 @@ export function onInterrupt(listener: (signal: NodeJS.Signals) => void): () => v
     fired = true;
     listener(signal);
   };
+  const onClosed = (): void => {
+    if (fired) return;
+    fired = true;
+    listener('EPIPE');
+  };
   process.on('SIGINT', handler);
   process.on('SIGTERM', handler);
+  outputEvents.on('closed', onClosed);
   return () => {
     process.off('SIGINT', handler);
     process.off('SIGTERM', handler);
+    outputEvents.off('closed', onClosed);
   };
 }
 

@@ -77,13 +77,21 @@ export function formatSummary(runs: readonly FileRun[]): string {
   return `\n${ok ? 'PASSED' : 'FAILED'}  ${files}, ${formatCounts(sum)}${fileErrors} in ${formatElapsed(sum.durationMs)}\n`;
 }
 
+/** A dangerous block that `--allow-dangerous` let through. */
+export interface AllowedDangerous {
+  file: string;
+  line: number;
+  reason: string;
+}
+
 /** The `--json` document: stable field names, secrets already redacted by the runner. */
-export function toJson(runs: readonly FileRun[], target: string, exitCode: number): string {
+export function toJson(runs: readonly FileRun[], target: string, exitCode: number, allowedDangerous: readonly AllowedDangerous[] = []): string {
   const sum = totals(runs);
   return JSON.stringify(
     {
       target,
       exitCode,
+      allowedDangerous: allowedDangerous.length > 0 ? allowedDangerous : undefined,
       summary: { files: runs.length, ...sum },
       files: runs.map((run) => ({
         file: run.file,

@@ -3,12 +3,13 @@
  * feed later ones, expectations are checked, a readable report goes to stdout (or `--json`), `--junit FILE`
  * writes JUnit XML. Exit code: 0 all passed, 1 any failure, 2 usage / connection / login failure.
  */
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { dirname, relative, resolve } from 'node:path';
 import { runScript, type ScriptReport } from '../../core/src/run/scriptRunner';
 import { Emitter } from '../../core/src/session/emitter';
 import { parseScript } from '../../core/src/script/parser';
+import { redactSecretValues } from '../../core/src/wire/redact';
 import type { AmiClient } from '../../node/src/amiClient';
 import { toJUnit } from './junit';
 import {
@@ -30,7 +31,9 @@ import {
   valueOf,
   type CliEnvironment,
 } from './options';
-import { formatBlock, formatFileHeader, formatCounts, formatSummary, toJson, totals, type FileRun } from './report';
+import { formatBlock, formatFileHeader, formatCounts, formatSummary, toJson, totals, type AllowedDangerous, type FileRun } from './report';
+import { readScriptText } from './files';
+import { ALLOW_DANGEROUS_HELP, dangerGate, refuseUnsafeScript } from './scriptGuard';
 
 export const RUN_HELP = `Usage: ami run FILE... (--connection NAME | --host H --user U [--port P]) [options]
 
@@ -43,6 +46,7 @@ Options:
   --json                   print a JSON report instead of the text one
   --continue-on-failure    run the blocks after a failing one (default: they are skipped)
   --chain-wait 5s          how long a block waits for a named block's result that has not arrived yet
+${ALLOW_DANGEROUS_HELP}
 ${CONNECTION_HELP}
 
 Exit code: 0 every block passed, 1 a check failed or a block could not run, 2 usage or connection failure.
@@ -60,7 +64,7 @@ export async function runCommand(argv: readonly string[], environment: CliEnviro
   try {
     const args = parseArgs(
       argv,
-      { flags: [...CONNECTION_FLAGS, 'json', 'continue-on-failure', 'help'], values: [...CONNECTION_VALUES, 'junit', 'chain-wait'] },
+      { flags: [...CONNECTION_FLAGS, 'json', 'continue-on-failure', 'allow-dangerous', 'help'], values: [...CONNECTION_VALUES, 'junit', 'chain-wait'] },
       'run',
     );
     if (args.flags.has('help')) {
@@ -72,12 +76,13 @@ export async function runCommand(argv: readonly string[], environment: CliEnviro
     const junit = valueOf(args, 'junit');
     const chainWaitMs = durationOf(args, 'chain-wait');
     // Read every file first: a typo in a path is a usage error before anything is sent.
+    const allowDangerous = args.flags.has('allow-dangerous');
     const files = args.positionals.map((file) => {
-      try {
-        return { file, text: readFileSync(resolve(environment.cwd, file), 'utf8') };
-      } catch (error) {
-        throw new UsageError(`cannot read ${file}: ${(error as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (error as Error).message}`);
-      }
+      const text = readScriptText(environment.cwd, file);
+      const script = parseScript(text);
+      // A file that would hide a line, leak a secret, log in again or do something dangerous unasked: nothing is sent.
+      refuseUnsafeScript(file, text, script, allowDangerous);
+      return { file, script };
     });
 
     const resolved = await resolveConnection(args, environment);
@@ -95,22 +100,32 @@ export async function runCommand(argv: readonly string[], environment: CliEnviro
     let interrupted = false;
     // The runner's timers do not hold the process; this does, until the run is over.
     const keepAlive = setInterval(() => undefined, 60_000);
-    const stopInterrupt = onInterrupt(() => {
+    const stopInterrupt = onInterrupt((signal) => {
       interrupted = true;
       stopRequested.fire();
-      stderr.write('\ninterrupted: finishing the current block, then logging off (Ctrl+C again to quit at once)\n');
+      if (signal !== 'EPIPE') stderr.write('\ninterrupted: finishing the current block, then logging off (Ctrl+C again to quit at once)\n');
     });
 
     const runs: FileRun[] = [];
+    /** Dangerous blocks that --allow-dangerous let through, named in the report. */
+    const allowed: AllowedDangerous[] = [];
     try {
-      for (const { file, text } of files) {
+      for (const { file, script } of files) {
         const display = relative(environment.cwd, resolve(environment.cwd, file)) || file;
         if (!json) stdout.write(`\n${formatFileHeader(display, resolved.target)}`);
         if (interrupted || lost) {
           runs.push({ file: display, report: EMPTY_REPORT, error: interrupted ? 'not run: interrupted' : `not run: connection lost (${lost})` });
           continue;
         }
-        const report = await runScript(parseScript(text), client, {
+        let allowedNow: string[] = [];
+        const gate = dangerGate(allowDangerous, (reason) => allowedNow.push(reason));
+        const report = await runScript(script, client, {
+          beforeSend: async (block, headers) => {
+            allowedNow = [];
+            const refusal = gate(headers);
+            for (const reason of allowedNow) allowed.push({ file: display, line: block.actionHeader ? block.actionHeader.range.start.line + 1 : block.range.start.line + 1, reason });
+            return refusal ?? true;
+          },
           sources: {
             profileVariables: resolved.profileVariables,
             env: (name) => environment.env[name],
@@ -122,7 +137,10 @@ export async function runCommand(argv: readonly string[], environment: CliEnviro
           shouldStop: () => interrupted || lost !== undefined,
           onStopRequested: stopRequested.event,
           onBlockDone: (block) => {
-            if (!json) stdout.write(formatBlock(block));
+            if (json) return;
+            stdout.write(formatBlock(block));
+            const mine = allowed.filter((entry) => entry.file === display && entry.line === block.line);
+            for (const entry of mine) stdout.write(`      ! dangerous, sent because of --allow-dangerous: ${entry.reason}\n`);
           },
         });
         if (!json) {
@@ -143,14 +161,17 @@ export async function runCommand(argv: readonly string[], environment: CliEnviro
       const path = resolve(environment.cwd, junit);
       try {
         mkdirSync(dirname(path), { recursive: true });
-        writeFileSync(path, toJUnit(runs, { timestamp: started, hostname: hostname(), target: resolved.target }));
+        writeFileSync(path, redactSecretValues(toJUnit(runs, { timestamp: started, hostname: hostname(), target: resolved.target })));
       } catch (error) {
         junitError = `cannot write the JUnit report ${junit}: ${(error as Error).message}`;
       }
     }
-    if (json) stdout.write(`${toJson(runs, resolved.target, exitCode)}\n`);
+    if (json) stdout.write(`${toJson(runs, resolved.target, exitCode, allowed)}\n`);
     else {
       stdout.write(formatSummary(runs));
+      if (allowed.length > 0) {
+        stdout.write(`--allow-dangerous let through: ${allowed.map((entry) => `${entry.file}:${entry.line} (${entry.reason})`).join('; ')}\n`);
+      }
       if (lost !== undefined) stdout.write(`connection lost: ${lost}\n`);
       if (junit && !junitError) stdout.write(`JUnit report: ${junit}\n`);
     }

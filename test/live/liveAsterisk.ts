@@ -4,6 +4,7 @@
  */
 import { after, before } from 'node:test';
 import { connectAmi, type AmiClient, type AmiClientOptions } from '../../node/src/amiClient';
+import { exitOnSignals } from '../../scripts/e2e/cleanup';
 import { liveTarget, type AsteriskTarget, type ManagerUser } from '../../scripts/asterisk/instance';
 
 /** Live-suite hooks: the target and a way to open clients on it. */
@@ -20,6 +21,8 @@ export function useLiveAsterisk(): LiveAsterisk {
   let target: AsteriskTarget | undefined;
   const clients: AmiClient[] = [];
   before(async () => {
+    // Ctrl+C or a runner's SIGTERM becomes a normal exit, whose hook kills the instance (scripts/e2e/cleanup.ts).
+    exitOnSignals();
     target = await liveTarget();
   });
   after(async () => {

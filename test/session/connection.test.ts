@@ -123,12 +123,39 @@ describe('AmiConnection', () => {
     accept();
     await flush();
     assert.equal(connection.state.kind, 'connected');
-    // After a success the backoff starts again from the beginning.
+    // After a link that stayed up 30 s the backoff starts again from the beginning.
+    clock.advance(30_000);
     links[10].closed = true;
     links[10].handlers.onClose();
     const state = connection.state as ConnectionState;
     assert.equal(state.kind === 'retrying' && state.inMs, 750);
     assert.ok(states.some((s) => s.kind === 'connected'));
+  });
+
+  it('a server that drops every link 1 s after login: the backoff keeps growing (reset only after a stable link)', async () => {
+    const { connection, clock, links, accept } = setup({}, () => 0.5);
+    connection.start();
+    const delays: number[] = [];
+    let elapsed = 0;
+    while (elapsed < 600_000) {
+      accept();
+      await flush();
+      assert.equal(connection.state.kind, 'connected');
+      clock.advance(1000);
+      const link = links[links.length - 1];
+      link.closed = true;
+      link.handlers.onClose();
+      const state = connection.state as ConnectionState;
+      assert.equal(state.kind, 'retrying');
+      if (state.kind !== 'retrying') return;
+      delays.push(state.inMs);
+      clock.advance(state.inMs);
+      elapsed += 1000 + state.inMs;
+    }
+    assert.deepEqual(delays.slice(0, 7), [750, 1500, 3000, 6000, 12_000, 24_000, 45_000]);
+    // Before the fix every delay was 750 ms: ~36 logins a minute. Now at most ~1.3 a minute once capped.
+    const logins = links.length;
+    assert.ok(logins <= 20, `${logins} logins in 10 minutes`);
   });
 
   it('jitters: different random draws give different delays within [step/2, step]', () => {

@@ -97,6 +97,18 @@ test('control characters are removed one by one', () => {
   assert.equal(apply(document, actions[0]), 'Action: Ping\nActionID: ab');
 });
 
+test('a lone CR (ami-bare-cr) is replaced by the document\'s line break, one by one', () => {
+  const { document, actions } = fixes('Action: UserEvent\r\nUserEvent: x\r\nVal: harmless\r\rAction: Command\r\n', 'ami-bare-cr');
+  assert.equal(actions.length, 2);
+  assert.equal(actions[0].title, 'Replace the lone CR with a line break');
+  assert.equal(actions[0].isPreferred, true);
+  const once = apply(document, actions[0]);
+  assert.equal(once, 'Action: UserEvent\r\nUserEvent: x\r\nVal: harmless\r\n\rAction: Command\r\n');
+  const lf = fixes('Action: Ping\rActionID: 1\n', 'ami-bare-cr');
+  assert.equal(apply(lf.document, lf.actions[0]), 'Action: Ping\nActionID: 1\n');
+  assert.ok(!codesAfter('Action: Ping\nActionID: 1\n').includes('ami-bare-cr'));
+});
+
 test('Action not first: moved to the top of the block', () => {
   const { document, actions } = fixes('# t\nChannel: x\nAction: Hangup\nCause: 16\n', 'ami-action-not-first');
   const fixed = apply(document, actions[0]);

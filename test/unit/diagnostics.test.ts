@@ -177,16 +177,21 @@ test('block structure: no Action, Action not first, text before the first header
   assert.match(only('Action:', DiagnosticCode.missingAction).message, /`Action:` is empty/);
 });
 
-test('control characters: NUL is an error, ESC/U+2028/lone CR are warnings, capped on binary input', () => {
+test('control characters: NUL and lone CR are errors, ESC/U+2028 are warnings, capped on binary input', () => {
   const nul = see([only('Action: Ping\nActionID: a\u0000b', DiagnosticCode.controlCharacter)])[0];
   assert.equal(nul.severity, E);
   assert.deepEqual(nul.range, { start: { line: 1, character: 11 }, end: { line: 1, character: 12 } });
   assert.deepEqual(nul.data, { fix: 'deleteRange' });
   assert.equal(only('Action: Ping\nActionID: a\u001bb', DiagnosticCode.controlCharacter).severity, W);
   assert.match(only('Action: Ping\nActionID: a\u2028b', DiagnosticCode.controlCharacter).message, /line separator/);
-  const cr = only('Action: Ping\rActionID: 1', DiagnosticCode.controlCharacter);
-  assert.equal(cr.severity, W);
-  assert.match(cr.message, /lone carriage return/);
+  const cr = see([only('Action: Ping\rActionID: 1', DiagnosticCode.bareCr)])[0];
+  assert.equal(cr.severity, E);
+  assert.match(cr.message, /lone carriage return \(CR\) ends this line: a terminal or a diff shows what follows on the same line/);
+  assert.deepEqual(cr.range, { start: { line: 0, character: 12 }, end: { line: 1, character: 0 } });
+  assert.deepEqual(cr.data, { fix: 'lineBreak' });
+  // The issue's case: it looks like one header, and hides an Action: Command.
+  const hidden = diagnose('Action: UserEvent\nUserEvent: x\nVal: harmless\r\rAction: Command\rCommand: core show version\n');
+  assert.equal(hidden.filter((d) => d.code === DiagnosticCode.bareCr && d.severity === E).length, 3);
   assert.deepEqual(summary('Action: Ping\r\nActionID: 1\r\n'), [], 'CR LF is fine');
   assert.deepEqual(summary('Action: Ping\nActionID: a\tb'), [], 'TAB is fine');
   const flood = diagnose('# x\n' + '\u0001'.repeat(5000)).filter((d) => d.code === DiagnosticCode.controlCharacter);

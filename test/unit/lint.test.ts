@@ -2,7 +2,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, rmSync, symlinkSync, truncateSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { LintFinding } from '../../cli/src/lint';
@@ -83,7 +83,7 @@ test('warnings only: exit 0; --json prints one array with LSP ranges and severit
       range: { start: { line: 0, character: 8 }, end: { line: 0, character: 15 } },
       severity: 'warning',
       code: 'ami-dangerous-action',
-      message: 'Dangerous: Command runs an Asterisk CLI command, which can change or stop the PBX. Sending it asks for confirmation.',
+      message: 'Dangerous: Command runs an Asterisk CLI command, which can change or stop the PBX. Sending it asks for confirmation (ami send and ami run need --allow-dangerous).',
     },
     {
       file,
@@ -151,4 +151,59 @@ test('invalid UTF-8 and control characters: reported, and escaped so they cannot
   } finally {
     rmSync(directory, { recursive: true, force: true });
   }
+});
+
+test('hostile files: 200,000 findings are all reported (no stack overflow); FIFO, /dev/zero and oversize files are refused', () => {
+  const directory = mkdtempSync(join(tmpdir(), 'ami-lint-hostile-'));
+  try {
+    // 1.4 MB, 200,000 findings: `findings.push(...200,000)` used to throw RangeError.
+    const many = join(directory, 'many.ami');
+    writeFileSync(many, 'Action: Ping\nx\n'.repeat(100_000));
+    const manyResult = spawnSync(process.execPath, [CLI, 'lint', many], { encoding: 'utf8', maxBuffer: 256 * 1024 * 1024, timeout: 120_000 });
+    assert.equal(manyResult.status, 1, manyResult.stderr.slice(0, 500));
+    assert.doesNotMatch(manyResult.stderr, /RangeError|Maximum call stack/);
+    assert.match(manyResult.stderr, /^200000 errors, 0 warnings in 1 file\n$/);
+    assert.equal(manyResult.stdout.split('\n').filter(Boolean).length, 200_000);
+
+    // A FIFO would block forever on open: refused from its type, without opening it.
+    const fifo = join(directory, 'pipe.ami');
+    assert.equal(spawnSync('mkfifo', [fifo]).status, 0);
+    const fifoResult = spawnSync(process.execPath, [CLI, 'lint', fifo], { encoding: 'utf8', timeout: 20_000 });
+    assert.equal(fifoResult.status, 2);
+    assert.match(fifoResult.stderr, /pipe\.ami is a FIFO \(named pipe\), not a regular file: give a \.ami file, or - to read standard input/);
+
+    // A symlink to /dev/zero would be read forever.
+    const zero = join(directory, 'zero.ami');
+    symlinkSync('/dev/zero', zero);
+    const zeroResult = spawnSync(process.execPath, [CLI, 'lint', zero], { encoding: 'utf8', timeout: 20_000 });
+    assert.equal(zeroResult.status, 2);
+    assert.match(zeroResult.stderr, /zero\.ami is a character device, not a regular file/);
+
+    // Over the size limit (a sparse file: nothing is written to disk).
+    const huge = join(directory, 'huge.ami');
+    writeFileSync(huge, '');
+    truncateSync(huge, 9 * 1024 * 1024);
+    const hugeResult = spawnSync(process.execPath, [CLI, 'lint', huge], { encoding: 'utf8', timeout: 20_000 });
+    assert.equal(hugeResult.status, 2);
+    assert.match(hugeResult.stderr, /huge\.ami is larger than 8 MiB \(9,437,184 bytes or more\), the limit for a script: split it into smaller files/);
+  } finally {
+    rmSync(directory, { recursive: true, force: true });
+  }
+});
+
+test('- reads standard input; quoted globs (* and **) are expanded; a glob without a match is a usage error', () => {
+  const stdin = spawnSync(process.execPath, [CLI, 'lint', '-'], { cwd: ROOT, encoding: 'utf8', input: 'Action: Orignate\n' });
+  assert.equal(stdin.status, 1);
+  assert.match(stdin.stdout, /^<stdin>:1:9 error ami-unknown-action/);
+
+  const star = ami('lint', 'test/fixtures/lint/*.ami');
+  const expected = readdirSync(join(ROOT, FIXTURES)).filter((name) => name.endsWith('.ami')).length;
+  assert.match(star.stderr, new RegExp(`in ${expected} files\\n$`));
+  assert.match(star.stdout, /test\/fixtures\/lint\/problems\.ami:2:9 error ami-unknown-action/);
+  const deep = ami('lint', 'test/**/clean.ami');
+  assert.equal(deep.status, 0, deep.stderr);
+  assert.equal(deep.stderr, '0 errors, 0 warnings in 1 file\n');
+  const none = ami('lint', 'test/fixtures/lint/*.nothing');
+  assert.equal(none.status, 2);
+  assert.match(none.stderr, /no file matches test\/fixtures\/lint\/\*\.nothing/);
 });

@@ -2,15 +2,27 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { isSecretHeader, REDACTED, redactBytes, redactedHeadersOf, redactHeaders, redactText, StreamRedactor } from '../../core/src/wire/redact';
+import {
+  forgetSecrets,
+  isSecretHeader,
+  REDACTED,
+  redactBytes,
+  redactedHeadersOf,
+  redactHeaders,
+  redactSecretValues,
+  redactText,
+  rememberSecret,
+  StreamRedactor,
+} from '../../core/src/wire/redact';
 import { AmiDecoder } from '../../core/src/wire/decoder';
 import type { AmiMessage } from '../../core/src/wire/types';
 
-const CAPTURES = join(__dirname, '..', '..', '..', 'shared', 'ami-captures');
+const CAPTURES = join(__dirname, '..', 'fixtures', 'ami-captures');
 
 test('header lists: Secret and Key values are replaced, any case; empty values and other headers kept', () => {
   assert.ok(isSecretHeader('secret') && isSecretHeader('KEY') && isSecretHeader(' Secret '));
-  assert.ok(!isSecretHeader('Keys') && !isSecretHeader('SecretKey') && !isSecretHeader('Username'));
+  assert.ok(!isSecretHeader('Keys') && !isSecretHeader('Keyword') && !isSecretHeader('Username') && !isSecretHeader('Passed'));
+  for (const name of ['SecretKey', 'Password', 'passwd', 'DB_PASSWORD', 'X-Auth-Token', 'token', 'mysecret']) assert.ok(isSecretHeader(name), name);
   assert.deepEqual(
     redactHeaders([
       ['Action', 'Login'],
@@ -34,8 +46,8 @@ test('header lists: Secret and Key values are replaced, any case; empty values a
 });
 
 test('text and bytes: values redacted, line ends (CRLF or LF) and everything else kept', () => {
-  const text = 'Action: Login\r\nUsername: dev\r\nSecret: devsecret\r\nsecret:nospace\nKEY : k\r\nSecretive: keep\r\nKeyword: keep\r\nSecret: \r\n\r\n';
-  const expected = `Action: Login\r\nUsername: dev\r\nSecret: ${REDACTED}\r\nsecret:${REDACTED}\nKEY : ${REDACTED}\r\nSecretive: keep\r\nKeyword: keep\r\nSecret: \r\n\r\n`;
+  const text = 'Action: Login\r\nUsername: dev\r\nSecret: devsecret\r\nsecret:nospace\nKEY : k\r\nSecretive: hidden\r\nKeyword: keep\r\nSecret: \r\n\r\n';
+  const expected = `Action: Login\r\nUsername: dev\r\nSecret: ${REDACTED}\r\nsecret:${REDACTED}\nKEY : ${REDACTED}\r\nSecretive: ${REDACTED}\r\nKeyword: keep\r\nSecret: \r\n\r\n`;
   assert.equal(redactText(text), expected);
   assert.equal(redactBytes(Buffer.from(text, 'latin1')).toString('latin1'), expected);
   // Binary-safe: bytes that are not UTF-8 pass through untouched.
@@ -87,4 +99,54 @@ test('streaming: a secret is never written before its line is known, and held by
   const spaces = new StreamRedactor();
   const out = spaces.push(Buffer.alloc(100_000, 0x20));
   assert.equal(out.length, 100_000);
+});
+
+test('by value: a remembered secret is replaced in any header, name, text and byte stream (split anywhere)', () => {
+  forgetSecrets();
+  try {
+    rememberSecret('devsecret');
+    rememberSecret('hunter22');
+    rememberSecret('abc'); // too short to redact by value: left alone
+    const hostile = 'Event: UserEvent\r\nUserEvent: x\r\nPassword: devsecret\r\nVal: devsecret\r\nOutput: the devsecret is devsecretdevsecret\r\nabc: abc\r\n\r\n';
+    const expected = `Event: UserEvent\r\nUserEvent: x\r\nPassword: ${REDACTED}\r\nVal: ${REDACTED}\r\nOutput: the ${REDACTED} is ${REDACTED}${REDACTED}\r\nabc: abc\r\n\r\n`;
+    assert.equal(redactText(hostile), expected);
+    assert.equal(redactBytes(Buffer.from(hostile, 'latin1')).toString('latin1'), expected);
+    assert.deepEqual(redactHeaders([['Val', 'x devsecret y'], ['hunter22', 'v']]), [['Val', `x ${REDACTED} y`], [REDACTED, 'v']]);
+    assert.equal(redactSecretValues('Login as "dev" with devsecret failed'), `Login as "dev" with ${REDACTED} failed`);
+    const bytes = Buffer.from(hostile + `Data: ${'x'.repeat(3000)}devsecret${'y'.repeat(2000)}\r\n`, 'latin1');
+    const whole = redactBytes(bytes).toString('latin1');
+    assert.ok(!whole.includes('devsecret'));
+    for (let split = 0; split <= bytes.length; split += 7) {
+      const redactor = new StreamRedactor();
+      const out = Buffer.concat([redactor.push(bytes.subarray(0, split)), redactor.push(bytes.subarray(split)), redactor.end()]);
+      assert.equal(out.toString('latin1'), whole, `split at ${split}`);
+    }
+    const redactor = new StreamRedactor();
+    const parts = [...bytes].map((byte) => redactor.push(Buffer.from([byte])));
+    parts.push(redactor.end());
+    assert.equal(Buffer.concat(parts).toString('latin1'), whole, 'byte by byte');
+  } finally {
+    forgetSecrets();
+  }
+});
+
+test('streaming equals whole-buffer redaction on long names and long runs of leading blanks', () => {
+  const lines = [];
+  for (const blanks of [0, 1, 63, 64, 65, 200]) {
+    for (const nameLength of [6, 60, 64, 65, 66, 120]) {
+      const name = `${'x'.repeat(Math.max(0, nameLength - 6))}Secret`;
+      lines.push(`${' '.repeat(blanks)}${name}: v${blanks}-${nameLength}\r\n`);
+    }
+  }
+  const bytes = Buffer.from(lines.join(''), 'latin1');
+  const whole = redactBytes(bytes).toString('latin1');
+  for (let split = 0; split <= bytes.length; split += 13) {
+    const redactor = new StreamRedactor();
+    const out = Buffer.concat([redactor.push(bytes.subarray(0, split)), redactor.push(bytes.subarray(split)), redactor.end()]);
+    assert.equal(out.toString('latin1'), whole, `split at ${split}`);
+  }
+  const redactor = new StreamRedactor();
+  const parts = [...bytes].map((byte) => redactor.push(Buffer.from([byte])));
+  parts.push(redactor.end());
+  assert.equal(Buffer.concat(parts).toString('latin1'), whole, 'byte by byte');
 });

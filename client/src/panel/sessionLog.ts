@@ -2,7 +2,7 @@
  * What the panel shows and what "Save session" writes: runs and a bounded window of events, all redacted on
  * the way in. Pure (no vscode): the panel host feeds it and flushes batches at most 10 times a second.
  */
-import { redactHeaders } from '../../../core/src/wire/redact';
+import { redactHeaders, redactSecretsDeep } from '../../../core/src/wire/redact';
 import {
   SAVED_SESSION_FORMAT,
   type FieldDocs,
@@ -61,12 +61,8 @@ export class SessionLog {
   /** Adds or replaces a run (by id). Sent headers and responses must already be redacted by the runner. */
   upsertRun(run: RunView): void {
     this.runs.delete(run.id);
-    this.runs.set(run.id, {
-      ...run,
-      sent: redactHeaders(run.sent),
-      response: run.response && redactHeaders(run.response),
-      events: run.events.slice(0, MAX_EVENTS_PER_RUN),
-    });
+    // Errors, list items and tied events can carry a secret too (a server's Message, an echoed UserEvent).
+    this.runs.set(run.id, redactRun({ ...run, events: run.events.slice(0, MAX_EVENTS_PER_RUN) }));
     while (this.runs.size > MAX_RUNS) this.runs.delete(this.runs.keys().next().value as string);
     for (const event of run.events) this.noteDocs(event.name);
     const itemEvent = run.items[0]?.find(([key]) => key.toLowerCase() === 'event')?.[1];
@@ -120,10 +116,21 @@ export class SessionLog {
       version: 1,
       savedAt,
       connection,
-      runs: this.runList.map((run) => ({ ...run, sent: redactHeaders(run.sent), response: run.response && redactHeaders(run.response) })),
-      events: this.events.map((event) => ({ ...event, headers: redactHeaders(event.headers) })),
+      runs: this.runList.map(redactRun),
+      events: this.events.map((event) => redactSecretsDeep({ ...event, headers: redactHeaders(event.headers) })),
     };
   }
+}
+
+/** A run with secrets redacted by name in every header list and by value in every text. */
+function redactRun(run: RunView): RunView {
+  return redactSecretsDeep({
+    ...run,
+    sent: redactHeaders(run.sent),
+    response: run.response && redactHeaders(run.response),
+    items: run.items.map((item) => redactHeaders(item)),
+    events: run.events.map((event) => ({ ...event, headers: redactHeaders(event.headers) })),
+  });
 }
 
 /** Field descriptions of an event from a catalogue-like lookup, trimmed to plain short text for a tooltip. */

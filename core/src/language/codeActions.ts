@@ -28,6 +28,7 @@ function fixData(diagnostic: Diagnostic): FixData | undefined {
     case 'commentLine':
     case 'moveActionFirst':
     case 'splitBlock':
+    case 'lineBreak':
       return { fix: data.fix };
     default:
       return undefined;
@@ -101,6 +102,10 @@ function fixesFor(document: TextDocument, diagnostic: Diagnostic, data: FixData)
       const code = String(diagnostic.code ?? '');
       const title = code === 'ami-secret-in-file' ? 'Remove the secret from the file' : 'Remove this line';
       return [action(title, diagnostic, document, [{ range: wholeLine(document, line), newText: '' }], true)];
+    }
+    case 'lineBreak': {
+      if (document.getText(range) !== '\r') return [];
+      return [action('Replace the lone CR with a line break', diagnostic, document, [{ range, newText: eol(document) }], true)];
     }
     case 'deleteRange': {
       const text = document.getText(range);

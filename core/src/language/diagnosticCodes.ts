@@ -21,6 +21,7 @@ export const DiagnosticCode = {
   duplicateHeader: 'ami-duplicate-header',
   invalidValue: 'ami-invalid-value',
   controlCharacter: 'ami-control-character',
+  bareCr: 'ami-bare-cr',
   lineTooLong: 'ami-line-too-long',
   tooManyHeaders: 'ami-too-many-headers',
   duplicateActionId: 'ami-duplicate-actionid',
@@ -70,4 +71,6 @@ export type FixData =
   /** Insert a blank line before the diagnostic's line, ending the block there. */
   | { fix: 'splitBlock' }
   /** Add `@name = ` as a file variable at the top of the file. */
-  | { fix: 'defineVariable'; name: string };
+  | { fix: 'defineVariable'; name: string }
+  /** Replace the lone CR in the diagnostic's range with the document's line break. */
+  | { fix: 'lineBreak' };

@@ -296,7 +296,7 @@ class Checker {
     }
     const danger = assessDanger(name, block.headers.map((h) => [h.name, h.value] as [string, string]));
     if (danger.dangerous) {
-      this.add(valueRange, DiagnosticSeverity.Warning, DiagnosticCode.dangerousAction, `Dangerous: ${danger.reason}. Sending it asks for confirmation.`);
+      this.add(valueRange, DiagnosticSeverity.Warning, DiagnosticCode.dangerousAction, `Dangerous: ${danger.reason}. Sending it asks for confirmation (ami send and ami run need --allow-dangerous).`);
     }
     this.checkHeaders(block, doc);
   }
@@ -545,11 +545,13 @@ class Checker {
       const start = this.document.positionAt(match.index);
       const end = this.document.positionAt(match.index + 1);
       if (char === '\r') {
+        // An error: a terminal or a diff shows the text after it on the same line, so it can hide a whole action.
         this.add(
-          { start, end: start },
-          DiagnosticSeverity.Warning,
-          DiagnosticCode.controlCharacter,
-          'A lone carriage return (CR) ends this line: the editor breaks the line here but Asterisk does not, so text pasted elsewhere would smuggle it into a value. Use a normal line break (LF or CR LF).',
+          { start, end },
+          DiagnosticSeverity.Error,
+          DiagnosticCode.bareCr,
+          'A lone carriage return (CR) ends this line: a terminal or a diff shows what follows on the same line (it can hide an action), and the command line refuses to send the file. Use a normal line break (LF or CR LF).',
+          { fix: 'lineBreak' },
         );
         continue;
       }

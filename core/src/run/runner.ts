@@ -4,7 +4,7 @@
  * AmiSession fits), so tests drive it against the fake AMI server without VS Code.
  */
 import type { AmiMessage } from '../wire/types';
-import { redactHeaders } from '../wire/redact';
+import { redactHeaders, redactSecretValues } from '../wire/redact';
 import { substituteHeaders, type NamedResult, type VariableSources } from './variables';
 
 /** The part of an AMI session the runner needs. */
@@ -53,9 +53,10 @@ export interface RunOptions {
   now?: () => number;
   /**
    * Called with the headers exactly as they will be sent (variables substituted), just before sending:
-   * resolve false to cancel (e.g. the user declined a dangerous action). Nothing is sent then.
+   * resolve false to cancel (e.g. the user declined a dangerous action), or a sentence to refuse it with that
+   * reason. Nothing is sent then.
    */
-  beforeSend?: (headers: ReadonlyArray<readonly [string, string]>) => Promise<boolean>;
+  beforeSend?: (headers: ReadonlyArray<readonly [string, string]>) => Promise<boolean | string>;
 }
 
 function actionOf(headers: ReadonlyArray<readonly [string, string]>): string {
@@ -98,7 +99,9 @@ export async function runBlock(
     const reasons = substituted.errors.map((e) => `${e.header}: ${e.error}`).join('; ');
     return refused(action, redactHeaders(headers), `Not sent: ${reasons}`);
   }
-  if (options.beforeSend && !(await options.beforeSend(substituted.headers))) {
+  const verdict = options.beforeSend ? await options.beforeSend(substituted.headers) : true;
+  if (typeof verdict === 'string') return refused(action, wireHeaders(substituted.headers, ''), verdict);
+  if (!verdict) {
     return { ...refused(action, wireHeaders(substituted.headers, ''), `Not sent: ${action} was cancelled before sending.`), cancelled: true };
   }
   const started = now();
@@ -126,22 +129,27 @@ export async function runBlock(
         ? undefined
         : permissionDenied
           ? `Permission denied: the manager.conf user may not run ${action} (needs its write class). Not retried.`
-          : message ?? `Response: ${result.response.get('Response') ?? '?'}`,
+          : redactSecretValues(message ?? `Response: ${result.response.get('Response') ?? '?'}`),
       permissionDenied,
     };
   } catch (error) {
-    const text = error instanceof Error ? error.message : String(error);
+    const text = redactSecretValues(error instanceof Error ? error.message : String(error));
     const code = typeof error === 'object' && error !== null ? (error as { code?: unknown }).code : undefined;
+    // What arrived before the failure (a list cut by a drop, its deadline or the item cap) is kept and shown.
+    const partial = typeof error === 'object' && error !== null ? (error as { partial?: { response: AmiMessage; items: AmiMessage[] } }).partial : undefined;
+    const actionId = typeof error === 'object' && error !== null ? (error as { actionId?: unknown }).actionId : undefined;
     return {
       status: 'failed',
       action,
-      actionId: '',
-      sent: wireHeaders(substituted.headers, ''),
-      items: [],
+      actionId: partial ? (partial.response.get('ActionID') ?? '') : '',
+      userActionId: partial && typeof actionId === 'string' ? actionId : undefined,
+      sent: wireHeaders(substituted.headers, partial ? (partial.response.get('ActionID') ?? '') : ''),
+      response: partial ? redactHeaders(partial.response.headers()) : undefined,
+      items: partial ? partial.items.map((item) => redactHeaders(item.headers())) : [],
       durationMs: now() - started,
       error: text,
       listIncomplete:
-        (code === 'timeout' || code === 'disconnected') && /list was not complete|while its list was arriving/.test(text) ? text : undefined,
+        partial || ((code === 'timeout' || code === 'disconnected') && /list was not complete|while its list was arriving/.test(text)) ? text : undefined,
       permissionDenied: false,
     };
   }

@@ -7,6 +7,7 @@
 import { systemClock, type Clock } from '../session/clock';
 import type { Disposable } from '../session/emitter';
 import type { AmiMessage } from '../wire/types';
+import { redactSecretsDeep } from '../wire/redact';
 import { runBlock, type ActionSender, type BlockRunResult } from './runner';
 import { findVariables, substituteHeaders, type NamedResult, type VariableSources } from './variables';
 import type { Block, ExpectLine, Script } from '../script/types';
@@ -72,8 +73,11 @@ export interface ScriptRunOptions {
   blocks?: readonly Block[];
   /** Named results from earlier runs (the editor keeps them per document); this run's named blocks replace them. */
   named?: ReadonlyMap<string, NamedResult>;
-  /** Called with the headers as they will be sent; resolve false to cancel the block (it is then an error, `run.cancelled`). */
-  beforeSend?: (block: Block, headers: ReadonlyArray<readonly [string, string]>) => Promise<boolean>;
+  /**
+   * Called with the headers as they will be sent; resolve false to cancel the block (it is then an error,
+   * `run.cancelled`), or a sentence to refuse it with that reason.
+   */
+  beforeSend?: (block: Block, headers: ReadonlyArray<readonly [string, string]>) => Promise<boolean | string>;
   /**
    * Called once the block's answer came and again whenever an outcome changes (pending to pass or fail), so an
    * editor can show the response at once and each expectation as it is decided. `outcomes` are the block's own
@@ -130,6 +134,8 @@ function implicitResponse(run: BlockRunResult): ExpectationOutcome {
   const got =
     run.status === 'success'
       ? `Response: ${run.response?.find(([n]) => n.toLowerCase() === 'response')?.[1] ?? 'Success'}`
+      : run.status === 'failed' && run.response
+        ? `Response: ${run.response.find(([n]) => n.toLowerCase() === 'response')?.[1] ?? '?'} and ${run.items.length} list item(s), then: ${run.error ?? 'no complete answer'}`
       : run.response
         ? `Response: ${run.response.find(([n]) => n.toLowerCase() === 'response')?.[1] ?? '?'} (Message: ${run.error ?? ''})`
         : `no response: ${run.error ?? 'nothing came back'}`;
@@ -215,7 +221,8 @@ export async function runScript(script: Script, session: ScriptSession, options:
         continue;
       }
       options.onBlockStart?.(block);
-      const report = await runOne(block, base);
+      // Outcome texts quote what the server sent: a remembered secret is redacted there too.
+      const report = redactSecretsDeep(await runOne(block, base));
       reports.push(report);
       options.onBlockDone?.(report);
       if ((report.verdict === 'failed' || report.verdict === 'error') && !options.continueOnFailure) {
@@ -286,7 +293,7 @@ export async function runScript(script: Script, session: ScriptSession, options:
           const statuses = outcomes.map((outcome) => outcome.status).join();
           if (statuses !== shown) {
             shown = statuses;
-            options.onBlockProgress(block, run, outcomes);
+            options.onBlockProgress(block, run, redactSecretsDeep(outcomes));
           }
         }
         if (matcher.settled) break;
@@ -306,7 +313,10 @@ export async function runScript(script: Script, session: ScriptSession, options:
     }
 
     const outcomes = matcher.evaluate();
-    if (!resolved.some((item) => item.expectation.kind === 'response')) outcomes.unshift(implicitResponse(run));
+    // A block whose answer never completed fails even when its response matched an explicit check.
+    if (!resolved.some((item) => item.expectation.kind === 'response') || (run.status === 'failed' && outcomes.every((o) => o.status === 'pass'))) {
+      outcomes.unshift(implicitResponse(run));
+    }
     const failedOutcome = outcomes.find((outcome) => outcome.status !== 'pass');
     return {
       ...base,

@@ -8,6 +8,7 @@ import { backoffDelay, DEFAULT_BACKOFF, type BackoffOptions } from './backoff';
 import { systemClock, type Clock, type TimerHandle } from './clock';
 import { Emitter, type Disposable } from './emitter';
 import { AmiActionError, AmiConnectError, type AmiConnectErrorCode } from './errors';
+import { rememberSecret } from '../wire/redact';
 import { EventQueue } from './eventQueue';
 import {
   AmiSession,
@@ -56,6 +57,11 @@ export interface ConnectionOptions extends SessionOptions {
   backoff?: BackoffOptions;
   /** Random source for jitter (tests pass a fixed one). */
   random?: () => number;
+  /**
+   * The backoff starts again from its first step only after a link stayed up this long (default 30 s): a
+   * server that drops every link right after login is not hammered with logins.
+   */
+  stableLinkMs?: number;
   /** TCP/TLS connect must succeed within this (default 10 s). */
   connectTimeoutMs?: number;
   /** Capacity of the event queue (default 10,000; 0 = no queue, events only through onEvent). */
@@ -78,6 +84,8 @@ export class AmiConnection {
   private attemptInProgress = false;
   private stopped = false;
   private attemptsStarted = 0;
+  /** Clock time the current link logged in, while it is up. */
+  private connectedAt: number | undefined;
 
   /** Bounded queue of events (never blocks reading); `events.dropped` counts what a slow consumer lost. */
   readonly events: EventQueue;
@@ -89,6 +97,8 @@ export class AmiConnection {
   constructor(private readonly options: ConnectionOptions) {
     this.clock = options.clock ?? systemClock;
     this.events = new EventQueue(options.eventQueueCapacity ?? 10_000);
+    // Whatever shows or saves what this connection receives redacts its secret by value.
+    rememberSecret(options.credentials.secret);
   }
 
   get state(): ConnectionState {
@@ -244,7 +254,7 @@ export class AmiConnection {
     session.ready.then(
       ({ amiVersion }) => {
         if (ended) return;
-        this.attempt = 0;
+        this.connectedAt = this.clock.now();
         this.setState({ kind: 'connected', amiVersion });
       },
       () => undefined,
@@ -252,6 +262,8 @@ export class AmiConnection {
   }
 
   private afterLoss(error: AmiConnectError | undefined): void {
+    if (this.connectedAt !== undefined && this.clock.now() - this.connectedAt >= (this.options.stableLinkMs ?? 30_000)) this.attempt = 0;
+    this.connectedAt = undefined;
     if (this.stopped) {
       this.setState({ kind: 'closed', reason: error?.message });
       return;

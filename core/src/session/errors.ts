@@ -1,4 +1,5 @@
-/** Errors of the session, each saying what to check. */
+/** Errors of the session, each saying what to check. Their texts never carry a remembered secret. */
+import { redactSecretValues } from '../wire/redact';
 
 /** Why a connection could not be made or was lost. */
 export type AmiConnectErrorCode =
@@ -20,7 +21,8 @@ export class AmiConnectError extends Error {
     message: string,
     readonly code: AmiConnectErrorCode,
   ) {
-    super(message);
+    // Server text (a Message header) can echo a secret: redacted before any log or notification sees it.
+    super(redactSecretValues(message));
     this.name = 'AmiConnectError';
   }
 
@@ -31,7 +33,14 @@ export class AmiConnectError extends Error {
 }
 
 /** Why an action did not complete. */
-export type AmiActionErrorCode = 'timeout' | 'disconnected' | 'not-connected' | 'encode' | 'closed';
+export type AmiActionErrorCode = 'timeout' | 'disconnected' | 'not-connected' | 'encode' | 'closed' | 'list-limit';
+
+/** What had arrived of an answer that did not complete (a list cut by a drop, a deadline or the item cap). */
+export interface PartialAnswer {
+  /** The response (`EventList: start`). Typed loosely to keep this file free of wire types. */
+  response: import('../wire/types').AmiMessage;
+  items: Array<import('../wire/types').AmiMessage>;
+}
 
 /** An action that got no (complete) answer. Never retried by the session. */
 export class AmiActionError extends Error {
@@ -40,8 +49,11 @@ export class AmiActionError extends Error {
     readonly code: AmiActionErrorCode,
     readonly action: string,
     readonly actionId: string | undefined,
+    /** What arrived before the failure, so it can still be shown. */
+    readonly partial?: PartialAnswer,
   ) {
-    super(message);
+    // Server text (a Message header) can echo a secret: redacted before any log or notification sees it.
+    super(redactSecretValues(message));
     this.name = 'AmiActionError';
   }
 }

@@ -34,6 +34,10 @@ export interface SessionOptions {
   clock?: Clock;
   /** Per-action timeout, from send() to the response (for lists, reset by each item). Default 10 s. */
   actionTimeoutMs?: number;
+  /** A list must complete within this after its response, however steadily items come. Default 120 s. */
+  listDeadlineMs?: number;
+  /** A list that sends more items than this without completing is abandoned (memory stays bounded). Default 100,000. */
+  maxListItems?: number;
   /** Banner + login must finish within this. Default 10 s. */
   loginTimeoutMs?: number;
   /** Ping after this much silence (0 disables). Default 20 s. */
@@ -96,6 +100,8 @@ interface Pending {
   response: AmiMessage | undefined;
   items: AmiMessage[];
   isList: boolean;
+  /** Clock time by which the list must be complete. */
+  listDeadline: number;
   written: boolean;
   resolve: (result: ActionResult) => void;
   reject: (error: Error) => void;
@@ -320,6 +326,7 @@ export class AmiSession {
         response: undefined,
         items: [],
         isList: false,
+        listDeadline: Infinity,
         written: false,
         resolve,
         reject,
@@ -433,6 +440,13 @@ export class AmiSession {
   private timeout(pending: Pending): void {
     if (this.pending.get(pending.actionId) !== pending) return;
     pending.timer = undefined;
+    if (pending.isList && this.clock.now() >= pending.listDeadline) {
+      this.abandonList(
+        pending,
+        `the list was not complete ${this.listDeadlineMs / 1000} s after its response (${pending.items.length} item(s) arrived); it was abandoned (list deadline, --list-timeout).`,
+      );
+      return;
+    }
     this.settle(pending);
     const seconds = pending.timeoutMs / 1000;
     pending.reject(
@@ -443,9 +457,37 @@ export class AmiSession {
         'timeout',
         pending.action,
         pending.userActionId,
+        this.partialOf(pending),
       ),
     );
     this.pumpQueue();
+  }
+
+  private get listDeadlineMs(): number {
+    return this.options.listDeadlineMs ?? 120_000;
+  }
+
+  private partialOf(pending: Pending): { response: AmiMessage; items: AmiMessage[] } | undefined {
+    return pending.response ? { response: pending.response, items: pending.items } : undefined;
+  }
+
+  /** Gives up on a list that does not end: later items with its ActionID are counted, not kept. */
+  private abandonList(pending: Pending, why: string): void {
+    this.settle(pending);
+    this.abandonedLists.add(pending.actionId);
+    if (this.abandonedLists.size > 64) this.abandonedLists.delete(this.abandonedLists.values().next().value as string);
+    pending.reject(new AmiActionError(`${pending.action} (ActionID ${pending.actionId}): ${why}`, 'list-limit', pending.action, pending.userActionId, this.partialOf(pending)));
+    this.pumpQueue();
+  }
+
+  /** Items of abandoned lists that arrived later and were dropped (counted, not kept). */
+  droppedListItems = 0;
+  private readonly abandonedLists = new Set<string>();
+
+  /** The next item must come within the action timeout, and the whole list by its deadline. */
+  private armListTimer(owner: Pending): void {
+    const wait = Math.max(0, Math.min(owner.timeoutMs, owner.listDeadline - this.clock.now()));
+    owner.timer = this.clock.setTimeout(() => this.timeout(owner), wait);
   }
 
   private onMessage(message: AmiMessage): void {
@@ -461,8 +503,24 @@ export class AmiSession {
           } else {
             owner.items.push(message);
             if (owner.timer !== undefined) this.clock.clearTimeout(owner.timer);
-            owner.timer = this.clock.setTimeout(() => this.timeout(owner), owner.timeoutMs);
+            owner.timer = undefined;
+            const maxItems = this.options.maxListItems ?? 100_000;
+            if (owner.items.length >= maxItems) {
+              this.abandonList(owner, `the list sent ${owner.items.length} items without completing; it was abandoned (item cap, --max-list-items).`);
+            } else if (this.clock.now() >= owner.listDeadline) {
+              // Checked here too: a flood of items can keep the timer from firing on time.
+              this.timeout(owner);
+            } else {
+              this.armListTimer(owner);
+            }
           }
+          return;
+        }
+      }
+      if (this.abandonedLists.size > 0) {
+        const id = message.get('ActionID');
+        if (id !== undefined && this.abandonedLists.has(id)) {
+          if (this.droppedListItems++ === 0) this.options.log?.(`items of an abandoned list (ActionID ${id}) keep coming: counted and dropped`);
           return;
         }
       }
@@ -482,9 +540,10 @@ export class AmiSession {
       owner.response = message;
       if ((message.get('EventList') ?? '').toLowerCase() === 'start') {
         owner.isList = true;
+        owner.listDeadline = this.clock.now() + this.listDeadlineMs;
         this.openLists++;
         if (owner.timer !== undefined) this.clock.clearTimeout(owner.timer);
-        owner.timer = this.clock.setTimeout(() => this.timeout(owner), owner.timeoutMs);
+        this.armListTimer(owner);
         return;
       }
       this.complete(owner);
@@ -636,6 +695,7 @@ export class AmiSession {
           'disconnected',
           pending.action,
           pending.userActionId,
+          this.partialOf(pending),
         ),
       );
     }
