@@ -179,6 +179,12 @@ function handle(message: ToWebview): void {
     case 'notice':
       showNotice(message.level, message.text);
       break;
+    case 'showCall':
+      if (!timeline.select(message.linkedid)) {
+        showNotice('error', `The timeline has no call ${message.linkedid} yet: its events arrive while the panel is open (or it was evicted).`);
+      }
+      selectTab('timeline');
+      break;
     default: {
       const unhandled: never = message;
       throw new Error(`unhandled message ${JSON.stringify(unhandled)}`);

@@ -22,3 +22,18 @@ export namespace LiveServerInfoNotification {
   export const method = 'ami/setLiveServerInfo' as const;
   export const type = new NotificationType<LiveServerInfoParams>(method);
 }
+
+export type { LiveKind, LiveValue, LiveValueKey, LiveValuesDelta } from '../../core/src/live/types';
+
+/**
+ * Client → server: values of the connected Asterisk (channels, dialplan, queues, applications, variables seen,
+ * bridges, conferences, parking, mailboxes) as deltas of `LiveValuesDelta` (core/src/live/types.ts). The first
+ * delta after connecting, and the one on disconnect, has `reset: true`. The server completes header values from
+ * them where the catalogue says the header takes that kind of value, shows them on hover, and reports
+ * information-level `ami-live-*` diagnostics (off with the setting `ami.live.diagnostics: false`).
+ * Any client may send it; without it the server works from the catalogue alone.
+ */
+export namespace LiveValuesNotification {
+  export const method = 'ami/setLiveValues' as const;
+  export const type = new NotificationType<import('../../core/src/live/types').LiveValuesDelta>(method);
+}

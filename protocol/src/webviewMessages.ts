@@ -117,7 +117,9 @@ export type ToWebview =
   | { type: 'connection'; connection: ConnectionView | null }
   /** maxEvents: the setting ami.panel.maxEvents; the panel keeps at most that many events (older ones evicted and counted). */
   | { type: 'reset'; runs: RunView[]; events: StreamEvent[]; counters: StreamCounters; docs: FieldDocs; offline?: string; maxEvents?: number }
-  | { type: 'notice'; level: 'info' | 'error'; text: string };
+  | { type: 'notice'; level: 'info' | 'error'; text: string }
+  /** Open the timeline on the call with this Linkedid (the PBX view's "Show call"). */
+  | { type: 'showCall'; linkedid: string };
 
 // ---------------------------------------------------------------- webview → extension
 
@@ -344,6 +346,8 @@ export function parseToWebview(message: unknown): Parsed<ToWebview> {
         return { ok: false, error: 'notice needs level info|error and a text' };
       }
       return { ok: true, value: message as ToWebview };
+    case 'showCall':
+      return isString(message.linkedid) ? { ok: true, value: message as ToWebview } : { ok: false, error: 'showCall.linkedid must be a string' };
     default: {
       const unknownType: never = type;
       return { ok: false, error: `unknown message type ${JSON.stringify(unknownType)}` };

@@ -14,6 +14,11 @@ export const selectors = {
   squiggleError: '.monaco-editor .squiggly-error',
   problemsRow: '.markers-panel .monaco-list-row',
   dialog: '.monaco-dialog-box',
+  /** The focused suggestion's detail/label description ("live · Up · 00:42 · Wait(30)"). */
+  suggestDetails: '.editor-widget.suggest-widget.visible .monaco-list-row .details-label, .editor-widget.suggest-widget.visible .monaco-list-row .label-description',
+  /** A view container's icon in the activity bar, by its title. */
+  activityBarItem: (title: string) => `.activitybar .action-item a[aria-label^="${title}"]`,
+  treeRow: '.monaco-workbench .pane-body .monaco-list-row',
 } as const;
 
 /** Waits until the workbench shows the workspace's files. */

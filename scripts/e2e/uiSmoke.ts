@@ -142,6 +142,41 @@ function uiTests(simulator: Simulator | undefined): UiTest[] {
         await card.scrollIntoViewIfNeeded();
       },
     });
+    if (contributesCommand('ami.pbx.hangup')) {
+      tests.push({
+        name: 'connected, Exten: completes the extensions of the block\'s Context from the server, marked live',
+        screenshot: 'live-completion-dialplan.png',
+        run: async (page) => {
+          await page.keyboard.press('Escape');
+          await openFile(page, '02-channels.ami');
+          await startNewBlock(page);
+          await typeLines(page, ['# Call an extension of the live dialplan', 'Action: Originate', 'Channel: Local/100@test', 'Context: test']);
+          await page.keyboard.type('Exten: ');
+          await waitForSuggestion(page, '100');
+          await page.locator(selectors.suggestDetails, { hasText: /live · \d+ priorit/ }).first().waitFor();
+        },
+      });
+      tests.push({
+        name: 'hovering over a live value shows its state on the server',
+        screenshot: 'live-hover-dialplan.png',
+        run: async (page) => {
+          await page.keyboard.press('Tab');
+          await page.keyboard.press('Escape');
+          await hoverUntilShown(page, 'Context: test', 'test', 'dialplan context');
+        },
+      });
+      tests.push({
+        name: 'the PBX view shows channels by call, queues, bridges, parked calls and its counters',
+        screenshot: 'live-pbx-view-simulator.png',
+        run: async (page) => {
+          await page.mouse.move(0, 0);
+          await page.keyboard.press('Escape');
+          await page.locator(selectors.activityBarItem('AMI')).first().click();
+          await page.locator(selectors.treeRow, { hasText: 'Parked calls' }).first().waitFor();
+          await page.locator(selectors.treeRow, { hasText: 'Events applied' }).first().waitFor();
+        },
+      });
+    }
   }
   return tests;
 }

@@ -24,7 +24,9 @@ import { TextDocument } from 'vscode-languageserver-textdocument';
 import type { LanguageService, LanguageSettings } from '../../core/src/language/types';
 import { RenameError } from '../../core/src/language/navigation';
 import { DiagnosticCode } from '../../core/src/language/diagnosticCodes';
-import { LiveServerInfoNotification, type LiveServerInfoParams } from '../../protocol/src/lspExtensions';
+import { LiveIndex } from '../../core/src/live/liveIndex';
+import { LIVE_KINDS, type LiveKind, type LiveValue, type LiveValueKey, type LiveValuesDelta } from '../../core/src/live/types';
+import { LiveServerInfoNotification, LiveValuesNotification, type LiveServerInfoParams } from '../../protocol/src/lspExtensions';
 import { getCatalogue } from '../../core/src/catalogue/index';
 import { targetBranch } from '../../core/src/catalogue/queries';
 import { clientFeaturesOf, minimalClientFeatures, type ClientFeatures } from './clientFeatures';
@@ -42,6 +44,8 @@ export interface LanguageServerOptions {
   diagnosticsDelayMs?: number;
   /** Reported in `serverInfo`. */
   version?: string;
+  /** Least time between two revalidations caused by live values, in ms (default 2000). */
+  liveRevalidateMs?: number;
 }
 
 /**
@@ -57,6 +61,9 @@ export function startLanguageServer(
   const settings = new SettingsStore(connection);
   let live: LiveServerInfoParams = {};
   let liveAllowedActions: ReadonlySet<string> | undefined;
+  const liveIndex = new LiveIndex();
+  let liveRevalidateTimer: ReturnType<typeof setTimeout> | undefined;
+  let lastLiveRevalidate = 0;
   let features: ClientFeatures = minimalClientFeatures;
   let completionShaper = new CompletionShaper(features);
 
@@ -86,6 +93,8 @@ export function startLanguageServer(
       asteriskVersion: liveBranch ?? documentSettings.asteriskVersion,
       allowedActions: liveAllowedActions,
       profileVariables: live.profileVariables ?? undefined,
+      live: liveIndex,
+      liveDiagnostics: documentSettings.liveDiagnostics,
     };
     settings.reportBranch(
       targetBranch(getCatalogue(), effective.asteriskVersion),
@@ -98,6 +107,18 @@ export function startLanguageServer(
   /** The latest validation started per document: an older one still running stops at its next pause. */
   const validationRuns = new Map<string, number>();
   let validationCount = 0;
+
+  /** Live values change often (every call): documents are revalidated at most every liveRevalidateMs. */
+  const revalidateForLive = (): void => {
+    if (liveRevalidateTimer) return;
+    const gap = options.liveRevalidateMs ?? 2000;
+    const wait = Math.max(0, lastLiveRevalidate + gap - Date.now());
+    liveRevalidateTimer = setTimeout(() => {
+      liveRevalidateTimer = undefined;
+      lastLiveRevalidate = Date.now();
+      revalidateAll();
+    }, wait);
+  };
 
   const validate = async (document: TextDocument): Promise<void> => {
     const uri = document.uri;
@@ -183,6 +204,15 @@ export function startLanguageServer(
       revalidateAll();
     } catch (error) {
       logError('Live server info', error);
+    }
+  });
+
+  connection.onNotification(LiveValuesNotification.method, (params: unknown) => {
+    try {
+      liveIndex.apply(sanitizeLiveValues(params));
+      revalidateForLive();
+    } catch (error) {
+      logError('Live values', error);
     }
   });
 
@@ -368,4 +398,39 @@ export function sanitizeLiveServerInfo(params: unknown): LiveServerInfoParams {
     );
   }
   return info;
+}
+
+const liveKinds = new Set<string>(LIVE_KINDS);
+
+/** Keeps only well-typed entries of a client's live values (JSON from another process); bad entries are left out. */
+export function sanitizeLiveValues(params: unknown): LiveValuesDelta {
+  if (typeof params !== 'object' || params === null) return {};
+  const raw = params as Record<string, unknown>;
+  const delta: LiveValuesDelta = {};
+  if (raw.reset === true) delta.reset = true;
+  if (typeof raw.connection === 'string' || raw.connection === null) delta.connection = raw.connection;
+  const isKind = (kind: unknown): kind is LiveKind => typeof kind === 'string' && liveKinds.has(kind);
+  if (Array.isArray(raw.complete)) delta.complete = raw.complete.filter(isKind);
+  if (typeof raw.dropped === 'object' && raw.dropped !== null) {
+    delta.dropped = Object.fromEntries(Object.entries(raw.dropped).filter(([kind, count]) => isKind(kind) && typeof count === 'number'));
+  }
+  const optionalString = (value: unknown): value is string | undefined => value === undefined || typeof value === 'string';
+  if (Array.isArray(raw.upsert)) {
+    delta.upsert = raw.upsert.filter((entry): entry is LiveValue => {
+      const value = entry as LiveValue | null;
+      return (
+        typeof value === 'object' && value !== null && isKind(value.kind) && typeof value.value === 'string' &&
+        optionalString(value.scope) && optionalString(value.state) && optionalString(value.app) &&
+        (value.since === undefined || typeof value.since === 'number') &&
+        (value.facts === undefined || (Array.isArray(value.facts) && value.facts.every((fact) => Array.isArray(fact) && fact.length === 2 && fact.every((part) => typeof part === 'string'))))
+      );
+    });
+  }
+  if (Array.isArray(raw.remove)) {
+    delta.remove = raw.remove.filter((entry): entry is LiveValueKey => {
+      const key = entry as LiveValueKey | null;
+      return typeof key === 'object' && key !== null && isKind(key.kind) && typeof key.value === 'string' && optionalString(key.scope);
+    });
+  }
+  return delta;
 }

@@ -11,6 +11,8 @@ import { getCatalogue } from '../../core/src/catalogue/index';
 export interface AmiSettings {
   /** As configured (`"20"`, `"20.5.1"`); undefined for the catalogue's newest. */
   asteriskVersion?: string;
+  /** `ami.live.diagnostics`: information diagnostics against the connected server (default true). */
+  liveDiagnostics?: boolean;
   /** Where `asteriskVersion` came from, for the log (e.g. "initializationOptions.ami"). */
   source?: string;
 }
@@ -122,9 +124,15 @@ export class SettingsStore {
   // An unknown version is passed on: the language service reports it in the document, naming the known ones.
   private parse(value: unknown, source: string): AmiSettings {
     if (!isRecord(value)) return {};
+    const settings: AmiSettings = {};
     const version = value.asteriskVersion;
-    if (typeof version === 'number') return { asteriskVersion: String(version), source };
-    return typeof version === 'string' && version.trim() !== '' ? { asteriskVersion: version.trim(), source } : {};
+    if (typeof version === 'number') settings.asteriskVersion = String(version);
+    else if (typeof version === 'string' && version.trim() !== '') settings.asteriskVersion = version.trim();
+    if (settings.asteriskVersion !== undefined) settings.source = source;
+    // Both the nested shape ({ live: { diagnostics } }) and VS Code's dotted key are accepted.
+    const live = isRecord(value.live) ? value.live.diagnostics : value['live.diagnostics'];
+    if (typeof live === 'boolean') settings.liveDiagnostics = live;
+    return settings;
   }
 }
 

@@ -1,5 +1,5 @@
 /**
- * Test helper: decodes a recorded Asterisk capture (test/fixtures/ami-captures) with core/src/wire's decoder,
+ * Test helper: decodes a recorded Asterisk capture (test/fixtures/ami-captures) with core/src/wire/decoder's decoder,
  * chunk by recorded chunk, and reports each message with the time (ms since connect) its read arrived.
  */
 import { readFileSync } from 'node:fs';

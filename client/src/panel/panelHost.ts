@@ -48,6 +48,7 @@ export class PanelHost implements vscode.Disposable {
   private ready = false;
   /** ami.panel.maxEvents: what the session log keeps, and so the webview too. */
   private readonly maxEvents: number;
+  private pendingShowCall: string | undefined;
   private readonly disposables: vscode.Disposable[] = [];
   private readonly batches = new vscode.EventEmitter<import('../../../protocol/src/webviewMessages').StreamEvent[]>();
   /** Every batch of live events as it is flushed (the call timeline tabs follow it). */
@@ -140,6 +141,12 @@ export class PanelHost implements vscode.Disposable {
     void this.panel.webview.postMessage(message);
   }
 
+  /** Opens the timeline on one call (Linkedid); sent once the panel is ready. */
+  showCall(linkedid: string): void {
+    if (this.ready) this.post({ type: 'showCall', linkedid });
+    else this.pendingShowCall = linkedid;
+  }
+
   /** Adds or updates a run (shown at once; runs are rare compared to events). */
   showRun(run: RunView): void {
     this.log.upsertRun(run);
@@ -208,6 +215,8 @@ export class PanelHost implements vscode.Disposable {
       case 'ready':
         this.ready = true;
         this.sendReset();
+        if (this.pendingShowCall !== undefined) this.post({ type: 'showCall', linkedid: this.pendingShowCall });
+        this.pendingShowCall = undefined;
         break;
       case 'pushFilter':
         await this.pushFilter(message.filter);

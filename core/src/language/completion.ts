@@ -15,6 +15,7 @@ import type { Block } from '../script/types';
 import { ACTION_ID_PARAM, existsIn, headerValueKind, resultFieldsOf, targetBranch } from '../catalogue/queries';
 import { blockAround, getDefinitions, lineText } from './documents';
 import { actionMarkdown, applicationMarkdown, eventMarkdown, functionMarkdown, paramMarkdown } from './hover';
+import { liveCompletionItems, liveHeaderKind } from './live';
 import type { LanguageSettings } from './types';
 
 /** Reopens the suggest widget after inserting `Name: ` so the value can be picked next (VS Code command). */
@@ -47,13 +48,16 @@ export function doComplete(
   catalogue: Catalogue = getCatalogue(),
 ): CompletionList {
   const context = new CompletionContext(document, position, settings, catalogue);
-  return { isIncomplete: false, items: context.complete() };
+  const items = context.complete();
+  return { isIncomplete: context.incomplete, items };
 }
 
 class CompletionContext {
   readonly line: string;
   readonly prefix: string;
   readonly branch: string;
+  /** Set when live values were left out: the editor must ask again as the user types. */
+  incomplete = false;
 
   constructor(
     readonly document: TextDocument,
@@ -206,6 +210,35 @@ class CompletionContext {
     const range = this.range(valueStart, valueEnd);
     const { block } = this.currentBlock();
     const actionName = headerName.toLowerCase() === 'action' ? undefined : block?.action;
+    const catalogueItems = this.catalogueValues(headerName, valueStart, valueEnd, range, actionName);
+    const live = this.liveValues(headerName, range, block, actionName);
+    if (live.length === 0) return catalogueItems;
+    // A value both know (an application) is offered once, as live, with the catalogue's documentation.
+    const byLabel = new Map(catalogueItems.map((item) => [item.label, item]));
+    for (const item of live) {
+      const documented = byLabel.get(item.label);
+      if (!documented) continue;
+      byLabel.delete(item.label);
+      if (documented.documentation) item.documentation = documented.documentation;
+    }
+    return [...live, ...byLabel.values()];
+  }
+
+  /** Values of the connected server for this header, when the catalogue says it takes them and the user may run the action. */
+  liveValues(headerName: string, range: Range, block: Block | undefined, actionName: string | undefined): CompletionItem[] {
+    const live = this.settings?.live;
+    if (!live || live.isEmpty || !actionName) return [];
+    const allowed = this.settings?.allowedActions;
+    if (allowed && !allowed.has(actionName.toLowerCase())) return [];
+    const kind = liveHeaderKind(this.catalogue, actionName, headerName);
+    if (!kind) return [];
+    const typed = this.prefix.slice(range.start.character);
+    const result = liveCompletionItems(live, kind, block, range, (this.settings?.now ?? Date.now)(), typed);
+    if (result.incomplete) this.incomplete = true;
+    return result.items;
+  }
+
+  catalogueValues(headerName: string, valueStart: number, valueEnd: number, range: Range, actionName: string | undefined): CompletionItem[] {
     const kind = headerValueKind(this.catalogue, actionName, headerName, this.branch);
     const typed = this.prefix.slice(valueStart);
     switch (kind?.kind) {

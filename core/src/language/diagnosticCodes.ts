@@ -45,6 +45,16 @@ export const DiagnosticCode = {
 export type DiagnosticCodeValue = (typeof DiagnosticCode)[keyof typeof DiagnosticCode];
 
 /**
+ * Codes of the information diagnostics against the connected server (source `ami-live`, setting
+ * `ami.live.diagnostics`): never errors, since a file may target another server.
+ */
+export const LiveDiagnosticCode = {
+  unknownContext: 'ami-live-unknown-context',
+  unknownExten: 'ami-live-unknown-exten',
+  channelNotLive: 'ami-live-channel-not-live',
+} as const;
+
+/**
  * What a quick fix needs, attached as `Diagnostic.data`. Positions are re-derived from the document when the
  * fix is computed, so only names travel here.
  */

@@ -13,6 +13,7 @@ import {
 } from '../catalogue/index';
 import { existsIn, findParam, headerValueKind, resultFieldsOf, targetBranch, universalParam } from '../catalogue/queries';
 import { blockAround, getDefinitions, lineText } from './documents';
+import { liveHeaderKind, liveMarkdown, liveValueAt } from './live';
 import type { LanguageSettings } from './types';
 
 const headerLine = /^(\s*)([A-Za-z0-9_-]+(?:\([^)]*\))?)(\s*:\s*)(.*?)\s*$/;
@@ -92,6 +93,45 @@ export function doHover(
     return param ? markdown(paramMarkdown(param, action, branch), nameStart, nameEnd) : null;
   }
   if (at < valueStart || at > valueEnd) return null;
+  const live = liveHover(document, position.line, actionName, name, value, settings, catalogue);
+  if (live) {
+    // The live state first, then what the catalogue says about the value (an application's docs) or the header.
+    const documented = catalogueValueHover(catalogue, actionName, action, name, value, branch, valueStart, valueEnd, markdown);
+    const docs = documented && typeof documented.contents === 'object' && 'value' in documented.contents ? `\n\n---\n\n${documented.contents.value}` : '';
+    return markdown(live + docs, valueStart, valueEnd);
+  }
+  return catalogueValueHover(catalogue, actionName, action, name, value, branch, valueStart, valueEnd, markdown);
+}
+
+/** The live state of a header's value on the connected server, as Markdown, or undefined. */
+function liveHover(
+  document: TextDocument,
+  line: number,
+  actionName: string | undefined,
+  headerName: string,
+  value: string,
+  settings: LanguageSettings | undefined,
+  catalogue: Catalogue,
+): string | undefined {
+  const live = settings?.live;
+  if (!live || live.isEmpty || !actionName) return undefined;
+  const kind = liveHeaderKind(catalogue, actionName, headerName);
+  if (!kind) return undefined;
+  const found = liveValueAt(live, kind, blockAround(document, line), value);
+  return found ? liveMarkdown(found, (settings?.now ?? Date.now)(), live.connection) : undefined;
+}
+
+function catalogueValueHover(
+  catalogue: Catalogue,
+  actionName: string | undefined,
+  action: ActionDoc | undefined,
+  name: string,
+  value: string,
+  branch: string,
+  valueStart: number,
+  valueEnd: number,
+  markdown: (value: string, start: number, end: number) => Hover,
+): Hover | null {
   const kind = headerValueKind(catalogue, actionName, name, branch);
   switch (kind?.kind) {
     case 'action':

@@ -8,9 +8,11 @@ import { computeDiagnostics, diagnosticsJob } from './diagnostics';
 import { getFoldingRanges } from './folding';
 import { format } from './format';
 import { doHover } from './hover';
+import { liveDiagnostics } from './live';
 import { doRename, findDefinition, prepareRename } from './navigation';
 import { findDocumentSymbols } from './symbols';
 import type { Diagnostic } from 'vscode-languageserver-types';
+import type { Script } from '../script/types';
 import type { LanguageService, LanguageSettings } from './types';
 
 export interface LanguageServiceOptions {
@@ -26,7 +28,10 @@ export interface LanguageServiceOptions {
 export function getLanguageService(options: LanguageServiceOptions = {}): LanguageService {
   const catalogue = options.catalogue ?? getCatalogue();
   return {
-    doValidation: (document, settings) => computeDiagnostics(document, settings, getScript(document), catalogue),
+    doValidation: (document, settings) => {
+      const script = getScript(document);
+      return withLiveDiagnostics(computeDiagnostics(document, settings, script, catalogue), script, settings, catalogue);
+    },
     doValidationInSlices: (document, settings, pause) => validateInSlices(document, settings, pause, catalogue),
     doComplete: (document, position, settings) => doComplete(document, position, settings, catalogue),
     doHover: (document, position, settings) => doHover(document, position, settings, catalogue),
@@ -59,5 +64,14 @@ async function validateInSlices(
   }
   const job = diagnosticsJob(document, settings ?? {}, script, catalogue);
   while (!job.step(CHECK_SLICE_BLOCKS)) if (!(await pause())) return undefined;
-  return job.result();
+  return withLiveDiagnostics(job.result(), script, settings, catalogue);
+}
+
+/** Adds the information-level checks against the connected server's live values (unless turned off). */
+function withLiveDiagnostics(diagnostics: Diagnostic[], script: Script, settings: LanguageSettings | undefined, catalogue: Catalogue): Diagnostic[] {
+  const live = settings?.live;
+  if (live && !live.isEmpty && settings?.liveDiagnostics !== false) {
+    for (const block of script.blocks) diagnostics.push(...liveDiagnostics(block, live, catalogue));
+  }
+  return diagnostics;
 }

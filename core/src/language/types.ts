@@ -13,6 +13,7 @@ import type {
   WorkspaceEdit,
 } from 'vscode-languageserver-types';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
+import type { LiveIndex } from '../live/liveIndex';
 
 /** What the language features need to know beyond the text. */
 export interface LanguageSettings {
@@ -27,6 +28,12 @@ export interface LanguageSettings {
   profileVariables?: Readonly<Record<string, string>>;
   /** Most diagnostics listed per document before one summary (default MAX_DIAGNOSTICS); Infinity lists all. */
   maxDiagnostics?: number;
+  /** Values of the connected server (channels, dialplan, queues...); undefined or empty when not connected. */
+  live?: LiveIndex;
+  /** Information diagnostics against the live values (`ami.live.diagnostics`, default true). */
+  liveDiagnostics?: boolean;
+  /** Clock for the age of live values (tests); defaults to Date.now. */
+  now?: () => number;
 }
 
 /**

@@ -1,0 +1,97 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { AmiDecoder } from '../../core/src/wire/decoder';
+import type { AmiMessage } from '../../core/src/wire/types';
+import { LiveState } from '../../core/src/live/liveState';
+import { buildPbxTree, rowActionBlock, type PbxRow } from '../../client/src/live/pbxTree';
+import { parseScript } from '../../core/src/script/parser';
+
+function events(text: string): AmiMessage[] {
+  const out: AmiMessage[] = [];
+  const decoder = new AmiDecoder((message) => out.push(message));
+  decoder.push(Buffer.from(`Asterisk Call Manager/12.0.0\r\n${text.trim().replace(/\n/g, '\r\n')}\r\n\r\n`, 'latin1'));
+  return out.filter((message) => message.kind === 'event');
+}
+
+function pbx(): LiveState {
+  let now = 10_000;
+  const state = new LiveState({ now: () => now++ });
+  for (const event of events(`Event: Newchannel
+Channel: Local/500@test-00000001;1
+ChannelStateDesc: Up
+Uniqueid: 1.1
+Linkedid: 1.1
+
+Event: Newchannel
+Channel: Local/500@test-00000001;2
+ChannelStateDesc: Up
+Uniqueid: 1.2
+Linkedid: 1.1
+
+Event: Newchannel
+Channel: PJSIP/bob-00000002
+ChannelStateDesc: Ring
+Uniqueid: 2.1
+Linkedid: 2.1
+
+Event: QueueMemberAdded
+Queue: testq
+Interface: Local/100@test
+MemberName: Agent
+Status: 1
+Paused: 0
+
+Event: QueueCallerJoin
+Queue: testq
+Channel: PJSIP/bob-00000002
+Position: 1
+
+Event: ParkedCall
+ParkeeChannel: PJSIP/carol-3
+Parkinglot: default
+ParkingSpace: 701`)) state.applyEvent(event);
+  return state;
+}
+
+const find = (rows: PbxRow[], id: string): PbxRow | undefined => {
+  for (const row of rows) {
+    if (row.id === id) return row;
+    const inner = find(row.children ?? [], id);
+    if (inner) return inner;
+  }
+  return undefined;
+};
+
+test('the view groups channels by call (Linkedid) and lists queues with members and waiting callers', () => {
+  const rows = buildPbxTree(pbx(), undefined, { now: 20_000 });
+  assert.deepEqual(rows.map((row) => [row.label, row.description]), [['Channels', '3'], ['Queues', '1'], ['Bridges', '0'], ['Parked calls', '1'], ['Counters', undefined]]);
+  const calls = rows[0].children!;
+  assert.deepEqual(calls.map((call) => [call.label, call.children!.length]), [['Call 1.1', 2], ['Call 2.1', 1]]);
+  const queue = find(rows, 'queue:testq')!;
+  assert.equal(queue.description, '1 member · 1 waiting');
+  assert.deepEqual(queue.children!.map((row) => row.label), ['Agent', '1. PJSIP/bob-00000002']);
+  assert.deepEqual(find(rows, 'member:testq:Local/100@test')!.actions, ['queuePause', 'queueRemove']);
+  assert.deepEqual(find(rows, 'channel:PJSIP/bob-00000002')!.actions, ['hangup', 'redirect', 'park', 'mixMonitor', 'showCall']);
+});
+
+test("a read-only user's view offers no write actions (only Show call)", () => {
+  const readOnly = new Set(['bridgelist', 'queuestatus', 'queuesummary']);
+  const rows = buildPbxTree(pbx(), readOnly, { now: 20_000 });
+  const all: PbxRow[] = [];
+  const walk = (list: PbxRow[]): void => list.forEach((row) => (all.push(row), walk(row.children ?? [])));
+  walk(rows);
+  const offered = new Set(all.flatMap((row) => row.actions));
+  assert.deepEqual([...offered], ['showCall']);
+});
+
+test('row action blocks are valid, prefilled .ami blocks', () => {
+  const hangup = rowActionBlock('hangup', { channel: 'PJSIP/bob-00000002' })!;
+  const block = parseScript(hangup).blocks[0];
+  assert.equal(block.action, 'Hangup');
+  assert.deepEqual(block.headers.map((h) => [h.name, h.value]), [['Action', 'Hangup'], ['Channel', 'PJSIP/bob-00000002'], ['Cause', '16']]);
+  const pause = parseScript(rowActionBlock('queuePause', { queue: 'testq', member: 'Local/100@test' })!).blocks[0];
+  assert.deepEqual(pause.headers.map((h) => h.value), ['QueuePause', 'testq', 'Local/100@test', 'true']);
+  const redirect = parseScript(rowActionBlock('redirect', { channel: 'X' })!).blocks[0];
+  assert.deepEqual(redirect.headers[2].variables.map((v) => v.name), ['$prompt Context']);
+  assert.equal(rowActionBlock('showCall', { linkedid: '1.1' }), undefined);
+});
