@@ -20,6 +20,13 @@ interface Deferred {
   detail?: string;
 }
 
+/** The text of the cursor's line up to the cursor, for narrowing a list to what was typed. */
+export interface TypedText {
+  line: number;
+  /** The line's text from its start to the cursor. */
+  beforeCursor: string;
+}
+
 /** Completion answers shaped for one client; keeps the deferred parts of the latest answer only. */
 export class CompletionShaper {
   private answer = 0;
@@ -37,12 +44,21 @@ export class CompletionShaper {
     return this.deferDocumentation;
   }
 
-  /** The answer as this client should get it. */
-  shape(list: CompletionList): CompletionList {
+  /**
+   * The answer as this client should get it. A client that cannot fetch documentation later gets it inline, so
+   * its list is narrowed to the items that match what was typed (`typed`), marked incomplete: the action list
+   * with its docs is 120 KB of JSON per keystroke, of which the client would show the matches only.
+   */
+  shape(list: CompletionList, typed?: TypedText): CompletionList {
     this.answer++;
     this.deferred = [];
     const items: CompletionItem[] = [];
+    let narrowed = false;
     for (const original of list.items) {
+      if (!this.deferDocumentation && typed && !matchesTyped(original, typed)) {
+        narrowed = true;
+        continue;
+      }
       const item = this.fitItem(original);
       if (!item) continue;
       if (this.deferDocumentation && item.data === undefined && (item.documentation !== undefined || (this.deferDetail && item.detail !== undefined))) {
@@ -58,7 +74,7 @@ export class CompletionShaper {
       }
       items.push(item);
     }
-    return this.withSharedRange({ ...list, items });
+    return this.withSharedRange({ ...list, isIncomplete: list.isIncomplete || narrowed, items });
   }
 
   /** The item with its documentation (and detail) back, when it comes from the latest answer. */
@@ -117,6 +133,28 @@ export class CompletionShaper {
     });
     return { ...list, itemDefaults: { ...list.itemDefaults, editRange: shared }, items };
   }
+}
+
+/**
+ * True when the text typed over the item's edit range (from the range's start to the cursor) could select the
+ * item in any client: its characters appear in order, ignoring case, in the item's filter text, label or insert
+ * text. That is looser than every client's own filter (prefix, fuzzy), so narrowing never hides a match.
+ */
+function matchesTyped(item: CompletionItem, typed: TypedText): boolean {
+  const edit = item.textEdit;
+  if (!edit) return true;
+  const start = 'range' in edit ? edit.range.start : edit.insert.start;
+  if (start.line !== typed.line || start.character > typed.beforeCursor.length) return true;
+  const text = typed.beforeCursor.slice(start.character).toLowerCase();
+  if (text === '') return true;
+  return [item.filterText, item.label, edit.newText].some((word) => word !== undefined && isSubsequence(text, word.toLowerCase()));
+}
+
+/** True when the characters of `part` appear in `whole` in order. */
+function isSubsequence(part: string, whole: string): boolean {
+  let index = 0;
+  for (let at = 0; at < whole.length && index < part.length; at++) if (whole.charCodeAt(at) === part.charCodeAt(index)) index++;
+  return index === part.length;
 }
 
 function sameRange(a: Range, b: Range): boolean {

@@ -236,7 +236,9 @@ export function startLanguageServer(
       checkLocation(params, 'position');
       const document = documentOf(params.textDocument.uri);
       if (!document) return null;
-      return completionShaper.shape(service.doComplete(document, params.position, await languageSettings(document.uri)));
+      const list = service.doComplete(document, params.position, await languageSettings(document.uri));
+      const beforeCursor = document.getText({ start: { line: params.position.line, character: 0 }, end: params.position });
+      return completionShaper.shape(list, { line: params.position.line, beforeCursor });
     }),
   );
 

@@ -104,6 +104,12 @@ describe('capabilities and settings of other editors, over stdio', () => {
     assert.equal(typeof originate.documentation === 'object' && originate.documentation.kind, 'markdown', 'docs inline, as Markdown');
     assert.ok(originate.textEdit, 'each item keeps its edit (no itemDefaults support)');
     assert.equal(actions.itemDefaults, undefined);
+    const typed = await complete(session, 'nvim', 3, 12);
+    // Narrowed to what was typed ("Orig", letters in order as fuzzy filters match), docs inline.
+    assert.ok(typed.items.length < actions.items.length / 4, `${typed.items.length} of ${actions.items.length} items`);
+    for (const item of typed.items) assert.match(item.label, /o.*r.*i.*g/i);
+    assert.ok(find(typed, 'Originate').documentation);
+    assert.equal(typed.isIncomplete, true);
 
     const links = await session.connection.sendRequest(DefinitionRequest.type, {
       textDocument: { uri: uri('nvim') },

@@ -131,6 +131,33 @@ describe('CompletionShaper', () => {
     const tagged = new CompletionShaper(vscodeLike);
     assert.deepEqual(tagged.shape({ isIncomplete: false, items: [{ label: 'SIPpeers', tags: [1] }] }).items[0].tags, [1]);
   });
+
+  it('narrows the list of a client without resolve to what was typed (in order, any case), marked incomplete', () => {
+    const edit = (character: number, newText: string) => ({ range: { start: { line: 3, character }, end: { line: 3, character: 12 } }, newText });
+    const items = [
+      { label: 'Originate', documentation: 'Originate a call.', textEdit: edit(8, 'Originate') },
+      { label: 'Ping', documentation: 'Ping.', textEdit: edit(8, 'Ping') },
+      { label: 'QueueStatus', filterText: 'origin-ish', textEdit: edit(8, 'QueueStatus') },
+      { label: 'Ping (snippet)', textEdit: edit(0, 'Action: OrigPing') },
+      { label: 'NoEdit', insertText: 'NoEdit' },
+      { label: 'OtherLine', textEdit: { range: { start: { line: 2, character: 0 }, end: { line: 3, character: 12 } }, newText: 'x' } },
+    ];
+    const plain = new CompletionShaper(minimalClientFeatures);
+    const narrowed = plain.shape({ isIncomplete: false, items }, { line: 3, beforeCursor: 'Action: oRiG' });
+    assert.deepEqual(
+      narrowed.items.map((item) => item.label),
+      ['Originate', 'QueueStatus', 'Ping (snippet)', 'NoEdit', 'OtherLine'],
+      'matched by label, filterText or inserted text; items without an edit on this line are kept',
+    );
+    assert.equal(narrowed.isIncomplete, true, 'the client asks again as the user types');
+    assert.equal(narrowed.items[0].documentation, 'Originate a call.', 'documentation stays inline');
+    const nothingTyped = plain.shape({ isIncomplete: false, items }, { line: 3, beforeCursor: 'Action: ' });
+    assert.equal(nothingTyped.items.length, items.length);
+    assert.equal(nothingTyped.isIncomplete, false);
+    const resolving = new CompletionShaper(vscodeLike).shape({ isIncomplete: false, items }, { line: 3, beforeCursor: 'Action: Orig' });
+    assert.equal(resolving.items.length, items.length, 'a client that resolves gets every (lean) item and filters itself');
+    assert.equal(resolving.isIncomplete, false);
+  });
 });
 
 describe('plain text for clients without snippets or Markdown', () => {
