@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { blockAtLine, findVariables, parseBlockAt, parseScript } from '../../core/src/script/parser';
 import type { Block, HeaderLine, Range, VariableRef } from '../../core/src/script/types';
+import { blockView, scriptView } from './scriptView';
 
 const EXAMPLE = [
   '@exten = 200',
@@ -97,10 +98,10 @@ test('parses the format document example into blocks, headers, directives and ex
 
 test('CRLF and LF give the same tree; a BOM is skipped but counted like TextDocument does', () => {
   const lf = parseScript(EXAMPLE);
-  assert.deepEqual(parseScript(EXAMPLE.replace(/\n/g, '\r\n')), lf);
+  assert.deepEqual(scriptView(parseScript(EXAMPLE.replace(/\n/g, '\r\n'))), scriptView(lf));
   const withBom = parseScript('\uFEFF' + EXAMPLE);
   assert.deepEqual(withBom.fileVariables[0].nameRange, r(0, 2, 7));
-  assert.deepEqual(withBom.blocks, lf.blocks);
+  assert.deepEqual(scriptView(withBom).blocks, scriptView(lf).blocks);
   const bomAction = parseScript('\uFEFFAction: Ping');
   assert.equal(bomAction.blocks[0].action, 'Ping');
   assert.deepEqual(bomAction.blocks[0].headers[0].nameRange, r(0, 1, 7));
@@ -251,7 +252,7 @@ test('parseBlockAt returns the same block as parseScript (index -1) for every li
       assert.equal(actual, undefined, `line ${line}`);
       continue;
     }
-    assert.deepEqual(actual, { ...expected, index: -1 }, `line ${line}`);
+    assert.deepEqual(blockView(actual), blockView(expected, -1), `line ${line}`);
     assert.deepEqual(parseBlockAt(text, line, document.offsetAt({ line, character: 0 })), actual);
   }
   assert.equal(parseBlockAt(text, -1), undefined);
@@ -372,7 +373,7 @@ test('fuzz: random splits and splices of a valid file', () => {
     const line = Math.floor(random() * 30);
     const block = parseBlockAt(text, line);
     const expected = blockAtLine(parseScript(text), line);
-    assert.deepEqual(block, expected && { ...expected, index: -1 });
+    assert.deepEqual(blockView(block), blockView(expected, -1));
   }
 });
 
@@ -388,4 +389,21 @@ test('huge inputs: a line of 200k unclosed {{, a 10 MB line, a 10 MB multi-block
   assert.equal(many.blocks.length, 300_000);
   assert.equal(many.blocks[299_999].index, 299_999);
   assert.equal(parseBlockAt(blocks, 899_998)?.action, 'Ping');
+});
+
+test('a large file keeps only recent blocks\' line nodes and rebuilds the others, identical, when read again', () => {
+  const text = Array.from({ length: 700 }, (_, index) =>
+    index % 3 === 0 ? `### part ${index}\n# title ${index}\n# @name b${index}\nAction: Originate\nChannel: {{peer}}\r\n@expect Response: Success` : `; note\rAction: Ping\nActionID: ${index}`,
+  ).join('\n\n');
+  const script = parseScript(text);
+  assert.equal(script.blocks.length, 700);
+  const first = blockView(script.blocks[0]);
+  const firstLines = script.blocks[0].lines;
+  for (const block of script.blocks) assert.ok(block.headers.length > 0); // every block built once more, the first one evicted
+  assert.notEqual(script.blocks[0].lines, firstLines, 'rebuilt');
+  assert.deepEqual(blockView(script.blocks[0]), first);
+  for (const line of [0, 5, 1000, 2000, script.lineCount - 1]) {
+    assert.deepEqual(blockView(blockAtLine(script, line), -1), blockView(parseBlockAt(text, line)), `line ${line}`);
+  }
+  assert.equal(script.blocks[699].title, 'title 699');
 });

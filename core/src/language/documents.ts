@@ -88,10 +88,12 @@ export function getDefinitions(document: TextDocument): Definitions {
 export function definitionsFromScript(script: Script): Definitions {
   const namedBlocks: NamedBlockInfo[] = [];
   for (const block of script.blocks) {
-    const directive = block.directives.find((d) => d.name.toLowerCase() === 'name' && d.value !== '');
-    if (directive) {
-      namedBlocks.push({ name: directive.value, nameRange: () => directive.valueRange, action: () => block.action });
-    }
+    // block.name is the first `# @name` directive's value (non-empty): the directive (and its range) is looked up
+    // only when asked for, so that the blocks' line nodes are not all built.
+    const name = block.name;
+    if (name === undefined) continue;
+    const nameRange = (): Range => block.directives.find((d) => d.name.toLowerCase() === 'name' && d.value !== '')!.valueRange;
+    namedBlocks.push({ name, nameRange, action: () => block.action });
   }
   return { fileVariables: script.fileVariables, namedBlocks };
 }

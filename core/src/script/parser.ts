@@ -394,7 +394,9 @@ class RunBuilder {
   private readonly lines: BlockLine[] = [];
   /** True once a line other than a comment was added: from there on the run is a block. */
   private blockStarted = false;
-  private readonly bounds = { startLine: 0, startCharacter: 0, endLine: 0, endCharacter: 0 };
+  private readonly bounds = { startLine: 0, startCharacter: 0, endLine: 0, endCharacter: 0, startOffset: 0 };
+  /** Offset in the text where the line being added starts (set by the caller before `add`). */
+  lineOffset = 0;
 
   constructor(
     private readonly fileVariables: FileVariable[],
@@ -425,10 +427,16 @@ class RunBuilder {
     if (this.lines.length === 0) {
       bounds.startLine = line;
       bounds.startCharacter = classifiedStart;
+      bounds.startOffset = this.lineOffset;
     }
     bounds.endLine = line;
     bounds.endCharacter = classifiedEnd;
     this.lines.push(item);
+  }
+
+  /** Where the block `finish` returns starts: its first line and that line's offset in the text. */
+  get start(): { line: number; offset: number } {
+    return { line: this.bounds.startLine, offset: this.bounds.startOffset };
   }
 
   /** Ends the run and readies the builder for the next. `separatorAbove` is the `###` line right above the run. */
@@ -538,6 +546,144 @@ function forEachLine(
   }
 }
 
+/** The text of a whole-file parse, shared by its blocks. */
+interface ParsedText {
+  readonly text: string;
+  /** False when the text has no CR at all (line ends are then found with indexOf). */
+  readonly hasCr: boolean;
+}
+
+/** A block's line nodes, built from the text when asked for. */
+interface BlockContent {
+  readonly lines: readonly BlockLine[];
+  readonly headers: readonly HeaderLine[];
+  readonly directives: readonly DirectiveLine[];
+  readonly expectations: readonly ExpectLine[];
+  readonly actionHeader: HeaderLine | undefined;
+}
+
+/**
+ * How many blocks keep their line nodes once built. A whole-file parse keeps every block's summary (range,
+ * title, name, action) but only these blocks' nodes: retaining the nodes of every line (several objects each)
+ * made the garbage collector copy and mark the whole tree again and again, which was most of the time to parse
+ * a large file (20 MB: ~1.2 s retained against ~0.2 s not) and most of the server's memory. Nodes are rebuilt
+ * from the text, identical, when a feature reads them again.
+ */
+const KEPT_CONTENTS = 256;
+const keptBlocks: Array<LazyBlock | undefined> = new Array<LazyBlock | undefined>(KEPT_CONTENTS).fill(undefined);
+let nextKept = 0;
+
+/** A block of a whole-file parse: its summary is kept, its line nodes are built on first read (see KEPT_CONTENTS). */
+class LazyBlock implements Block {
+  #content: BlockContent | undefined;
+  readonly #source: ParsedText;
+  readonly #startOffset: number;
+  readonly #separatorAbove: Separator | undefined;
+  readonly #startLine: number;
+  readonly #startCharacter: number;
+  readonly #endLine: number;
+  readonly #endCharacter: number;
+  readonly index: number;
+  readonly title: string;
+  readonly name: string | undefined;
+  readonly action: string | undefined;
+
+  private constructor(block: Block, source: ParsedText, startOffset: number, separatorAbove: Separator | undefined) {
+    this.#source = source;
+    this.index = block.index;
+    this.title = block.title;
+    this.name = block.name;
+    this.action = block.action;
+    this.#startOffset = startOffset;
+    this.#separatorAbove = separatorAbove;
+    this.#startLine = block.range.start.line;
+    this.#startCharacter = block.range.start.character;
+    this.#endLine = block.range.end.line;
+    this.#endCharacter = block.range.end.character;
+  }
+
+  /** The lazy form of `block`, just built from `text` (whose first line starts at `startOffset`); keeps its nodes for now. */
+  static from(block: Block, source: ParsedText, startOffset: number, separatorAbove: Separator | undefined): LazyBlock {
+    const lazy = new LazyBlock(block, source, startOffset, separatorAbove);
+    lazy.keep(block);
+    return lazy;
+  }
+
+  get range(): Range {
+    return { start: { line: this.#startLine, character: this.#startCharacter }, end: { line: this.#endLine, character: this.#endCharacter } };
+  }
+
+  get lines(): readonly BlockLine[] {
+    return this.content().lines;
+  }
+
+  get headers(): readonly HeaderLine[] {
+    return this.content().headers;
+  }
+
+  get directives(): readonly DirectiveLine[] {
+    return this.content().directives;
+  }
+
+  get expectations(): readonly ExpectLine[] {
+    return this.content().expectations;
+  }
+
+  get actionHeader(): HeaderLine | undefined {
+    return this.content().actionHeader;
+  }
+
+  private content(): BlockContent {
+    const content = this.#content;
+    if (content !== undefined) return content;
+    return this.keep(this.build());
+  }
+
+  /** The block parsed again from its lines in the text (the same rules as the whole-file parse). */
+  private build(): Block {
+    const text = this.#source.text;
+    const length = text.length;
+    const run = new RunBuilder([], []);
+    const endLine = this.#endLine;
+    const noCr = !this.#source.hasCr;
+    let offset = this.#startOffset;
+    for (let line = this.#startLine; ; line++) {
+      // Line ends as in ScriptParser.step, but searched within the block: an unbounded search for a CR would scan
+      // the rest of the file for every block.
+      let end: number;
+      if (noCr) {
+        end = text.indexOf('\n', offset);
+        if (end === -1) end = length;
+      } else {
+        end = lineEndAt(text, offset);
+      }
+      run.lineOffset = offset;
+      run.add(classify(line, text, offset, end), line);
+      if (line >= endLine || end >= length) break;
+      offset = text.charCodeAt(end) === 13 && text.charCodeAt(end + 1) === 10 ? end + 2 : end + 1;
+    }
+    const block = run.finish(this.index, this.#separatorAbove);
+    if (!block) throw new Error(`block ${this.index} (line ${this.#startLine + 1}) could not be rebuilt`);
+    return block;
+  }
+
+  private keep(block: Block): BlockContent {
+    const content: BlockContent = {
+      lines: block.lines,
+      headers: block.headers,
+      directives: block.directives,
+      expectations: block.expectations,
+      actionHeader: block.actionHeader,
+    };
+    this.#content = content;
+    const evicted = keptBlocks[nextKept];
+    if (evicted !== undefined && evicted !== this) evicted.#content = undefined;
+    keptBlocks[nextKept] = this;
+    nextKept = (nextKept + 1) % KEPT_CONTENTS;
+    return content;
+  }
+}
+
 /**
  * Parses a whole `.ami` text. Never throws; every line ends up in a block, a file variable, a separator
  * or the loose comments.
@@ -562,6 +708,7 @@ export class ScriptParser {
   private line = 0;
   private nextCr = -2;
   private done = false;
+  private source: ParsedText | undefined;
 
   constructor(private readonly text: string) {}
 
@@ -609,13 +756,18 @@ export class ScriptParser {
       this.separatorAbove = this.pendingSeparator;
       this.pendingSeparator = undefined;
     }
+    this.run.lineOffset = lineStart;
     this.run.add(item, line);
   }
 
   private endRun(): void {
     if (!this.inRun) return;
+    const start = this.run.start;
     const block = this.run.finish(this.script.blocks.length, this.separatorAbove);
-    if (block) this.script.blocks.push(block);
+    if (block) {
+      this.source ??= { text: this.text, hasCr: this.text.indexOf('\r') !== -1 };
+      this.script.blocks.push(LazyBlock.from(block, this.source, start.offset, this.separatorAbove));
+    }
     this.inRun = false;
   }
 }

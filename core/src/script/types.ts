@@ -96,7 +96,7 @@ export interface Block {
   /** Zero-based index among the file's blocks. */
   index: number;
   /** From the first line (including leading comments/directives) to the last non-blank line. */
-  range: Range;
+  readonly range: Range;
   /** Comment lines directly above the first header, joined: the block's title (may be empty). */
   title: string;
   /** Value of `# @name`, if any. */
