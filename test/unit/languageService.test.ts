@@ -1,5 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { TextDocument } from 'vscode-languageserver-textdocument';
 import { getLanguageService } from '../../core/src/language/languageService';
 import { definitionsFromScript, getDefinitions, scanDefinitions } from '../../core/src/language/documents';
 import { parseScript } from '../../core/src/script/parser';
@@ -65,6 +66,28 @@ test('doValidationInSlices gives what doValidation gives, pausing between slices
   const stopped = await service.doValidationInSlices(amiDocument(texts[0]), undefined, async () => ++pauses < 2);
   assert.equal(stopped, undefined);
   assert.equal(pauses, 2);
+});
+
+test('checking as the parse goes gives what checking the whole parse gives: names and variables defined further down', async () => {
+  const filler = (count: number, from: number): string =>
+    Array.from({ length: count }, (_, index) => `# @name f${from + index}\nAction: Getvar\nVariable: {{f${from + index - 1}.Value}}\nBogus: {{nowhere}}\n`).join('\n');
+  const texts = [
+    // A use far above the file variable that defines it (more than one parse run and slice away).
+    `Action: Getvar\nChannel: {{late}}\nVariable: {{unsafe}}\n\n${filler(3000, 0)}\n@late = PJSIP/x\n@unsafe = y\n`,
+    // Results of a block named further down, of the block itself, a name used twice, an unknown one.
+    `Action: Hangup\nChannel: {{later.Channel}}\n\n# @name later\nAction: Status\nChannel: {{later.Channel}}\n\n# @name later\nAction: Ping\nActionID: {{ghost.X}} {{later}}\n`,
+    // More problems than are listed (the cap and its summary), the variable defined at the very end.
+    `${filler(1500, 10)}\n@nowhere = 1\n`,
+    `${filler(1500, 10)}\n`,
+    // CRLF and a lone CR, a separator title, a file variable line inside a block.
+    '@a = 1\r\n\r\n### Part\r\nAction: Ping\r\n@b = 2\rActionID: {{b}}{{a}}\r\n\r\n@b = 3\r\n',
+  ];
+  const settings = { asteriskVersion: '23', profileVariables: { unsafe: 'a\r\nAction: Command', peer: 'ok' } };
+  for (const text of texts) {
+    const sameUri = (): TextDocument => TextDocument.create('file:///test/further-down.ami', 'ami', 1, text);
+    const sliced = await service.doValidationInSlices(sameUri(), settings, () => Promise.resolve(true));
+    assert.deepEqual(sliced, service.doValidation(sameUri(), settings), text.slice(0, 80));
+  }
 });
 
 test('the cheap definitions scan agrees with the parser', () => {

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { TextDocument } from 'vscode-languageserver-textdocument';
-import { blockAtLine, findVariables, parseBlockAt, parseScript } from '../../core/src/script/parser';
+import { actionHeaderRange, blockAtLine, findVariables, lineKinds, parseBlockAt, parseScript } from '../../core/src/script/parser';
 import type { Block, HeaderLine, Range, VariableRef } from '../../core/src/script/types';
 import { blockView, scriptView } from './scriptView';
 
@@ -406,4 +406,14 @@ test('a large file keeps only recent blocks\' line nodes and rebuilds the others
     assert.deepEqual(blockView(blockAtLine(script, line), -1), blockView(parseBlockAt(text, line)), `line ${line}`);
   }
   assert.equal(script.blocks[699].title, 'title 699');
+  const kindLetter = { header: 'h', comment: 'c', directive: 'd', expect: 'e', invalid: 'i' } as const;
+  const other = `${EXAMPLE}\n# @name x\nnot a header\nAction: Ping\n`;
+  const samples = [...script.blocks.slice(0, 5).map((block) => [text, block] as const), ...parseScript(other).blocks.map((block) => [other, block] as const)];
+  for (const [source, block] of samples) {
+    const eager = parseBlockAt(source, block.range.start.line)!;
+    assert.equal(lineKinds(block), block.lines.map((line) => kindLetter[line.kind]).join(''));
+    assert.equal(lineKinds(eager), lineKinds(block));
+    assert.deepEqual(actionHeaderRange(block), block.actionHeader?.range);
+    assert.deepEqual(actionHeaderRange(eager), block.actionHeader?.range);
+  }
 });

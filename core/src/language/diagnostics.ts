@@ -61,6 +61,8 @@ class Checker {
     private readonly script: Script,
     private readonly settings: LanguageSettings,
     private readonly catalogue: Catalogue,
+    /** Parses the rest of the text, when `script` is still being parsed (see {@link diagnosticsJob}). */
+    private completeScript?: () => void,
   ) {
     const { branch, known } = resolveBranch(catalogue, settings.asteriskVersion);
     this.branch = branch;
@@ -72,7 +74,27 @@ class Checker {
         `The target Asterisk version "${settings.asteriskVersion}" is not one the catalogue covers (${listText(catalogue.branches.slice(), 'or')}); checking against ${branch}. Set ami.asteriskVersion to one of those.`,
       );
     }
-    for (const variable of script.fileVariables) this.fileVariables.add(variable.name);
+    this.addFileVariables();
+  }
+
+  /** File variables of the script parsed so far. */
+  private addFileVariables(): void {
+    const variables = this.script.fileVariables;
+    for (; this.fileVariablesRead < variables.length; this.fileVariablesRead++) this.fileVariables.add(variables[this.fileVariablesRead].name);
+  }
+
+  private fileVariablesRead = 0;
+
+  /**
+   * Parses the rest of the script, when it is still being parsed: a check that needs what comes later (a file
+   * variable defined below its use, the blocks named further down) asks for it. Blocks are then checked as if
+   * the whole file had been parsed first.
+   */
+  private completeParse(): void {
+    if (!this.completeScript) return;
+    this.completeScript();
+    this.completeScript = undefined;
+    this.addFileVariables();
   }
 
   /**
@@ -114,8 +136,12 @@ class Checker {
   /** Blocks checked so far; -1 once the text was found binary (nothing else is checked). */
   private checkedBlocks = 0;
 
-  /** Checks up to `maxBlocks` more blocks; true when every block is checked. */
+  /**
+   * Checks up to `maxBlocks` more of the blocks parsed so far; true when every block is checked (and, for a job
+   * that checks as the parse goes, the parse is complete: see {@link diagnosticsJob}).
+   */
   step(maxBlocks: number): boolean {
+    if (this.completeScript) this.addFileVariables();
     if (this.checkedBlocks === 0 && !this.binaryChecked) {
       this.binaryChecked = true;
       const binary = binaryEvidence(this.document.getText());
@@ -135,7 +161,13 @@ class Checker {
     const end = Math.min(blocks.length, this.checkedBlocks + maxBlocks);
     for (let index = this.checkedBlocks; index < end; index++) this.checkBlock(blocks[index]);
     this.checkedBlocks = end;
-    return end === blocks.length;
+    return end === blocks.length && this.completeScript === undefined;
+  }
+
+  /** The parse is complete (the job's script will get no more blocks or file variables). */
+  parsed(): void {
+    this.completeScript = undefined;
+    this.addFileVariables();
   }
 
   private binaryChecked = false;
@@ -199,6 +231,7 @@ class Checker {
   /** Blocks whose `name` is `name`, in file order (indexed once: a file may have thousands of unresolved references). */
   private blocksNamed(name: string): readonly Block[] {
     if (!this.blocksByName) {
+      this.completeParse();
       this.blocksByName = new Map();
       for (const candidate of this.script.blocks) {
         if (candidate.name === undefined) continue;
@@ -531,6 +564,22 @@ class Checker {
     }
     if (this.fileVariables.has(name)) return;
     const profile = this.settings.profileVariables;
+    if (this.completeScript) {
+      // While the file is still being parsed, a file variable further down may define the name: parse the rest
+      // before reporting anything about it (the two quiet outcomes below do not depend on file variables).
+      let quiet: boolean;
+      if (profile && Object.prototype.hasOwnProperty.call(profile, name)) {
+        quiet = !/[\r\n\0]/.test(profile[name]);
+      } else {
+        const dot = name.indexOf('.');
+        const named = this.namedBlocks.get(dot === -1 ? name : name.slice(0, dot));
+        quiet = named !== undefined && named < block.index && dot !== -1;
+      }
+      if (!quiet) {
+        this.completeParse();
+        if (this.fileVariables.has(name)) return;
+      }
+    }
     if (profile && Object.prototype.hasOwnProperty.call(profile, name)) {
       const value = profile[name];
       if (/[\r\n\0]/.test(value)) {
@@ -776,10 +825,23 @@ export function computeDiagnostics(document: TextDocument, settings: LanguageSet
 /** computeDiagnostics in steps: `step(n)` checks n more blocks and is true when done; then `result()`. */
 export interface DiagnosticsJob {
   step(maxBlocks: number): boolean;
+  /** For a job made with `completeScript`: the parse is complete. */
+  parsed(): void;
   result(): Diagnostic[];
 }
 
-/** A {@link DiagnosticsJob} over an already parsed `script` of `document`. */
-export function diagnosticsJob(document: TextDocument, settings: LanguageSettings, script: Script, catalogue: Catalogue = getCatalogue()): DiagnosticsJob {
-  return new Checker(document, script, settings, catalogue);
+/**
+ * A {@link DiagnosticsJob} over the `script` of `document`. With `completeScript`, the script may still be being
+ * parsed: `step` checks the blocks parsed so far (while their line nodes are fresh, see parser.ts), call
+ * `parsed()` once the parse is done; a check that needs a later part of the file calls `completeScript` to parse
+ * the rest first. The result is the same as checking the complete script.
+ */
+export function diagnosticsJob(
+  document: TextDocument,
+  settings: LanguageSettings,
+  script: Script,
+  catalogue: Catalogue = getCatalogue(),
+  completeScript?: () => void,
+): DiagnosticsJob {
+  return new Checker(document, script, settings, catalogue, completeScript);
 }

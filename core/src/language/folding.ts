@@ -1,6 +1,7 @@
 import { FoldingRangeKind, type FoldingRange } from 'vscode-languageserver-types';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import type { Script } from '../script/types';
+import { lineKinds } from '../script/parser';
 import { getScript } from '../script/scriptCache';
 
 /**
@@ -18,8 +19,10 @@ export function getFoldingRanges(document: TextDocument, script: Script = getScr
   // `.line`, not `.range`: ranges are built on each read, and a large file has hundreds of thousands of lines.
   const commentLines = script.comments.map((c) => c.line);
   for (const block of script.blocks) {
-    if (block.headers.length === block.lines.length) continue;
-    for (const line of block.lines) if (line.kind === 'comment') commentLines.push(line.line);
+    // From the line kinds: reading the nodes of every block would build them all (parser.ts, LazyBlock).
+    const kinds = lineKinds(block);
+    const first = block.range.start.line;
+    for (let at = kinds.indexOf('c'); at !== -1; at = kinds.indexOf('c', at + 1)) commentLines.push(first + at);
   }
   commentLines.sort((a, b) => a - b);
   let runStart = -1;

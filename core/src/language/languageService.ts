@@ -45,8 +45,13 @@ export function getLanguageService(options: LanguageServiceOptions = {}): Langua
   };
 }
 
-/** Lines parsed, then blocks checked, between two pauses: a few milliseconds of work each. */
-const PARSE_SLICE_LINES = 16_384;
+/** Lines parsed and checked between two pauses: a few milliseconds of work. */
+const SLICE_LINES = 8_192;
+/**
+ * Lines parsed before the blocks they hold are checked: few enough that the blocks' line nodes are still kept
+ * (parser.ts keeps the latest 256 blocks' nodes), so checking does not build them again.
+ */
+const PARSE_RUN_LINES = 512;
 const CHECK_SLICE_BLOCKS = 2_048;
 
 async function validateInSlices(
@@ -56,14 +61,30 @@ async function validateInSlices(
   catalogue: Catalogue,
 ): Promise<Diagnostic[] | undefined> {
   let script = peekScript(document);
-  if (!script) {
-    const parser = new ScriptParser(document.getText());
-    while (!parser.step(PARSE_SLICE_LINES)) if (!(await pause())) return undefined;
-    script = parser.script;
-    setScript(document, script);
+  if (script) {
+    const job = diagnosticsJob(document, settings ?? {}, script, catalogue);
+    while (!job.step(CHECK_SLICE_BLOCKS)) if (!(await pause())) return undefined;
+    return withLiveDiagnostics(job.result(), script, settings, catalogue);
   }
-  const job = diagnosticsJob(document, settings ?? {}, script, catalogue);
-  while (!job.step(CHECK_SLICE_BLOCKS)) if (!(await pause())) return undefined;
+  // Parse and check as the parse goes; a check that needs the rest of the file parses it first.
+  const parser = new ScriptParser(document.getText());
+  script = parser.script;
+  const job = diagnosticsJob(document, settings ?? {}, script, catalogue, () => parser.step(Number.POSITIVE_INFINITY));
+  let parsed = false;
+  let checked = false;
+  while (!checked) {
+    for (let lines = 0; lines < SLICE_LINES; lines += PARSE_RUN_LINES) {
+      if (!parsed && parser.step(PARSE_RUN_LINES)) {
+        parsed = true;
+        job.parsed();
+      }
+      // Once parsed (also when a check asked for the rest of the file), one slice of blocks per pause.
+      checked = job.step(parsed ? CHECK_SLICE_BLOCKS : Number.POSITIVE_INFINITY);
+      if (checked || parsed) break;
+    }
+    if (!checked && !(await pause())) return undefined;
+  }
+  setScript(document, script);
   return withLiveDiagnostics(job.result(), script, settings, catalogue);
 }
 

@@ -2,6 +2,7 @@ import { SymbolKind, type DocumentSymbol } from 'vscode-languageserver-types';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import type { Block, Script } from '../script/types';
 import { blockLabel } from '../script/blockLabel';
+import { actionHeaderRange, lineKinds } from '../script/parser';
 import { getScript } from '../script/scriptCache';
 
 /** Symbols in an outline before the headers and expectations under each block are left out (blocks stay). */
@@ -25,7 +26,8 @@ export function findDocumentSymbols(document: TextDocument, script: Script = get
     });
   }
   let childCount = 0;
-  for (const block of script.blocks) childCount += block.headers.length + block.expectations.length;
+  // Counted from the line kinds: reading the nodes of every block would build them all (parser.ts, LazyBlock).
+  for (const block of script.blocks) childCount += countChildren(lineKinds(block));
   const withChildren = symbols.length + script.blocks.length + childCount <= MAX_OUTLINE_SYMBOLS;
   if (!withChildren) {
     const origin = { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } };
@@ -42,12 +44,22 @@ export function findDocumentSymbols(document: TextDocument, script: Script = get
       detail: block.action ?? 'no Action',
       kind: SymbolKind.Function,
       range: block.range,
-      selectionRange: block.actionHeader?.range ?? block.range,
+      selectionRange: actionHeaderRange(block) ?? block.range,
     };
     if (withChildren) symbol.children = blockChildren(block);
     symbols.push(symbol);
   }
   return symbols.sort((a, b) => a.range.start.line - b.range.start.line);
+}
+
+/** Headers and expectations among a block's line kinds. */
+function countChildren(kinds: string): number {
+  let count = 0;
+  for (let index = 0; index < kinds.length; index++) {
+    const kind = kinds.charCodeAt(index);
+    if (kind === 104 /* h */ || kind === 101 /* e */) count++;
+  }
+  return count;
 }
 
 function blockChildren(block: Block): DocumentSymbol[] {

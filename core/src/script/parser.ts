@@ -583,6 +583,11 @@ class LazyBlock implements Block {
   readonly #startCharacter: number;
   readonly #endLine: number;
   readonly #endCharacter: number;
+  /** One letter per line (see {@link lineKinds}), so that outlines and folding need no nodes. */
+  readonly #kinds: string;
+  /** Characters of the `Action:` header's range (on the line of the first header), or -1. */
+  readonly #actionStart: number;
+  readonly #actionEnd: number;
   readonly index: number;
   readonly title: string;
   readonly name: string | undefined;
@@ -590,6 +595,10 @@ class LazyBlock implements Block {
 
   private constructor(block: Block, source: ParsedText, startOffset: number, separatorAbove: Separator | undefined) {
     this.#source = source;
+    this.#kinds = kindsOf(block.lines);
+    const actionRange = block.actionHeader?.range;
+    this.#actionStart = actionRange ? actionRange.start.character : -1;
+    this.#actionEnd = actionRange ? actionRange.end.character : -1;
     this.index = block.index;
     this.title = block.title;
     this.name = block.name;
@@ -611,6 +620,18 @@ class LazyBlock implements Block {
 
   get range(): Range {
     return { start: { line: this.#startLine, character: this.#startCharacter }, end: { line: this.#endLine, character: this.#endCharacter } };
+  }
+
+  /** See {@link lineKinds}. */
+  get lineKinds(): string {
+    return this.#kinds;
+  }
+
+  /** See {@link actionHeaderRange}. */
+  get actionHeaderRange(): Range | undefined {
+    if (this.#actionStart === -1) return undefined;
+    const line = this.#startLine + this.#kinds.indexOf('h');
+    return { start: { line, character: this.#actionStart }, end: { line, character: this.#actionEnd } };
   }
 
   get lines(): readonly BlockLine[] {
@@ -682,6 +703,28 @@ class LazyBlock implements Block {
     nextKept = (nextKept + 1) % KEPT_CONTENTS;
     return content;
   }
+}
+
+const KIND_LETTERS: Readonly<Record<BlockLine['kind'], string>> = { header: 'h', comment: 'c', directive: 'd', expect: 'e', invalid: 'i' };
+
+function kindsOf(lines: readonly BlockLine[]): string {
+  let kinds = '';
+  for (const line of lines) kinds += KIND_LETTERS[line.kind];
+  return kinds;
+}
+
+/**
+ * The kind of each of `block`'s lines, one letter per line in order (`h` header, `c` comment, `d` directive,
+ * `e` expectation, `i` invalid): the block's lines are consecutive, so line `i` of the block is document line
+ * `block.range.start.line + i`. Needs no line nodes for a block of a whole-file parse.
+ */
+export function lineKinds(block: Block): string {
+  return block instanceof LazyBlock ? block.lineKinds : kindsOf(block.lines);
+}
+
+/** `block.actionHeader?.range`, without building line nodes for a block of a whole-file parse. */
+export function actionHeaderRange(block: Block): Range | undefined {
+  return block instanceof LazyBlock ? block.actionHeaderRange : block.actionHeader?.range;
 }
 
 /**
