@@ -4,6 +4,7 @@ import { TextDocument } from 'vscode-languageserver-textdocument';
 import { getLanguageService } from '../../core/src/language/languageService';
 import { definitionsFromScript, getDefinitions, scanDefinitions } from '../../core/src/language/documents';
 import { parseScript } from '../../core/src/script/parser';
+import { computeDiagnostics } from '../../core/src/language/diagnostics';
 import { amiDocument, applyEdits } from './languageFixtures';
 
 const service = getLanguageService();
@@ -85,8 +86,12 @@ test('checking as the parse goes gives what checking the whole parse gives: name
   const settings = { asteriskVersion: '23', profileVariables: { unsafe: 'a\r\nAction: Command', peer: 'ok' } };
   for (const text of texts) {
     const sameUri = (): TextDocument => TextDocument.create('file:///test/further-down.ami', 'ami', 1, text);
+    // Checked after a complete parse, then as the parse goes (in slices and at once).
+    const whole = computeDiagnostics(sameUri(), settings, parseScript(text));
     const sliced = await service.doValidationInSlices(sameUri(), settings, () => Promise.resolve(true));
-    assert.deepEqual(sliced, service.doValidation(sameUri(), settings), text.slice(0, 80));
+    assert.deepEqual(sliced, whole, text.slice(0, 80));
+    assert.deepEqual(service.doValidation(sameUri(), settings), whole);
+    assert.deepEqual(computeDiagnostics(sameUri(), settings), whole);
   }
 });
 

@@ -9,7 +9,7 @@ import { getCatalogue, type ActionDoc, type Catalogue, type ParamDoc } from '../
 import { closedEnum, findParam, lowerCaseName, resolveBranch, UNIVERSAL_HEADERS, valueAccepted } from '../catalogue/queries';
 import { KNOWN_RESPONSE_STATUSES, parseExpectation } from '../expect/parse';
 import { assessDanger } from '../safety/dangerous';
-import { parseScript } from '../script/parser';
+import { ScriptParser } from '../script/parser';
 import type { Block, ExpectLine, HeaderLine, Script, VariableRef } from '../script/types';
 import { listText, nearestNames, utf8Length } from './textUtil';
 import { DiagnosticCode, type DiagnosticCodeValue, type FixData } from './diagnosticCodes';
@@ -819,7 +819,57 @@ function describeInvalidLine(text: string): string {
  * `catalogue` defaults to the shipped one.
  */
 export function computeDiagnostics(document: TextDocument, settings: LanguageSettings = {}, script?: Script, catalogue: Catalogue = getCatalogue()): Diagnostic[] {
-  return new Checker(document, script ?? parseScript(document.getText()), settings, catalogue).run();
+  if (script) return new Checker(document, script, settings, catalogue).run();
+  const checking = new CheckingParse(document, settings, catalogue);
+  while (!checking.step(Number.POSITIVE_INFINITY));
+  return checking.result();
+}
+
+/**
+ * Lines parsed before the blocks they hold are checked: few enough that the blocks' line nodes are still kept
+ * (parser.ts keeps the latest 256 blocks' nodes), so checking does not build them again.
+ */
+const PARSE_RUN_LINES = 512;
+/** Blocks checked per step once the parse is complete. */
+const CHECK_STEP_BLOCKS = 2_048;
+
+/**
+ * Parses `document` and checks its blocks as the parse goes (see {@link diagnosticsJob}), in steps; `script` is
+ * the parse (complete once `step` returned true).
+ */
+export class CheckingParse {
+  private readonly parser: ScriptParser;
+  private readonly job: DiagnosticsJob;
+  private parsed = false;
+
+  constructor(document: TextDocument, settings: LanguageSettings, catalogue: Catalogue = getCatalogue()) {
+    const parser = new ScriptParser(document.getText());
+    this.parser = parser;
+    this.job = diagnosticsJob(document, settings, parser.script, catalogue, () => parser.step(Number.POSITIVE_INFINITY));
+  }
+
+  get script(): Script {
+    return this.parser.script;
+  }
+
+  /** Parses and checks about `maxLines` more lines (or a step of blocks once parsed); true when all is done. */
+  step(maxLines: number): boolean {
+    for (let lines = 0; lines < maxLines; lines += PARSE_RUN_LINES) {
+      if (!this.parsed && this.parser.step(PARSE_RUN_LINES)) {
+        this.parsed = true;
+        this.job.parsed();
+      }
+      // Once parsed (also when a check asked for the rest of the file), one step of blocks per call.
+      if (this.job.step(this.parsed ? CHECK_STEP_BLOCKS : Number.POSITIVE_INFINITY)) return true;
+      if (this.parsed) return false;
+    }
+    return false;
+  }
+
+  /** The diagnostics, once `step` returned true. */
+  result(): Diagnostic[] {
+    return this.job.result();
+  }
 }
 
 /** computeDiagnostics in steps: `step(n)` checks n more blocks and is true when done; then `result()`. */

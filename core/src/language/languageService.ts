@@ -1,10 +1,9 @@
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import { getCatalogue, type Catalogue } from '../catalogue/index';
-import { ScriptParser } from '../script/parser';
-import { getScript, peekScript, setScript } from '../script/scriptCache';
+import { peekScript, setScript } from '../script/scriptCache';
 import { computeCodeActions } from './codeActions';
 import { doComplete } from './completion';
-import { computeDiagnostics, diagnosticsJob } from './diagnostics';
+import { CheckingParse, computeDiagnostics, diagnosticsJob } from './diagnostics';
 import { getFoldingRanges } from './folding';
 import { format } from './format';
 import { doHover } from './hover';
@@ -29,8 +28,12 @@ export function getLanguageService(options: LanguageServiceOptions = {}): Langua
   const catalogue = options.catalogue ?? getCatalogue();
   return {
     doValidation: (document, settings) => {
-      const script = getScript(document);
-      return withLiveDiagnostics(computeDiagnostics(document, settings, script, catalogue), script, settings, catalogue);
+      const cached = peekScript(document);
+      if (cached) return withLiveDiagnostics(computeDiagnostics(document, settings, cached, catalogue), cached, settings, catalogue);
+      const checking = new CheckingParse(document, settings ?? {}, catalogue);
+      while (!checking.step(Number.POSITIVE_INFINITY));
+      setScript(document, checking.script);
+      return withLiveDiagnostics(checking.result(), checking.script, settings, catalogue);
     },
     doValidationInSlices: (document, settings, pause) => validateInSlices(document, settings, pause, catalogue),
     doComplete: (document, position, settings) => doComplete(document, position, settings, catalogue),
@@ -47,11 +50,6 @@ export function getLanguageService(options: LanguageServiceOptions = {}): Langua
 
 /** Lines parsed and checked between two pauses: a few milliseconds of work. */
 const SLICE_LINES = 8_192;
-/**
- * Lines parsed before the blocks they hold are checked: few enough that the blocks' line nodes are still kept
- * (parser.ts keeps the latest 256 blocks' nodes), so checking does not build them again.
- */
-const PARSE_RUN_LINES = 512;
 const CHECK_SLICE_BLOCKS = 2_048;
 
 async function validateInSlices(
@@ -60,32 +58,17 @@ async function validateInSlices(
   pause: () => Promise<boolean>,
   catalogue: Catalogue,
 ): Promise<Diagnostic[] | undefined> {
-  let script = peekScript(document);
-  if (script) {
-    const job = diagnosticsJob(document, settings ?? {}, script, catalogue);
+  const cached = peekScript(document);
+  if (cached) {
+    const job = diagnosticsJob(document, settings ?? {}, cached, catalogue);
     while (!job.step(CHECK_SLICE_BLOCKS)) if (!(await pause())) return undefined;
-    return withLiveDiagnostics(job.result(), script, settings, catalogue);
+    return withLiveDiagnostics(job.result(), cached, settings, catalogue);
   }
   // Parse and check as the parse goes; a check that needs the rest of the file parses it first.
-  const parser = new ScriptParser(document.getText());
-  script = parser.script;
-  const job = diagnosticsJob(document, settings ?? {}, script, catalogue, () => parser.step(Number.POSITIVE_INFINITY));
-  let parsed = false;
-  let checked = false;
-  while (!checked) {
-    for (let lines = 0; lines < SLICE_LINES; lines += PARSE_RUN_LINES) {
-      if (!parsed && parser.step(PARSE_RUN_LINES)) {
-        parsed = true;
-        job.parsed();
-      }
-      // Once parsed (also when a check asked for the rest of the file), one slice of blocks per pause.
-      checked = job.step(parsed ? CHECK_SLICE_BLOCKS : Number.POSITIVE_INFINITY);
-      if (checked || parsed) break;
-    }
-    if (!checked && !(await pause())) return undefined;
-  }
-  setScript(document, script);
-  return withLiveDiagnostics(job.result(), script, settings, catalogue);
+  const checking = new CheckingParse(document, settings ?? {}, catalogue);
+  while (!checking.step(SLICE_LINES)) if (!(await pause())) return undefined;
+  setScript(document, checking.script);
+  return withLiveDiagnostics(checking.result(), checking.script, settings, catalogue);
 }
 
 /** Adds the information-level checks against the connected server's live values (unless turned off). */
