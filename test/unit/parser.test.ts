@@ -417,3 +417,12 @@ test('a large file keeps only recent blocks\' line nodes and rebuilds the others
     assert.deepEqual(actionHeaderRange(eager), block.actionHeader?.range);
   }
 });
+
+test('a block derived with Object.create (as ami send does) reads its lines through the original', () => {
+  const script = parseScript(EXAMPLE);
+  const derived = Object.create(script.blocks[0], { expectations: { value: [] } }) as Block;
+  assert.deepEqual(derived.headers.map((h) => h.name), script.blocks[0].headers.map((h) => h.name));
+  assert.deepEqual(derived.expectations, []);
+  assert.deepEqual(derived.actionHeader?.range, script.blocks[0].actionHeader?.range);
+  assert.equal(lineKinds(derived), lineKinds(script.blocks[0]));
+});

@@ -573,42 +573,45 @@ const KEPT_CONTENTS = 256;
 const keptBlocks: Array<LazyBlock | undefined> = new Array<LazyBlock | undefined>(KEPT_CONTENTS).fill(undefined);
 let nextKept = 0;
 
-/** A block of a whole-file parse: its summary is kept, its line nodes are built on first read (see KEPT_CONTENTS). */
+/**
+ * A block of a whole-file parse: its summary is kept, its line nodes are built on first read (see KEPT_CONTENTS).
+ * Plain (not #private) fields: the CLI derives blocks with Object.create, whose getters then run on the derivative.
+ */
 class LazyBlock implements Block {
-  #content: BlockContent | undefined;
-  readonly #source: ParsedText;
-  readonly #startOffset: number;
-  readonly #separatorAbove: Separator | undefined;
-  readonly #startLine: number;
-  readonly #startCharacter: number;
-  readonly #endLine: number;
-  readonly #endCharacter: number;
+  private cached: BlockContent | undefined;
+  private readonly source: ParsedText;
+  private readonly startOffset: number;
+  private readonly separatorAbove: Separator | undefined;
+  private readonly startLine: number;
+  private readonly startCharacter: number;
+  private readonly endLine: number;
+  private readonly endCharacter: number;
   /** One letter per line (see {@link lineKinds}), so that outlines and folding need no nodes. */
-  readonly #kinds: string;
+  private readonly kinds: string;
   /** Characters of the `Action:` header's range (on the line of the first header), or -1. */
-  readonly #actionStart: number;
-  readonly #actionEnd: number;
+  private readonly actionStart: number;
+  private readonly actionEnd: number;
   readonly index: number;
   readonly title: string;
   readonly name: string | undefined;
   readonly action: string | undefined;
 
   private constructor(block: Block, source: ParsedText, startOffset: number, separatorAbove: Separator | undefined) {
-    this.#source = source;
-    this.#kinds = kindsOf(block.lines);
+    this.source = source;
+    this.kinds = kindsOf(block.lines);
     const actionRange = block.actionHeader?.range;
-    this.#actionStart = actionRange ? actionRange.start.character : -1;
-    this.#actionEnd = actionRange ? actionRange.end.character : -1;
+    this.actionStart = actionRange ? actionRange.start.character : -1;
+    this.actionEnd = actionRange ? actionRange.end.character : -1;
     this.index = block.index;
     this.title = block.title;
     this.name = block.name;
     this.action = block.action;
-    this.#startOffset = startOffset;
-    this.#separatorAbove = separatorAbove;
-    this.#startLine = block.range.start.line;
-    this.#startCharacter = block.range.start.character;
-    this.#endLine = block.range.end.line;
-    this.#endCharacter = block.range.end.character;
+    this.startOffset = startOffset;
+    this.separatorAbove = separatorAbove;
+    this.startLine = block.range.start.line;
+    this.startCharacter = block.range.start.character;
+    this.endLine = block.range.end.line;
+    this.endCharacter = block.range.end.character;
   }
 
   /** The lazy form of `block`, just built from `text` (whose first line starts at `startOffset`); keeps its nodes for now. */
@@ -619,19 +622,19 @@ class LazyBlock implements Block {
   }
 
   get range(): Range {
-    return { start: { line: this.#startLine, character: this.#startCharacter }, end: { line: this.#endLine, character: this.#endCharacter } };
+    return { start: { line: this.startLine, character: this.startCharacter }, end: { line: this.endLine, character: this.endCharacter } };
   }
 
   /** See {@link lineKinds}. */
   get lineKinds(): string {
-    return this.#kinds;
+    return this.kinds;
   }
 
   /** See {@link actionHeaderRange}. */
   get actionHeaderRange(): Range | undefined {
-    if (this.#actionStart === -1) return undefined;
-    const line = this.#startLine + this.#kinds.indexOf('h');
-    return { start: { line, character: this.#actionStart }, end: { line, character: this.#actionEnd } };
+    if (this.actionStart === -1) return undefined;
+    const line = this.startLine + this.kinds.indexOf('h');
+    return { start: { line, character: this.actionStart }, end: { line, character: this.actionEnd } };
   }
 
   get lines(): readonly BlockLine[] {
@@ -655,20 +658,20 @@ class LazyBlock implements Block {
   }
 
   private content(): BlockContent {
-    const content = this.#content;
+    const content = this.cached;
     if (content !== undefined) return content;
     return this.keep(this.build());
   }
 
   /** The block parsed again from its lines in the text (the same rules as the whole-file parse). */
   private build(): Block {
-    const text = this.#source.text;
+    const text = this.source.text;
     const length = text.length;
     const run = new RunBuilder([], []);
-    const endLine = this.#endLine;
-    const noCr = !this.#source.hasCr;
-    let offset = this.#startOffset;
-    for (let line = this.#startLine; ; line++) {
+    const endLine = this.endLine;
+    const noCr = !this.source.hasCr;
+    let offset = this.startOffset;
+    for (let line = this.startLine; ; line++) {
       // Line ends as in ScriptParser.step, but searched within the block: an unbounded search for a CR would scan
       // the rest of the file for every block.
       let end: number;
@@ -683,8 +686,8 @@ class LazyBlock implements Block {
       if (line >= endLine || end >= length) break;
       offset = text.charCodeAt(end) === 13 && text.charCodeAt(end + 1) === 10 ? end + 2 : end + 1;
     }
-    const block = run.finish(this.index, this.#separatorAbove);
-    if (!block) throw new Error(`block ${this.index} (line ${this.#startLine + 1}) could not be rebuilt`);
+    const block = run.finish(this.index, this.separatorAbove);
+    if (!block) throw new Error(`block ${this.index} (line ${this.startLine + 1}) could not be rebuilt`);
     return block;
   }
 
@@ -696,9 +699,9 @@ class LazyBlock implements Block {
       expectations: block.expectations,
       actionHeader: block.actionHeader,
     };
-    this.#content = content;
+    this.cached = content;
     const evicted = keptBlocks[nextKept];
-    if (evicted !== undefined && evicted !== this) evicted.#content = undefined;
+    if (evicted !== undefined && evicted !== this) evicted.cached = undefined;
     keptBlocks[nextKept] = this;
     nextKept = (nextKept + 1) % KEPT_CONTENTS;
     return content;

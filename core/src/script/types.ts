@@ -6,6 +6,10 @@
  * are read-only and built on each read from the line and character numbers the node keeps: a 10,000-block file
  * has ~50,000 lines, and eager Range objects made most of the parse's memory and GC time. Read `line` when only
  * the line number is needed.
+ *
+ * A whole-file parse keeps each block's summary (index, range, title, name, action) but builds its line nodes on
+ * first read and keeps only recent blocks' nodes (parser.ts, LazyBlock), rebuilding them when read again: nodes
+ * of two reads are equal but not the same objects, so compare them by value (line, text), not identity.
  */
 
 export interface Position {
