@@ -20,7 +20,7 @@ import {
   type Range,
   type WorkspaceEdit,
 } from 'vscode-languageserver/node';
-import { TextDocument } from 'vscode-languageserver-textdocument';
+import type { TextDocument } from 'vscode-languageserver-textdocument';
 import type { LanguageService, LanguageSettings } from '../../core/src/language/types';
 import { RenameError } from '../../core/src/language/navigation';
 import { DiagnosticCode } from '../../core/src/language/diagnosticCodes';
@@ -32,6 +32,7 @@ import { targetBranch } from '../../core/src/catalogue/queries';
 import { clientFeaturesOf, minimalClientFeatures, type ClientFeatures } from './clientFeatures';
 import { CompletionShaper } from './completionShaper';
 import { DiagnosticsScheduler } from './diagnosticsScheduler';
+import { lineDocuments } from './lineDocument';
 import { markdownToPlainText } from './plainText';
 import { SettingsStore } from './settingsStore';
 
@@ -57,7 +58,8 @@ export function startLanguageServer(
   service: LanguageService,
   options: LanguageServerOptions = {},
 ): void {
-  const documents = new TextDocuments(TextDocument);
+  // Lines, not one string: a keystroke in a large file rebuilds only the lines it touches (lineDocument.ts).
+  const documents = new TextDocuments(lineDocuments);
   const settings = new SettingsStore(connection);
   let live: LiveServerInfoParams = {};
   let liveAllowedActions: ReadonlySet<string> | undefined;

@@ -1,5 +1,5 @@
 import type { TextDocument } from 'vscode-languageserver-textdocument';
-import { parseBlockAt } from '../script/parser';
+import { isRunBreak, parseBlockAt } from '../script/parser';
 import { peekScript } from '../script/scriptCache';
 import type { Block, FileVariable, Position, Range, Script } from '../script/types';
 
@@ -30,7 +30,19 @@ export function blockAround(document: TextDocument, line: number): Block | undef
   // Typing features come here first: let go of a whole-document parse of an older version.
   peekScript(document);
   if (line < 0 || line >= document.lineCount) return undefined;
-  return parseBlockAt(document.getText(), line, document.offsetAt({ line, character: 0 }));
+  // The run around the line is found line by line and only its text is read: the server's document keeps its
+  // text as lines and would have to join the whole file for getText() (server/src/lineDocument.ts).
+  const endsRun = (at: number): boolean => isRunBreak(lineText(document, at), at === 0);
+  if (endsRun(line)) return undefined;
+  let first = line;
+  while (first > 0 && !endsRun(first - 1)) first--;
+  let last = line;
+  while (last + 1 < document.lineCount && !endsRun(last + 1)) last++;
+  // From the line above the run (a `###` separator there titles the block); below the document's first line,
+  // after an empty line, so that a U+FEFF starting the part is not taken for the document's BOM.
+  const from = Math.max(0, first - 1);
+  const part = document.getText({ start: { line: from, character: 0 }, end: { line: last + 1, character: 0 } });
+  return from === 0 ? parseBlockAt(part, line) : parseBlockAt(`\n${part}`, line, undefined, from - 1);
 }
 
 /** A block named with `# @name`, as found by a cheap scan. */

@@ -862,12 +862,14 @@ function lineEndAt(text: string, offset: number): number {
  * so the cost is the block's size (plus finding the line's offset, unless `lineOffset` — the offset where
  * `line` starts, e.g. from `TextDocument.offsetAt` — is given). Ranges are in document coordinates.
  * The returned block's `index` is -1: its position among all blocks is unknown without a full parse.
- * Returns undefined when the line is blank, a separator, or not part of a block.
+ * Returns undefined when the line is blank, a separator, or not part of a block. `text` may be a part of the
+ * document that starts at line `firstLine`, holding the whole block and the line above it; a BOM at its start is
+ * skipped as at the document's start, so a part that starts later must not begin with U+FEFF.
  */
-export function parseBlockAt(text: string, line: number, lineOffset?: number): Block | undefined {
+export function parseBlockAt(text: string, line: number, lineOffset?: number, firstLine = 0): Block | undefined {
   try {
-    if (line < 0) return undefined;
-    const offset = lineOffset ?? lineStartOffset(text, line);
+    if (line < firstLine) return undefined;
+    const offset = lineOffset ?? lineStartOffset(text, line - firstLine);
     if (offset < 0 || offset > text.length) return undefined;
     if (offset > 0) {
       const before = text.charCodeAt(offset - 1);
@@ -903,6 +905,16 @@ export function parseBlockAt(text: string, line: number, lineOffset?: number): B
     // Defensive: a bug here must never take the language server down.
     return undefined;
   }
+}
+
+/**
+ * True when the line `text` (without its line break) ends a run of lines, as the parser sees it: blank (spaces and
+ * tabs only, after a BOM on the document's first line) or a `###` separator.
+ */
+export function isRunBreak(text: string, isFirstLine: boolean): boolean {
+  let start = isFirstLine && text.charCodeAt(0) === BOM ? 1 : 0;
+  while (start < text.length && isSpace(text.charCodeAt(start))) start++;
+  return start >= trimEnd(text, start, text.length) || text.startsWith('###', start);
 }
 
 /** The block of `script` whose range contains `line` (binary search), if any. */
