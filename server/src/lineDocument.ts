@@ -152,7 +152,9 @@ export class LineTextDocument implements TextDocument {
       const rest = region.pop()!;
       if (rest !== '') throw new Error('line document: a region that is not the last ends without a line break');
     }
-    this.lines.splice(firstLine, lastLine - firstLine + 1, ...region);
+    if (region.length < 10_000) this.lines.splice(firstLine, lastLine - firstLine + 1, ...region);
+    // A large paste: spreading it into splice's arguments would overflow the stack.
+    else this.lines = this.lines.slice(0, firstLine).concat(region, this.lines.slice(lastLine + 1));
     this.reindexFrom(firstLine);
     this.joined = undefined;
   }

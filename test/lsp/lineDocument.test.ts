@@ -92,3 +92,16 @@ test('the block around a line, read line by line, is the block a parse of the wh
     }
   }
 });
+
+test('a paste of 50,000 lines and a full replacement', () => {
+  const initial = 'Action: Ping\n\nAction: Status\r\n';
+  const expected = TextDocument.create('file:///a.ami', 'ami', 1, initial);
+  const actual = new LineTextDocument('file:///a.ami', 'ami', 1, initial);
+  const paste: TextDocumentContentChangeEvent = { range: { start: { line: 1, character: 0 }, end: { line: 1, character: 0 } }, text: 'X: y\r\n'.repeat(50_000) };
+  TextDocument.update(expected, [paste], 2);
+  actual.update([paste], 2);
+  assertSame(actual, expected, prng(3), 'paste');
+  TextDocument.update(expected, [{ text: 'Action: Ping' }], 3);
+  actual.update([{ text: 'Action: Ping' }], 3);
+  assertSame(actual, expected, prng(4), 'full');
+});
