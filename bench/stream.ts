@@ -2,7 +2,10 @@
  * Event-stream throughput: replays captured AMI streams over loopback TCP to this project's client and to
  * asterisk-manager, ami-io and asterisk-ami-client, each in its own process, with the same consumer (reads
  * Event, Uniqueid, Channel of every event), plus `framing-limit`: a reader that only finds message ends
- * (Buffer#indexOf of CRLFCRLF, no strings, no copies), the least work any client must do.
+ * (Buffer#indexOf of CRLFCRLF, no strings, no copies), the least work any client must do, and `socket-read`:
+ * a reader that only counts the bytes (no framing at all), what receiving the stream through a Node socket
+ * costs before any client code runs. Its events/CPU-s over asterisk-manager's is the highest ratio a Node
+ * client could reach on that stream.
  *
  *   npm run bench -- [--stream FILE|DIR|synthetic:varset]... [--json] [--runs N] [--only name,name]
  *
@@ -21,7 +24,9 @@ import { loadBenchSet, SHARED_STREAM, streamLabel, type BenchStream } from './st
 const ROOT = resolve(__dirname, '..');
 /** AMI_BENCH_CLIENT: a prebuilt client runner to use instead (for A/B comparisons of builds). */
 const CLIENT_BUNDLE = process.env.AMI_BENCH_CLIENT ?? join(ROOT, 'dist', 'bench', 'streamClient.js');
-const CLIENTS = ['ami-workbench', 'asterisk-manager', 'ami-io', 'asterisk-ami-client', 'framing-limit'] as const;
+const CLIENTS = ['ami-workbench', 'asterisk-manager', 'ami-io', 'asterisk-ami-client', 'framing-limit', 'socket-read'] as const;
+/** The floors: they do not decode events, so they report (and are checked on) message ends or bytes instead. */
+const FLOORS = new Set(['framing-limit', 'socket-read']);
 /** The bench stream's documented event count (docs/protocol.md, last section). */
 const DEFAULT_STREAM_EVENTS = 54_003;
 const CHILD_TIMEOUT_MS = 120_000;
@@ -78,6 +83,8 @@ interface Stream {
   events: number;
   /** CRLFCRLF terminators after the banner (our Login response included): what framing-limit counts. */
   terminators: number;
+  /** Bytes after the banner that the floors' Login (ActionID bench-login) receives: what socket-read counts. */
+  bytesAfterBanner: number;
 }
 
 const TERMINATOR = Buffer.from('\r\n\r\n');
@@ -106,7 +113,20 @@ function prepareStream(source: BenchStream): Stream {
   const completeEnd = Math.max(bodyStart, text.lastIndexOf('\r\n\r\n') + 4);
   const events = (text.slice(bodyStart, completeEnd).match(/(?:^|\n\r?\n)Event:/g) ?? []).length;
   const body = bytes.subarray(bodyStart);
-  return { label: streamLabel(source), banner: bytes.subarray(0, bannerEnd), body, totalBytes: bytes.length, events, terminators: 1 + countTerminators(body) };
+  return {
+    label: streamLabel(source),
+    banner: bytes.subarray(0, bannerEnd),
+    body,
+    totalBytes: bytes.length,
+    events,
+    terminators: 1 + countTerminators(body),
+    bytesAfterBanner: Buffer.byteLength(loginAnswer('bench-login')) + body.length,
+  };
+}
+
+/** The replay server's answer to a Login, echoing its ActionID as Asterisk does. */
+function loginAnswer(actionId: string | undefined): string {
+  return `Response: Success\r\n${actionId ? `ActionID: ${actionId}\r\n` : ''}Message: Authentication accepted\r\n\r\n`;
 }
 
 /** A one-connection replay server: banner, Login answer with the client's ActionID, then the stream. */
@@ -130,8 +150,7 @@ function startServer(stream: Stream): Promise<{ port: number; bodyWrittenAt: Pro
         if (end < 0) return;
         answered = true;
         const actionId = /^ActionID:[ \t]*(.*?)\r?$/im.exec(received.slice(0, end))?.[1];
-        const login = `Response: Success\r\n${actionId ? `ActionID: ${actionId}\r\n` : ''}Message: Authentication accepted\r\n\r\n`;
-        socket.write(login);
+        socket.write(loginAnswer(actionId));
         // A short pause lets clients that switch parsers after login (asterisk-ami-client) settle; not timed.
         setTimeout(() => {
           markWritten(performance.timeOrigin + performance.now());
@@ -157,8 +176,8 @@ async function runClient(name: string, stream: Stream): Promise<RunResult> {
   const server = await startServer(stream);
   try {
     const nodeFlags = (process.env.AMI_BENCH_NODE_FLAGS ?? '').split(' ').filter(Boolean);
-    // framing-limit counts message ends, not events: it is told how many terminators to expect.
-    const expected = name === 'framing-limit' ? stream.terminators : stream.events;
+    // The floors count message ends (framing-limit) or bytes (socket-read), not events.
+    const expected = name === 'framing-limit' ? stream.terminators : name === 'socket-read' ? stream.bytesAfterBanner : stream.events;
     const child = spawn(process.execPath, [...nodeFlags, CLIENT_BUNDLE, name, String(server.port), String(expected)], {
       cwd: ROOT,
       stdio: ['ignore', 'pipe', 'pipe'],
@@ -182,7 +201,7 @@ async function runClient(name: string, stream: Stream): Promise<RunResult> {
     }
     if (stderr.trim() !== '') process.stderr.write(`[${name}] ${stderr.trim()}\n`);
     const started = await Promise.race([server.bodyWrittenAt, Promise.resolve(Number.NaN)]);
-    const events = name === 'framing-limit' ? (report.events === stream.terminators ? stream.events : 0) : report.events;
+    const events = FLOORS.has(name) ? (report.events === expected ? stream.events : 0) : report.events;
     return { events, checksum: report.checksum, seconds: (report.endMs - started) / 1000, cpuSeconds: report.cpuMs / 1000, peakRssMb: report.peakRssMb };
   } finally {
     server.close();
@@ -229,7 +248,7 @@ async function benchStream(stream: Stream, options: Options, log: (text: string)
         mismatch = true;
         process.stderr.write(`!!! ${name} received ${result.events} events, expected ${stream.events} (${stream.label}) !!!\n`);
       }
-      if (name !== 'framing-limit') checksums.set(name, result.checksum);
+      if (!FLOORS.has(name)) checksums.set(name, result.checksum);
       const previous = best.get(name);
       const speed = (r: RunResult): number => (Number.isFinite(r.events / r.seconds) ? r.events / r.seconds : -1);
       if (!previous || speed(result) > speed(previous)) best.set(name, result);

@@ -178,12 +178,35 @@ function runFramingLimit(): void {
   socket.on('close', () => finish());
 }
 
+/**
+ * What receiving the stream through a Node socket costs before any client code runs: counts the bytes after
+ * the banner ('data' events, as every client here reads) and does nothing else. EXPECTED is that byte count.
+ */
+function runSocketRead(): void {
+  const socket = net.connect({ host: '127.0.0.1', port });
+  let greeted = false;
+  socket.on('data', (chunk: Buffer) => {
+    let from = 0;
+    if (!greeted) {
+      from = chunk.indexOf(10) + 1;
+      if (from === 0) return;
+      greeted = true;
+      socket.write('Action: Login\r\nActionID: bench-login\r\nUsername: bench\r\nSecret: bench\r\n\r\n');
+    }
+    // `events` carries the byte count, so the stall check and finish() work unchanged.
+    events += chunk.length - from;
+    if (events >= expected) finish();
+  });
+  socket.on('close', () => finish());
+}
+
 const runners: Record<string, () => void> = {
   'ami-workbench': runWorkbench,
   'asterisk-manager': runAsteriskManager,
   'ami-io': runAmiIo,
   'asterisk-ami-client': runAsteriskAmiClient,
   'framing-limit': runFramingLimit,
+  'socket-read': runSocketRead,
 };
 
 const runner = runners[name];
