@@ -44,6 +44,10 @@ interface RunResult {
   seconds: number;
   /** The client process's CPU time (user + system): less sensitive than wall time to a loaded machine. */
   cpuSeconds: number;
+  /** Of which system time (socket reads, page faults). */
+  sysSeconds: number;
+  /** Minor page faults: fresh memory touched (each socket read lands in a new Buffer). */
+  minorFaults: number;
   peakRssMb: number;
 }
 
@@ -193,7 +197,7 @@ async function runClient(name: string, stream: Stream): Promise<RunResult> {
     const line = outputLines.pop() ?? '';
     // Diagnostics from AMI_BENCH_NODE_FLAGS (e.g. --trace-gc) go to stderr.
     if (nodeFlags.length > 0 && outputLines.length > 0) process.stderr.write(`[${name}] ${outputLines.join(`\n[${name}] `)}\n`);
-    let report: { events: number; checksum: number; endMs: number; cpuMs: number; peakRssMb: number };
+    let report: { events: number; checksum: number; endMs: number; cpuMs: number; sysMs: number; minorFaults: number; peakRssMb: number };
     try {
       report = JSON.parse(line) as typeof report;
     } catch {
@@ -202,7 +206,15 @@ async function runClient(name: string, stream: Stream): Promise<RunResult> {
     if (stderr.trim() !== '') process.stderr.write(`[${name}] ${stderr.trim()}\n`);
     const started = await Promise.race([server.bodyWrittenAt, Promise.resolve(Number.NaN)]);
     const events = FLOORS.has(name) ? (report.events === expected ? stream.events : 0) : report.events;
-    return { events, checksum: report.checksum, seconds: (report.endMs - started) / 1000, cpuSeconds: report.cpuMs / 1000, peakRssMb: report.peakRssMb };
+    return {
+      events,
+      checksum: report.checksum,
+      seconds: (report.endMs - started) / 1000,
+      cpuSeconds: report.cpuMs / 1000,
+      sysSeconds: report.sysMs / 1000,
+      minorFaults: report.minorFaults,
+      peakRssMb: report.peakRssMb,
+    };
   } finally {
     server.close();
   }
@@ -241,9 +253,12 @@ async function benchStream(stream: Stream, options: Options, log: (text: string)
         result = await runClient(name, stream);
       } catch (error) {
         process.stderr.write(`!!! ${name} failed: ${error instanceof Error ? error.message : String(error)} !!!\n`);
-        result = { events: 0, checksum: 0, seconds: Number.NaN, cpuSeconds: Number.NaN, peakRssMb: 0 };
+        result = { events: 0, checksum: 0, seconds: Number.NaN, cpuSeconds: Number.NaN, sysSeconds: Number.NaN, minorFaults: 0, peakRssMb: 0 };
       }
-      log(`  run ${run} ${name.padEnd(20)} ${format(result.events / result.seconds).padStart(10)} events/s  ${format(result.events / result.cpuSeconds).padStart(10)} events/CPU-s  ${format(result.peakRssMb, 1)} MB\n`);
+      log(
+        `  run ${run} ${name.padEnd(20)} ${format(result.events / result.seconds).padStart(10)} events/s  ${format(result.events / result.cpuSeconds).padStart(10)} events/CPU-s  ` +
+          `${format(result.peakRssMb, 1)} MB  CPU ${format(result.cpuSeconds * 1000)} ms (system ${format(result.sysSeconds * 1000)}), ${format(result.minorFaults)} page faults\n`,
+      );
       if (result.events !== stream.events) {
         mismatch = true;
         process.stderr.write(`!!! ${name} received ${result.events} events, expected ${stream.events} (${stream.label}) !!!\n`);
