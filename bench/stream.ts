@@ -7,7 +7,10 @@
  * costs before any client code runs. Its events/CPU-s over asterisk-manager's is the highest ratio a Node
  * client could reach on that stream.
  *
- *   npm run bench -- [--stream FILE|DIR|synthetic:varset]... [--json] [--runs N] [--only name,name]
+ *   npm run bench -- [--stream FILE|DIR|synthetic:varset]... [--json] [--runs N] [--only name,name] [--repeat N]
+ *
+ * --repeat N replays each stream's complete messages N times in one connection: a fresh process pays its JIT
+ * warm-up once, so comparing N = 1 with N = 4 separates that fixed cost from the per-event cost.
  *
  * Streams are raw or .gz captures (banner first). Default set: ../shared/bench/ami-stream-2000-calls.raw.gz,
  * every capture in bench/streams/, and a synthetic VarSet-heavy stream built from real capture messages
@@ -36,6 +39,7 @@ interface Options {
   json: boolean;
   runs: number;
   only: string[];
+  repeat: number;
 }
 
 interface RunResult {
@@ -64,16 +68,18 @@ interface BenchRow {
 }
 
 function parseArgs(argv: string[]): Options {
-  const options: Options = { streams: [], json: false, runs: 5, only: [...CLIENTS] };
+  const options: Options = { streams: [], json: false, runs: 5, only: [...CLIENTS], repeat: 1 };
   for (let k = 0; k < argv.length; k++) {
     const arg = argv[k];
     if (arg === '--stream') options.streams.push(argv[++k] ?? '');
     else if (arg === '--json') options.json = true;
     else if (arg === '--runs') options.runs = Number(argv[++k]);
     else if (arg === '--only') options.only = (argv[++k] ?? '').split(',').filter(Boolean);
-    else throw new Error(`Unknown argument ${arg}. Usage: npm run bench -- [--stream FILE|DIR|synthetic:varset]... [--json] [--runs N] [--only ${CLIENTS.join(',')}]`);
+    else if (arg === '--repeat') options.repeat = Number(argv[++k]);
+    else throw new Error(`Unknown argument ${arg}. Usage: npm run bench -- [--stream FILE|DIR|synthetic:varset]... [--json] [--runs N] [--only ${CLIENTS.join(',')}] [--repeat N]`);
   }
   if (!(options.runs >= 1)) throw new Error('--runs must be at least 1');
+  if (!Number.isInteger(options.repeat) || options.repeat < 1) throw new Error('--repeat must be a whole number of at least 1');
   for (const name of options.only) if (!(CLIENTS as readonly string[]).includes(name)) throw new Error(`Unknown client ${name}: one of ${CLIENTS.join(', ')}`);
   return options;
 }
@@ -99,7 +105,7 @@ function countTerminators(bytes: Buffer): number {
   return count;
 }
 
-function prepareStream(source: BenchStream): Stream {
+function prepareStream(source: BenchStream, repeat: number): Stream {
   const file = source.name;
   const bytes = source.bytes;
   const bannerEnd = bytes.indexOf(10) + 1;
@@ -116,13 +122,13 @@ function prepareStream(source: BenchStream): Stream {
   // Only complete messages: a recording may end in the middle of one, which no client delivers.
   const completeEnd = Math.max(bodyStart, text.lastIndexOf('\r\n\r\n') + 4);
   const events = (text.slice(bodyStart, completeEnd).match(/(?:^|\n\r?\n)Event:/g) ?? []).length;
-  const body = bytes.subarray(bodyStart);
+  const body = repeat === 1 ? bytes.subarray(bodyStart) : Buffer.concat(new Array<Buffer>(repeat).fill(bytes.subarray(bodyStart, completeEnd)));
   return {
-    label: streamLabel(source),
+    label: repeat === 1 ? streamLabel(source) : `${streamLabel(source)} ×${repeat}`,
     banner: bytes.subarray(0, bannerEnd),
     body,
-    totalBytes: bytes.length,
-    events,
+    totalBytes: bodyStart + body.length,
+    events: events * repeat,
     terminators: 1 + countTerminators(body),
     bytesAfterBanner: Buffer.byteLength(loginAnswer('bench-login')) + body.length,
   };
@@ -339,8 +345,8 @@ function targetSummary(rows: BenchRow[]): string {
 async function main(): Promise<void> {
   const options = parseArgs(process.argv.slice(2));
   const streams = loadBenchSet(options.streams).map((source) => {
-    const stream = prepareStream(source);
-    if (source.name === SHARED_STREAM && stream.events !== DEFAULT_STREAM_EVENTS) {
+    const stream = prepareStream(source, options.repeat);
+    if (source.name === SHARED_STREAM && stream.events !== DEFAULT_STREAM_EVENTS * options.repeat) {
       throw new Error(`The shared stream should hold ${DEFAULT_STREAM_EVENTS} events, found ${stream.events}`);
     }
     return stream;
