@@ -42,10 +42,12 @@ function read(mode: Mode, file: string): void {
     const cpuBefore = process.cpuUsage();
     let reads = 0;
     let bytes = 0;
-    const options: net.NetConnectOpts & { onread?: unknown } = { host: '127.0.0.1', port: port as number };
-    const count = (length: number): void => {
+    // readableHighWaterMark reaches the socket's Duplex options; @types/node leaves it out of the connect options.
+    const options: net.TcpNetConnectOpts & { readableHighWaterMark?: number } = { host: '127.0.0.1', port: port as number };
+    const count = (length: number): true => {
       reads++;
       bytes += length;
+      return true;
     };
     if (mode === 'onread-reused-64KiB' || mode === 'onread-reused-1MiB') {
       options.onread = { buffer: Buffer.allocUnsafe(mode === 'onread-reused-64KiB' ? 65_536 : 1 << 20), callback: (n: number) => count(n) };
