@@ -4,7 +4,7 @@
  * textContent or title, never parsed as HTML. Messages from the extension are validated before use. UI state
  * survives hiding through getState/setState (state.ts); data is replayed by the extension.
  */
-import { parseToWebview, type ConnectionView, type ToWebview } from '../../protocol/src/webviewMessages';
+import { parseToWebview, unpackEvents, type ConnectionView, type ToWebview } from '../../protocol/src/webviewMessages';
 import { CallIndex } from '../../core/src/timeline';
 import { button, el } from './dom';
 import { EventsView } from './eventsView';
@@ -147,13 +147,15 @@ function queueRender(): void {
 
 function handle(message: ToWebview): void {
   switch (message.type) {
-    case 'events':
+    case 'events': {
+      const batch = unpackEvents(message.events);
       context.addDocs(message.docs);
       events.store.setDroppedBySession(message.counters.droppedBySession);
-      events.store.append(message.events);
-      timeline.add(message.events);
+      events.store.append(batch);
+      timeline.add(batch);
       queueRender();
       break;
+    }
     case 'run':
       context.addDocs(message.docs);
       results.upsert(message.run);
@@ -162,20 +164,22 @@ function handle(message: ToWebview): void {
       connection = message.connection;
       renderConnection();
       break;
-    case 'reset':
+    case 'reset': {
       offline = message.offline;
       offlineText.textContent = offline === undefined ? '' : `Viewing a saved session: ${offline}`;
       offlineBanner.classList.toggle('hidden', offline === undefined);
       context.addDocs(message.docs);
       if (message.maxEvents !== undefined) events.store.setCapacity(message.maxEvents);
-      events.reset(message.events, message.counters.droppedBySession);
-      timeline.reset(message.events);
+      const replayed = unpackEvents(message.events);
+      events.reset(replayed, message.counters.droppedBySession);
+      timeline.reset(replayed);
       if (state.timelineCall !== undefined && timeline.selectedCall === undefined) timeline.select(state.timelineCall);
       results.replaceAll(message.runs);
       renderConnection();
       events.renderDetail();
       queueRender();
       break;
+    }
     case 'notice':
       showNotice(message.level, message.text);
       break;

@@ -164,11 +164,21 @@ export class TimelineView {
       this.zoom = 1;
       this.selectedSeq = undefined;
       this.drawnVersion = -1;
-      this.listVersion = -1;
+      // Only the highlight moves: rebuilding the list would make the browser lay out every row again.
+      this.markSelectedRow();
       this.host.onSelect?.(linkedid);
     }
     this.refresh();
     return true;
+  }
+
+  private markSelectedRow(): void {
+    for (const row of Array.from(this.callList.children) as HTMLElement[]) {
+      const selected = row.dataset.linkedid === this.selected;
+      if (row.classList.contains('selected') === selected) continue;
+      row.classList.toggle('selected', selected);
+      row.setAttribute('aria-selected', String(selected));
+    }
   }
 
   private openInTab(): void {
@@ -266,20 +276,23 @@ export class TimelineView {
   }
 
   private draw(call: TimelineCall): void {
-    const keepScroll = this.drawnCall === call.linkedid ? this.canvasHost.scrollLeft : 0;
+    // Layout and style are read once, before the DOM changes (a read after a change makes the browser lay out again).
+    const scrolled = this.canvasHost.scrollLeft;
+    const keepScroll = this.drawnCall === call.linkedid ? scrolled : 0;
     const width = Math.max(this.canvasHost.clientWidth, 600);
+    const theme = this.theme();
     if (this.drawnCall !== call.linkedid || this.zoom === 1) this.fitAdjust = 1;
-    let scene = layoutCall(this.index, call, fitScale(call, width) * this.fitAdjust * this.zoom, this.theme());
+    let scene = layoutCall(this.index, call, fitScale(call, width) * this.fitAdjust * this.zoom, theme);
     // Marks of one instant are spread MARK_GAP apart, which can push the picture past the width at "Fit":
     // shrink the time scale until it fits, and keep that factor for zooming.
     const plot = width - LABEL_WIDTH - RIGHT_PAD;
     for (let attempt = 0; this.zoom === 1 && attempt < 4 && scene.width > width && plot > 100; attempt++) {
       this.fitAdjust *= Math.max(0.1, (plot - (scene.width - width)) / plot);
-      scene = layoutCall(this.index, call, fitScale(call, width) * this.fitAdjust, this.theme());
+      scene = layoutCall(this.index, call, fitScale(call, width) * this.fitAdjust, theme);
     }
     this.scene = scene;
-    this.canvasHost.replaceChildren(this.toSvg(this.scene, call));
-    this.canvasHost.scrollLeft = keepScroll;
+    this.canvasHost.replaceChildren(this.toSvg(this.scene, call, theme));
+    if (keepScroll !== scrolled || keepScroll !== 0) this.canvasHost.scrollLeft = keepScroll;
     this.drawnCall = call.linkedid;
     this.drawnVersion = call.version;
     this.zoomLabel.textContent = `${Math.round(this.zoom * 100)}%`;
@@ -287,13 +300,13 @@ export class TimelineView {
   }
 
   /** The scene as an <svg> element: every server value set as text or an attribute value. */
-  private toSvg(scene: Scene, call: TimelineCall): SVGSVGElement {
+  private toSvg(scene: Scene, call: TimelineCall, theme: SceneTheme): SVGSVGElement {
     const svg = document.createElementNS(SVG_NS, 'svg');
     svg.setAttribute('xmlns', SVG_NS);
     svg.setAttribute('width', String(scene.width));
     svg.setAttribute('height', String(scene.height));
     svg.setAttribute('viewBox', `0 0 ${scene.width} ${scene.height}`);
-    svg.setAttribute('font-family', this.theme().font);
+    svg.setAttribute('font-family', theme.font);
     svg.setAttribute('class', 'tl-svg');
     svg.dataset.linkedid = call.linkedid;
     svg.dataset.scale = String(scene.scale);

@@ -10,6 +10,7 @@ import { gunzipSync } from 'node:zlib';
 import { AmiDecoder } from '../../core/src/wire/decoder';
 import { CallIndex, callAsText, eventTime, hangupCauseText, localChannelSide, type TimelineInputEvent } from '../../core/src/timeline';
 import { CAPTURE_EPOCH, captureEvents } from './timelineCapture';
+import { packEvents, unpackEvents } from '../../protocol/src/webviewMessages';
 
 const BENCH = '../shared/bench/ami-stream-2000-calls.raw.gz';
 
@@ -271,4 +272,19 @@ test('bench stream: 54,003 real events → 2,000 complete calls (Local pairs, Ca
   bounded.add(events);
   assert.equal(bounded.counters().calls, 500);
   assert.equal(bounded.counters().evictedCalls, 1500);
+});
+
+test('packed events (the panel receives headers as one text per event) index exactly as header pairs do', () => {
+  for (const stem of ['16-originate-local-exten-async', '18-originate-sync-and-failures', '29-redirect-hangup']) {
+    const events = captureEvents(stem);
+    const fromPairs = new CallIndex();
+    fromPairs.add(events);
+    const fromText = new CallIndex();
+    fromText.add(unpackEvents(packEvents(events)));
+    const model = (index: CallIndex): unknown =>
+      index.calls().map((call) => ({ ...call, events: call.events.map((e) => [e.seq, e.time, [...e.headers]]), channels: index.lanes(call) }));
+    assert.ok(fromText.calls().length > 0, stem);
+    assert.deepEqual(model(fromText), model(fromPairs), stem);
+    assert.deepEqual(fromText.counters(), fromPairs.counters(), stem);
+  }
 });

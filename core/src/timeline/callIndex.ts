@@ -16,6 +16,11 @@ export interface TimelineInputEvent {
   /** Receive time, milliseconds since the Unix epoch: used when the event has no Timestamp/EventTV. */
   readonly time: number;
   readonly headers: ReadonlyArray<readonly [string, string]>;
+  /**
+   * The same headers as `Name: value` lines joined by \n (no ':' in a name, no line break in a value), when the
+   * event carries them so (the panel's packed events): read directly instead of building `headers`.
+   */
+  readonly headerText?: string;
 }
 
 export type MarkKind =
@@ -195,6 +200,29 @@ function lowerName(name: string): string {
   return lower;
 }
 
+/** First value of each header of an event, by lower-case name. */
+function eventHeaderMap(event: TimelineInputEvent): Map<string, string> {
+  const text = event.headerText;
+  return text === undefined ? headerMap(event.headers) : textHeaderMap(text);
+}
+
+function textHeaderMap(text: string): Map<string, string> {
+  const map = new Map<string, string>();
+  let lineStart = 0;
+  const length = text.length;
+  while (lineStart < length) {
+    let lineEnd = text.indexOf('\n', lineStart);
+    if (lineEnd < 0) lineEnd = length;
+    const colon = text.indexOf(':', lineStart);
+    if (colon >= 0 && colon < lineEnd) {
+      const key = lowerName(text.slice(lineStart, colon));
+      if (!map.has(key)) map.set(key, text.slice(colon + 2, lineEnd));
+    } else if (!map.has('')) map.set('', text.slice(lineStart, lineEnd));
+    lineStart = lineEnd + 1;
+  }
+  return map;
+}
+
 function headerMap(headers: ReadonlyArray<readonly [string, string]>): Map<string, string> {
   const map = new Map<string, string>();
   for (let k = 0; k < headers.length; k++) {
@@ -343,7 +371,7 @@ export class CallIndex {
   }
 
   private place(event: TimelineInputEvent): void {
-    const map = headerMap(event.headers);
+    const map = eventHeaderMap(event);
     const refs = channelRefs(map);
     if (refs.length === 0) {
       this.stats.unrelatedEvents++;
