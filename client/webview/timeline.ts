@@ -16,6 +16,14 @@ const MAX_ZOOM = 5000;
 const MAX_SCENE_WIDTH = 250_000;
 /** Largest PNG side in pixels (browsers refuse bigger canvases). */
 const MAX_PNG_SIDE = 16_000;
+/** Main-thread time per animation frame given to indexing queued live events (the rest is the frame's). */
+export const INDEX_BUDGET_MS = 4;
+/** Events indexed between two looks at the clock. */
+const INDEX_SLICE = 100;
+/** Queued events beyond which they are indexed at once (a hidden page gets no animation frames). */
+const MAX_QUEUED_EVENTS = 20_000;
+/** Least time between two rebuilds of the call list while events stream in. */
+const LIST_INTERVAL_MS = 250;
 
 export interface TimelineHost {
   copy(text: string): void;
@@ -74,6 +82,14 @@ export class TimelineView {
   private fitAdjust = 1;
   private selectedSeq: number | undefined;
   private scene: Scene | undefined;
+  /** Live events not indexed yet (indexed a few milliseconds per frame, or all at once before a read). */
+  private queued: Array<readonly TimelineInputEvent[]> = [];
+  /** How many events of queued[0] are already indexed. */
+  private queuedOffset = 0;
+  private queuedCount = 0;
+  private indexingScheduled = false;
+  private listRenderedAt = Number.NEGATIVE_INFINITY;
+  private listTimer: ReturnType<typeof setTimeout> | undefined;
 
   constructor(
     readonly index: CallIndex,
@@ -138,15 +154,63 @@ export class TimelineView {
     this.renderDetail();
   }
 
-  /** Indexes events (live batches, a replay, an opened session). */
+  /**
+   * Queues live events for the index: they are indexed INDEX_BUDGET_MS per animation frame, so a batch of
+   * thousands does not hold up a frame, and at once before anything reads the index (a click, Show call, the tab).
+   */
   add(events: readonly TimelineInputEvent[]): void {
-    this.index.add(events);
+    if (events.length === 0) return;
+    this.queued.push(events);
+    this.queuedCount += events.length;
+    if (this.queuedCount > MAX_QUEUED_EVENTS) this.catchUp();
+    else this.scheduleIndexing();
+  }
+
+  /** Events queued and not indexed yet. */
+  get queuedEvents(): number {
+    return this.queuedCount;
+  }
+
+  /** Indexes queued events for about `budgetMs`; returns true when some are still queued. */
+  indexQueued(budgetMs: number): boolean {
+    const deadline = performance.now() + budgetMs;
+    while (this.queued.length > 0) {
+      const batch = this.queued[0];
+      const end = Math.min(batch.length, this.queuedOffset + INDEX_SLICE);
+      this.index.add(this.queuedOffset === 0 && end === batch.length ? batch : batch.slice(this.queuedOffset, end));
+      this.queuedCount -= end - this.queuedOffset;
+      if (end === batch.length) {
+        this.queued.shift();
+        this.queuedOffset = 0;
+      } else this.queuedOffset = end;
+      if (performance.now() >= deadline) break;
+    }
+    return this.queued.length > 0;
+  }
+
+  /** Indexes everything queued (before the index is read). */
+  private catchUp(): void {
+    if (this.queuedCount > 0) this.indexQueued(Number.POSITIVE_INFINITY);
+  }
+
+  private scheduleIndexing(): void {
+    if (this.indexingScheduled) return;
+    this.indexingScheduled = true;
+    requestAnimationFrame(() => {
+      this.indexingScheduled = false;
+      if (this.indexQueued(INDEX_BUDGET_MS)) this.scheduleIndexing();
+      else if (!this.element.classList.contains('hidden')) this.refresh();
+    });
   }
 
   /** Forgets every call (clear, reload, another session). */
   reset(events: readonly TimelineInputEvent[] = []): void {
+    this.queued = [];
+    this.queuedOffset = 0;
+    this.queuedCount = 0;
     this.index.reset();
     this.index.add(events);
+    this.listVersion = -1;
     this.drawnVersion = -1;
     this.selectedSeq = undefined;
     if (this.selected !== undefined && !this.index.call(this.selected)) this.selected = undefined;
@@ -158,6 +222,7 @@ export class TimelineView {
 
   /** Shows a call (from the list, an event row or a block result). Returns false when the index does not know it. */
   select(linkedid: string | undefined): boolean {
+    this.catchUp();
     if (linkedid !== undefined && !this.index.call(linkedid)) return false;
     if (linkedid !== this.selected) {
       this.selected = linkedid;
@@ -191,6 +256,7 @@ export class TimelineView {
 
   /** The call an event or a list of header sets belongs to, if the timeline knows it. */
   callOf(headerSets: ReadonlyArray<ReadonlyArray<readonly [string, string]>>): TimelineCall | undefined {
+    this.catchUp();
     for (const headers of headerSets) {
       const call = this.index.callOf(headers);
       if (call) return call;
@@ -200,6 +266,7 @@ export class TimelineView {
 
   /** Redraws what changed: the list when calls changed, the picture when the selected call did. Cheap otherwise. */
   refresh(): void {
+    this.catchUp();
     const counters = this.index.counters();
     this.countersLabel.textContent =
       `${counters.calls} call${counters.calls === 1 ? '' : 's'} · ${counters.channels} channel${counters.channels === 1 ? '' : 's'}` +
@@ -209,8 +276,18 @@ export class TimelineView {
     this.countersLabel.title =
       `Calls are kept up to a bound; older ones are evicted and counted. ${counters.unrelatedEvents} events name no channel (DeviceStateChange, FullyBooted...).`;
     if (this.listVersion !== this.index.version) {
-      this.listVersion = this.index.version;
-      this.renderList();
+      // While events stream in, the list (hundreds of rows to lay out) is rebuilt a few times a second at most.
+      const wait = this.listVersion < 0 ? 0 : this.listRenderedAt + LIST_INTERVAL_MS - performance.now();
+      if (wait <= 0) {
+        this.listVersion = this.index.version;
+        this.listRenderedAt = performance.now();
+        this.renderList();
+      } else if (this.listTimer === undefined) {
+        this.listTimer = setTimeout(() => {
+          this.listTimer = undefined;
+          if (!this.element.classList.contains('hidden')) this.refresh();
+        }, wait);
+      }
     }
     const call = this.selected === undefined ? undefined : this.index.call(this.selected);
     if (!call) {
