@@ -219,7 +219,8 @@ async function liveStreamInPage(input: { rate: number; seconds: number }): Promi
 async function timelineInPage(input: { picks: number }): Promise<{ open: number[]; zoom: number[]; calls: number }> {
   // The capture's 2,000 calls, as a reopened session brings them.
   const events = (await (await fetch('/bench-batch.json')).json()) as unknown;
-  window.dispatchEvent(new MessageEvent('message', { data: { type: 'reset', runs: [], events, counters: { droppedBySession: 0 }, docs: {} } }));
+  // ami.panel.maxEvents 100,000 here: every one of the 54,003 events (and so every call) is kept.
+  window.dispatchEvent(new MessageEvent('message', { data: { type: 'reset', runs: [], events, counters: { droppedBySession: 0 }, docs: {}, maxEvents: 100_000 } }));
   const nextFrame = (): Promise<void> =>
     new Promise((resolve) =>
       requestAnimationFrame(() => {

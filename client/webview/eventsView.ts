@@ -13,7 +13,7 @@ import type { PanelContext } from './state';
 const ROW_HEIGHT = 20;
 const OVERSCAN = 10;
 /** Until the extension sends ami.panel.maxEvents (with every reset). */
-const STORE_CAPACITY = 100_000;
+export const STORE_CAPACITY = 100_000;
 
 function eventSummary(event: StreamEvent): string {
   const parts: string[] = [];

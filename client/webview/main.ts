@@ -7,7 +7,7 @@
 import { parseToWebview, unpackEvents, type ConnectionView, type ToWebview } from '../../protocol/src/webviewMessages';
 import { CallIndex } from '../../core/src/timeline';
 import { button, el } from './dom';
-import { EventsView } from './eventsView';
+import { EventsView, STORE_CAPACITY } from './eventsView';
 import { ResultsView, type ShowCall } from './resultsView';
 import { PanelContext, type PanelState } from './state';
 import { TimelineView } from './timeline';
@@ -47,7 +47,9 @@ const toolbar = el(
 );
 
 // Timeline view (calls by Linkedid, one lane per channel)
-const timeline = new TimelineView(new CallIndex({ maxCalls: 5000, maxEventsPerCall: 2000 }), {
+// The calls keep at most as many events as the event list (ami.panel.maxEvents, set with every reset), so the
+// page's memory follows that one setting.
+const timeline = new TimelineView(new CallIndex({ maxCalls: 5000, maxEventsPerCall: 2000, maxEvents: STORE_CAPACITY }), {
   copy: (text) => context.post({ type: 'copy', text }),
   saveFile: (format, name, data) => context.post({ type: 'saveFile', format, name, data }),
   notice: (level, text) => showNotice(level, text),
@@ -169,7 +171,10 @@ function handle(message: ToWebview): void {
       offlineText.textContent = offline === undefined ? '' : `Viewing a saved session: ${offline}`;
       offlineBanner.classList.toggle('hidden', offline === undefined);
       context.addDocs(message.docs);
-      if (message.maxEvents !== undefined) events.store.setCapacity(message.maxEvents);
+      if (message.maxEvents !== undefined) {
+        events.store.setCapacity(message.maxEvents);
+        timeline.index.setMaxEvents(message.maxEvents);
+      }
       const replayed = unpackEvents(message.events);
       events.reset(replayed, message.counters.droppedBySession);
       timeline.reset(replayed);

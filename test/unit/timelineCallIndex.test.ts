@@ -234,6 +234,28 @@ test('bounded: the oldest calls are evicted and counted; a call keeps at most ma
   assert.equal(index.counters().evictedCalls, 0);
 });
 
+test('bounded by maxEvents: the oldest calls go (counted) once all calls hold more events than the bound; the newest stays', () => {
+  const index = new CallIndex({ maxEvents: 6 });
+  const events: TimelineInputEvent[] = [];
+  for (let call = 0; call < 4; call++) {
+    events.push(ev(call * 10 + 1, 'Newchannel', `PJSIP/${call}-01`, `c${call}`, `c${call}`));
+    events.push(ev(call * 10 + 2, 'VarSet', `PJSIP/${call}-01`, `c${call}`, `c${call}`, [['Variable', 'A'], ['Value', '1']]));
+  }
+  index.add(events);
+  const kept = (): number => index.calls().reduce((sum, call) => sum + call.events.length, 0);
+  assert.deepEqual(index.calls().map((c) => c.linkedid), ['c1', 'c2', 'c3']);
+  assert.equal(kept(), 6);
+  assert.equal(index.counters().evictedCalls, 1);
+  index.setMaxEvents(2);
+  index.add([ev(50, 'VarSet', 'PJSIP/3-01', 'c3', 'c3', [['Variable', 'B'], ['Value', '2']])]);
+  assert.deepEqual(index.calls().map((c) => c.linkedid), ['c3'], 'the newest call stays even over the bound');
+  assert.equal(index.counters().evictedCalls, 3);
+  assert.equal(kept(), 3);
+  index.reset();
+  index.add(events.slice(0, 2));
+  assert.equal(kept(), 2, 'the count starts again after a reset');
+});
+
 test('bench stream: 54,003 real events → 2,000 complete calls (Local pairs, Cause 0 then 16 requests), nothing unplaced', { skip: !existsSync(BENCH) && `${BENCH} not present` }, () => {
   const bytes = gunzipSync(readFileSync(BENCH));
   const events: TimelineInputEvent[] = [];
