@@ -3,7 +3,7 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['dist/', 'node_modules/', 'test-output/', '.e2e/', 'test/e2e/fixtures/', '**/*.vsix'] },
+  { ignores: ['**/dist/', 'node_modules/', 'test-output/', '.e2e/', 'test/e2e/fixtures/', '**/*.vsix'] },
   js.configs.recommended,
   ...tseslint.configs.recommendedTypeChecked,
   {

@@ -2,6 +2,7 @@
 import type * as vscode from 'vscode';
 import type { LanguageClient } from 'vscode-languageclient/node';
 import { createLanguageClient } from './languageClient';
+import { registerLiveFeatures, type LiveController } from './live/liveController';
 import { registerRunFeatures, type RunFeatures } from './run';
 
 /** Milliseconds of this activation (bench/activation.ts reads them; the language server's log shows them). */
@@ -30,6 +31,8 @@ export interface AmiExtensionApi {
   readonly languageClient: LanguageClient;
   /** Connections, block runner and panel (client/src/run). */
   readonly run: RunFeatures;
+  /** Live values for the language server and the PBX view (client/src/live). */
+  readonly live: LiveController;
 }
 
 let client: LanguageClient | undefined;
@@ -62,6 +65,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<AmiExt
   const clientCreated = performance.now();
   // Before start(): the run commands exist even if the language server fails to start.
   const run = registerRunFeatures(context, languageClient);
+  const live = registerLiveFeatures(context, languageClient, run);
   const registered = performance.now();
   const registeredCpu = process.cpuUsage();
   await languageClient.start();
@@ -86,6 +90,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<AmiExt
     activation,
     languageClient,
     run,
+    live,
   };
 }
 

@@ -95,3 +95,11 @@ test('row action blocks are valid, prefilled .ami blocks', () => {
   assert.deepEqual(redirect.headers[2].variables.map((v) => v.name), ['$prompt Context']);
   assert.equal(rowActionBlock('showCall', { linkedid: '1.1' }), undefined);
 });
+
+test('the refresh traffic is a total until a minute has passed, then a rate per minute', () => {
+  const stats = { deltasSent: 1, valuesSent: 10, bytesToServer: 2048, resyncActions: 8, resyncBytes: 24 * 1024, eventsSeen: 0, startedAt: 0 };
+  const early = find(buildPbxTree(pbx(), undefined, { now: 12_000, stats }), 'counter:traffic')!;
+  assert.match(early.description!, /^24\.0 KB from AMI · 2\.0 KB to the language server \(since .+ ago\)$/);
+  const later = find(buildPbxTree(pbx(), undefined, { now: 120_000, stats }), 'counter:traffic')!;
+  assert.equal(later.description, '12.0 KB/min from AMI · 1.0 KB/min to the language server');
+});

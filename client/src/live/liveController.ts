@@ -6,11 +6,14 @@
 import * as vscode from 'vscode';
 import { LiveSync } from '../../../core/src/live/liveSync';
 import type { LiveValuesDelta } from '../../../core/src/live/types';
-import { parseScript } from '../../../core/src/script/parser';
+import { getScript } from '../../../core/src/script/scriptCache';
 import type { ConnectionManager, ServerFacts } from '../connections/connectionManager';
 import type { AmiClient } from '../../../node/src/amiClient';
 import type { RunController, RunOutcome } from '../run/runController';
 import type { PanelHost } from '../panel/panelHost';
+import type { RunFeatures } from '../run/index';
+import { LiveValuesNotification } from '../../../protocol/src/lspExtensions';
+import type { LanguageClient } from 'vscode-languageclient/node';
 import { buildPbxTree, rowActionBlock, type PbxRow, type RowActionId } from './pbxTree';
 
 /** Command ids of the view (also in package.json). */
@@ -197,7 +200,7 @@ export class LiveController implements vscode.Disposable {
     const chosen = mode ?? vscode.workspace.getConfiguration('ami.pbx').get<RowActionMode>('rowAction', 'insert');
     if (chosen === 'run') {
       const document = await vscode.workspace.openTextDocument({ language: 'ami', content: block });
-      const script = parseScript(document.getText());
+      const script = getScript(document);
       const runnable = script.blocks[0];
       if (!runnable) return undefined;
       return this.runner.runOne(document, script, runnable, false);
@@ -227,7 +230,7 @@ async function insertBlock(block: string): Promise<void> {
   }
   const document = editor.document;
   const line = editor.selection.active.line;
-  const current = parseScript(document.getText()).blocks.find((b) => b.range.start.line <= line && line <= b.range.end.line);
+  const current = getScript(document).blocks.find((b) => b.range.start.line <= line && line <= b.range.end.line);
   const at = current ? current.range.end.line + 1 : line;
   const position = at >= document.lineCount ? document.lineAt(document.lineCount - 1).range.end : new vscode.Position(at, 0);
   const atEnd = at >= document.lineCount;
@@ -237,4 +240,13 @@ async function insertBlock(block: string): Promise<void> {
   const cursor = new vscode.Position(Math.min(insertedAt + 1, editor.document.lineCount - 1), 0);
   editor.selection = new vscode.Selection(cursor, cursor);
   editor.revealRange(new vscode.Range(cursor, cursor));
+}
+
+/** Live values for the language server (`ami/setLiveValues`) and the PBX view, on the run features' connections. */
+export function registerLiveFeatures(context: vscode.ExtensionContext, client: LanguageClient, run: RunFeatures): LiveController {
+  const live = new LiveController(run.connections, run.runner, run.panel, (delta) =>
+    client.isRunning() ? client.sendNotification(LiveValuesNotification.type, delta) : Promise.resolve(),
+  );
+  context.subscriptions.push(live);
+  return live;
 }

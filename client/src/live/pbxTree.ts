@@ -138,7 +138,6 @@ export function buildPbxTree(state: LiveState, allowed: ReadonlySet<string> | un
 
   const dropped = Object.entries(state.counters.dropped).filter(([, count]) => (count ?? 0) > 0);
   const stats = counters.stats;
-  const minutes = stats ? Math.max(1 / 60, (now - stats.startedAt) / 60_000) : 1;
   const counterRows: PbxRow[] = [
     { id: 'counter:channels', label: 'Channels', description: String(state.channels.size), actions: [] },
     { id: 'counter:events', label: 'Events applied', description: `${state.counters.eventsApplied} (${state.counters.eventsIgnored} other)`, actions: [] },
@@ -149,7 +148,7 @@ export function buildPbxTree(state: LiveState, allowed: ReadonlySet<string> | un
     counterRows.push({
       id: 'counter:traffic',
       label: 'Refresh traffic',
-      description: `${kb(stats.resyncBytes / minutes)}/min from AMI · ${kb(stats.bytesToServer / minutes)}/min to the language server`,
+      description: trafficText(stats.resyncBytes, stats.bytesToServer, now - stats.startedAt),
       actions: [],
     });
   }
@@ -168,6 +167,16 @@ export function buildPbxTree(state: LiveState, allowed: ReadonlySet<string> | un
 
 function moreRow(what: string, count: number): PbxRow {
   return { id: `more:${what}`, label: `… ${count} more ${what} (not listed)`, actions: [] };
+}
+
+/**
+ * Bytes read by the list refreshes and sent to the language server: totals, and per minute once a minute has
+ * passed (the first sync alone, spread over a few seconds, would read as a huge rate).
+ */
+function trafficText(fromAmi: number, toServer: number, elapsedMs: number): string {
+  if (elapsedMs < 60_000) return `${kb(fromAmi)} from AMI · ${kb(toServer)} to the language server (since ${formatAge(elapsedMs)} ago)`;
+  const minutes = elapsedMs / 60_000;
+  return `${kb(fromAmi / minutes)}/min from AMI · ${kb(toServer / minutes)}/min to the language server`;
 }
 
 function kb(bytes: number): string {

@@ -5,9 +5,8 @@
 import * as vscode from 'vscode';
 import { State, type LanguageClient } from 'vscode-languageclient/node';
 import { getScript } from '../../../core/src/script/scriptCache';
-import { LiveServerInfoNotification, LiveValuesNotification } from '../../../protocol/src/lspExtensions';
+import { LiveServerInfoNotification } from '../../../protocol/src/lspExtensions';
 import { displayStatus } from '../../../protocol/src/webviewMessages';
-import { LiveController } from '../live/liveController';
 import { ConnectionManager } from '../connections/connectionManager';
 import { PanelHost } from '../panel/panelHost';
 import { blocksInSelections, RunController, type RunOutcome } from './runController';
@@ -43,8 +42,6 @@ export interface RunFeatures {
   runner: RunController;
   history: RunHistory;
   timelineTabs: TimelineTabs;
-  /** Live values for the language server and the PBX view. */
-  live: LiveController;
 }
 
 class RunCodeLensProvider implements vscode.CodeLensProvider {
@@ -155,9 +152,6 @@ export function registerRunFeatures(context: vscode.ExtensionContext, client: La
     if (choice === again) await rerun(picked.entry);
   };
   const lenses = new RunCodeLensProvider();
-  const live = new LiveController(connections, runner, panel, (delta) =>
-    client.isRunning() ? client.sendNotification(LiveValuesNotification.type, delta) : Promise.resolve(),
-  );
 
   const runAt = async (withEvents: boolean, uri?: unknown, blockIndex?: unknown): Promise<RunOutcome[]> => {
     const document = await documentFor(uri);
@@ -196,7 +190,6 @@ export function registerRunFeatures(context: vscode.ExtensionContext, client: La
     connections,
     panel,
     runner,
-    live,
     vscode.languages.registerCodeLensProvider({ language: 'ami' }, lenses),
     vscode.workspace.onDidGrantWorkspaceTrust(() => lenses.refresh()),
     vscode.commands.registerCommand(Commands.runBlock, (uri?: unknown, index?: unknown) => runAt(false, uri, index)),
@@ -251,5 +244,5 @@ export function registerRunFeatures(context: vscode.ExtensionContext, client: La
       return runner.copyAsCode(document, block, known);
     }),
   );
-  return { connections, panel, runner, history, timelineTabs, live };
+  return { connections, panel, runner, history, timelineTabs };
 }

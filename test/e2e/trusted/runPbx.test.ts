@@ -21,7 +21,7 @@ if (simulator && contributesCommand('ami.pbx.hangup')) {
     before(async () => {
       api = await amiExtension().activate();
       await connectToSimulator(api, simulator);
-      await waitFor('the live sync to read the dialplan', () => (api.run.live.liveSync?.state.complete.has('exten') ? true : undefined), 30_000);
+      await waitFor('the live sync to read the dialplan', () => (api.live.liveSync?.state.complete.has('exten') ? true : undefined), 30_000);
     });
     afterEach(closeAllEditors);
 
@@ -40,7 +40,7 @@ if (simulator && contributesCommand('ami.pbx.hangup')) {
     });
 
     it('a call appears in the live model, the view and completion, then disappears; its Hangup row action inserts a prefilled block', async () => {
-      const sync = api.run.live.liveSync!;
+      const sync = api.live.liveSync!;
       const probe = await openAmiText('Action: Hangup\nChannel: ');
       let seenRow: PbxRow | undefined;
       let seenInCompletion = false;
@@ -48,7 +48,7 @@ if (simulator && contributesCommand('ami.pbx.hangup')) {
         // The recorded call lives about a second: watch closely until it is gone again.
         const deadline = Date.now() + 20_000;
         while (Date.now() < deadline && !(seenRow && sync.state.channels.size === 0)) {
-          const row = flatten(api.run.live.rowsShown).find((candidate) => candidate.id.startsWith('channel:Local/100@test-'));
+          const row = flatten(api.live.rowsShown).find((candidate) => candidate.id.startsWith('channel:Local/100@test-'));
           if (row && !seenRow) seenRow = row;
           if (row && !seenInCompletion) {
             const result = await vscode.commands.executeCommand<vscode.CompletionList>('vscode.executeCompletionItemProvider', probe.document.uri, new vscode.Position(1, 9));
