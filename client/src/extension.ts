@@ -19,7 +19,7 @@ export interface ActivationTimings {
   loadCpuMs: number;
   /** CPU time of the extension host process while registering the language client and commands. */
   registerCpuMs: number;
-  /** Of registerMs: creating the language client, then the run features (connections, panel, PBX view, commands). */
+  /** Of registerMs: creating the language client, then the run and live features (connections, panel, PBX view, commands). */
   clientMs: number;
   runFeaturesMs: number;
 }
