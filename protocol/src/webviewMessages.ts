@@ -405,9 +405,15 @@ export function matchesFilter(event: StreamEvent, filter: StreamFilter): boolean
     const name = event.name.toLowerCase();
     if (!filter.eventNames.some((wanted) => wanted.toLowerCase() === name)) return false;
   }
+  // A packed event is searched in its text: filtering tens of thousands of events builds no header pairs.
+  const text = event instanceof PackedEvent ? event.headerText : undefined;
   for (const [wantedName, wantedValue] of filter.headers) {
     const lowerName = wantedName.toLowerCase();
     const lowerValue = wantedValue.toLowerCase();
+    if (text !== undefined) {
+      if (!textHasHeader(text, lowerName, lowerValue)) return false;
+      continue;
+    }
     let found = false;
     for (const [name, value] of event.headers) {
       if (name.toLowerCase() === lowerName && value.toLowerCase().includes(lowerValue)) {
@@ -493,6 +499,21 @@ export function headerValueInText(text: string, name: string): string | undefine
     lineStart = lineEnd + 1;
   }
   return undefined;
+}
+
+/** Does a `headersToText` text have a header named `lowerName` (any case) whose value contains `lowerValue` (any case)? */
+function textHasHeader(text: string, lowerName: string, lowerValue: string): boolean {
+  let lineStart = 0;
+  while (lineStart <= text.length) {
+    let lineEnd = text.indexOf('\n', lineStart);
+    if (lineEnd < 0) lineEnd = text.length;
+    const colon = lineStart + lowerName.length;
+    if (colon < lineEnd && text.charCodeAt(colon) === 58 && text.slice(lineStart, colon).toLowerCase() === lowerName) {
+      if (text.slice(colon + 2, lineEnd).toLowerCase().includes(lowerValue)) return true;
+    }
+    lineStart = lineEnd + 1;
+  }
+  return false;
 }
 
 /** Events in the form the webview receives them. */

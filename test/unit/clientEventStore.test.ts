@@ -168,3 +168,24 @@ test('packed events: headers round-trip through the text exactly, or travel as p
   assert.equal(headerValueInText('Event: A\nUniqueidX: 2\nUniqueid: 1', 'uniqueid'), '1');
   assert.equal(headerValueInText('Ev\n: x', 'ev\n'), undefined);
 });
+
+test('filters match a packed event exactly as the same event with header pairs', () => {
+  const events: StreamEvent[] = [
+    { seq: 1, time: 1, name: 'Hangup', headers: [['Event', 'Hangup'], ['Channel', 'PJSIP/100-01'], ['Cause', '16'], ['Cause-txt', 'Normal Clearing']] },
+    { seq: 2, time: 2, name: 'VarSet', headers: [['Event', 'VarSet'], ['Variable', 'A'], ['Value', 'x'], ['Variable', 'B'], ['Value', 'Needle: yes']] },
+    { seq: 3, time: 3, name: 'Odd', headers: [['', 'no colon here'], ['Event', 'Odd'], ['Channel', '']] },
+    { seq: 4, time: 4, name: 'Multi', headers: [['Event', 'Multi'], ['Body', 'two\nlines']] },
+  ];
+  const packed = unpackEvents(packEvents(events));
+  const filters = ['', 'hangup', 'Cause=16', 'cause=NORMAL', 'channel=pjsip/100', 'Variable=b', 'value=needle:', 'Value=', 'Channel=', 'Body=lines', 'Cause-txt=clearing Event=hang', 'Missing=x', 'Odd Channel=', 'Cau=16'];
+  for (const text of filters) {
+    const parsed = parseFilterText(text);
+    assert.ok(parsed.ok, text);
+    const filter = parsed.value;
+    assert.deepEqual(
+      packed.map((event) => matchesFilter(event, filter)),
+      events.map((event) => matchesFilter(event, filter)),
+      text,
+    );
+  }
+});
