@@ -11,8 +11,10 @@
  *    frame interval p95, long tasks, dropped-and-counted (the panel's counters), JS heap after a forced GC.
  * 2. Timeline with the 2,000 calls of the capture: time from a click on a call to its picture drawn (next frame,
  *    layout included), and from a click on zoom in to the redrawn picture.
+ * 3. The live stream again (TIMELINE-SECONDS) with the Timeline tab in front: frame times while the call list
+ *    follows the stream.
  *
- *   npm run bench:panel -- [--seconds 60] [--rate 10000] [--json]
+ *   npm run bench:panel -- [--seconds 60] [--timeline-seconds 10] [--rate 10000] [--json]
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { gunzipSync } from 'node:zlib';
@@ -26,20 +28,23 @@ const MAX_EVENTS = 50_000;
 
 interface Options {
   seconds: number;
+  /** Seconds of the second stream, with the Timeline tab in front. */
+  timelineSeconds: number;
   rate: number;
   json: boolean;
 }
 
 function parseArgs(argv: string[]): Options {
-  const options: Options = { seconds: 60, rate: 10_000, json: false };
+  const options: Options = { seconds: 60, timelineSeconds: 10, rate: 10_000, json: false };
   for (let k = 0; k < argv.length; k++) {
     const arg = argv[k];
     if (arg === '--seconds') options.seconds = Number(argv[++k]);
+    else if (arg === '--timeline-seconds') options.timelineSeconds = Number(argv[++k]);
     else if (arg === '--rate') options.rate = Number(argv[++k]);
     else if (arg === '--json') options.json = true;
-    else throw new Error(`Unknown argument ${arg}. Usage: npm run bench:panel -- [--seconds 60] [--rate 10000] [--json]`);
+    else throw new Error(`Unknown argument ${arg}. Usage: npm run bench:panel -- [--seconds 60] [--timeline-seconds 10] [--rate 10000] [--json]`);
   }
-  if (!(options.seconds > 0) || !(options.rate >= 10)) throw new Error('--seconds must be > 0 and --rate at least 10');
+  if (!(options.seconds > 0) || !(options.timelineSeconds > 0) || !(options.rate >= 10)) throw new Error('--seconds and --timeline-seconds must be > 0 and --rate at least 10');
   return options;
 }
 
@@ -72,7 +77,7 @@ function percentile(sorted: number[], p: number): number {
 }
 
 /** Runs inside the page: sets up the feed worker and the frame probes, feeds, and reports. */
-async function liveStreamInPage(input: { rate: number; seconds: number }): Promise<Record<string, unknown>> {
+async function liveStreamInPage(input: { rate: number; seconds: number; firstSeq: number }): Promise<LiveResult> {
   const total = Math.round(input.rate * input.seconds);
   const workerSource = `
     let base = [];
@@ -80,7 +85,7 @@ async function liveStreamInPage(input: { rate: number; seconds: number }): Promi
     const ID_LINES = /^(Uniqueid|Linkedid|DestUniqueid|DestLinkedid): (.*)$/gm;
     onmessage = async (message) => {
       // The worker loads the base events itself: the page pays nothing before the feed starts.
-      const { rate, total, url } = message.data;
+      const { rate, total, url, firstSeq } = message.data;
       base = await (await fetch(url)).json();
       postMessage({ loaded: true });
       const started = performance.now();
@@ -97,7 +102,7 @@ async function liveStreamInPage(input: { rate: number; seconds: number }): Promi
         const now = Date.now();
         for (let k = 0; k < count; k++) {
           const event = base[index];
-          events.seq[k] = sent + k + 1;
+          events.seq[k] = firstSeq + sent + k;
           events.time[k] = now;
           events.name[k] = event.name;
           events.headers[k] = loop === 0 ? event.text : event.text.replace(ID_LINES, '$1: $2-' + loop);
@@ -154,9 +159,11 @@ async function liveStreamInPage(input: { rate: number; seconds: number }): Promi
     for (const entry of list.getEntries()) longTasks.push(entry.duration);
   });
   observer.observe({ type: 'longtask', buffered: false });
-  const received = (): number => Number(document.getElementById('count-received')?.textContent ?? '0');
+  // Counted from here: the panel may hold events of an earlier phase.
+  const receivedBefore = Number(document.getElementById('count-received')?.textContent ?? '0');
+  const received = (): number => Number(document.getElementById('count-received')?.textContent ?? '0') - receivedBefore;
   const perSecond: number[] = [];
-  let lastCount = received();
+  let lastCount = 0;
   const sampler = setInterval(() => {
     const now = received();
     perSecond.push(now - lastCount);
@@ -188,7 +195,7 @@ async function liveStreamInPage(input: { rate: number; seconds: number }): Promi
       window.dispatchEvent(new MessageEvent('message', { data }));
       work.handling += performance.now() - handlingStart;
     };
-    worker.postMessage({ rate: input.rate, total, url: `${location.origin}/bench-events.json` });
+    worker.postMessage({ rate: input.rate, total, url: `${location.origin}/bench-events.json`, firstSeq: input.firstSeq });
   });
   // Let the last batch render, then read what the panel shows.
   await new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(resolve)));
@@ -254,6 +261,61 @@ function format(value: number, digits = 0): string {
   return value.toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits });
 }
 
+/** What liveStreamInPage returns. */
+interface LiveResult {
+  sent: number;
+  elapsed: number;
+  received: number;
+  shown: number;
+  dropped: number;
+  droppedTitle: string;
+  perSecond: number[];
+  frameWork: number[];
+  parts: { handling: number[]; render: number[]; layout: number[] };
+  frameIntervals: number[];
+  longTasks: number[];
+  domNodes: number;
+}
+
+function summarise(live: LiveResult) {
+  const work = [...live.frameWork].sort((a, b) => a - b);
+  const intervals = [...live.frameIntervals].sort((a, b) => a - b);
+  const steady = live.perSecond.slice(1, -1);
+  return {
+    sent: live.sent,
+    received: live.received,
+    droppedAndCounted: live.dropped,
+    kept: live.received - live.dropped,
+    accounted: live.received === live.sent,
+    eventsShownPerSec: Math.round(live.received / live.elapsed),
+    eventsShownPerSecMin: steady.length > 0 ? Math.min(...steady) : Number.NaN,
+    frames: work.length,
+    frameWorkP50Ms: percentile(work, 50),
+    frameWorkP95Ms: percentile(work, 95),
+    frameWorkMaxMs: work[work.length - 1],
+    frameParts: Object.fromEntries(
+      Object.entries(live.parts).map(([part, values]) => {
+        const sorted = [...values].sort((a, b) => a - b);
+        return [part, { p50Ms: percentile(sorted, 50), p95Ms: percentile(sorted, 95) }];
+      }),
+    ) as Record<'handling' | 'render' | 'layout', { p50Ms: number; p95Ms: number }>,
+    frameIntervalP95Ms: percentile(intervals, 95),
+    longTasks: live.longTasks.length,
+    longTaskMaxMs: live.longTasks.length > 0 ? Math.max(...live.longTasks) : 0,
+    domNodes: live.domNodes,
+    droppedDetail: live.droppedTitle,
+  };
+}
+
+function frameLines(report: ReturnType<typeof summarise>): string {
+  return (
+    `  frame time (handling + render + layout): p50 ${format(report.frameWorkP50Ms, 1)} ms, p95 ${format(report.frameWorkP95Ms, 1)} ms ` +
+    `(target ≤ 16 ms: ${report.frameWorkP95Ms <= 16 ? 'ok' : 'SHORT'}), max ${format(report.frameWorkMaxMs, 1)} ms over ${format(report.frames)} frames\n` +
+    `    of which: ${Object.entries(report.frameParts).map(([part, { p50Ms, p95Ms }]) => `${part} p50 ${format(p50Ms, 1)} / p95 ${format(p95Ms, 1)} ms`).join(', ')}\n` +
+    `  frame interval p95 ${format(report.frameIntervalP95Ms, 1)} ms; ${report.longTasks} long tasks (> 50 ms), longest ${format(report.longTaskMaxMs)} ms\n`
+  );
+}
+
 async function main(): Promise<void> {
   const options = parseArgs(process.argv.slice(2));
   if (skipReason) throw new Error(`Cannot run the panel bench: ${skipReason}`);
@@ -287,62 +349,19 @@ async function main(): Promise<void> {
       await cdp.send('Profiler.enable');
       await cdp.send('Profiler.start');
     }
-    const live = (await page.evaluate(liveStreamInPage, { rate: options.rate, seconds: options.seconds })) as {
-      sent: number;
-      elapsed: number;
-      received: number;
-      shown: number;
-      dropped: number;
-      droppedTitle: string;
-      perSecond: number[];
-      frameWork: number[];
-      parts: { handling: number[]; render: number[]; layout: number[] };
-      frameIntervals: number[];
-      longTasks: number[];
-      domNodes: number;
-    };
+    const live = await page.evaluate(liveStreamInPage, { rate: options.rate, seconds: options.seconds, firstSeq: 1 });
     if (profileFile) {
       const { profile } = (await cdp.send('Profiler.stop')) as { profile: unknown };
       writeFileSync(profileFile, JSON.stringify(profile));
     }
     await cdp.send('HeapProfiler.collectGarbage');
     const heap = (await cdp.send('Runtime.getHeapUsage')) as { usedSize: number; totalSize: number };
-    const work = [...live.frameWork].sort((a, b) => a - b);
-    const intervals = [...live.frameIntervals].sort((a, b) => a - b);
-    const steady = live.perSecond.slice(1, -1);
-    const liveReport = {
-      sent: live.sent,
-      received: live.received,
-      droppedAndCounted: live.dropped,
-      kept: live.received - live.dropped,
-      accounted: live.received === live.sent,
-      eventsShownPerSec: Math.round(live.received / live.elapsed),
-      eventsShownPerSecMin: steady.length > 0 ? Math.min(...steady) : Number.NaN,
-      frames: work.length,
-      frameWorkP50Ms: percentile(work, 50),
-      frameWorkP95Ms: percentile(work, 95),
-      frameWorkMaxMs: work[work.length - 1],
-      frameParts: Object.fromEntries(
-        Object.entries(live.parts).map(([part, values]) => {
-          const sorted = [...values].sort((a, b) => a - b);
-          return [part, { p50Ms: percentile(sorted, 50), p95Ms: percentile(sorted, 95) }];
-        }),
-      ) as Record<'handling' | 'render' | 'layout', { p50Ms: number; p95Ms: number }>,
-      frameIntervalP95Ms: percentile(intervals, 95),
-      longTasks: live.longTasks.length,
-      longTaskMaxMs: live.longTasks.length > 0 ? Math.max(...live.longTasks) : 0,
-      jsHeapMb: heap.usedSize / 1e6,
-      domNodes: live.domNodes,
-      droppedDetail: live.droppedTitle,
-    };
+    const liveReport = { ...summarise(live), jsHeapMb: heap.usedSize / 1e6 };
     log(
       `\nLive stream: ${format(live.sent)} sent, ${format(live.received)} received by the panel ${liveReport.accounted ? '(all)' : '(MISSING SOME)'}, ` +
         `${format(live.dropped)} dropped and counted (${live.droppedTitle}), ${format(liveReport.kept)} kept\n` +
         `  events shown per second: ${format(liveReport.eventsShownPerSec)} average, ${format(liveReport.eventsShownPerSecMin)} in the slowest second\n` +
-        `  frame time (handling + render + layout): p50 ${format(liveReport.frameWorkP50Ms, 1)} ms, p95 ${format(liveReport.frameWorkP95Ms, 1)} ms ` +
-        `(target ≤ 16 ms: ${liveReport.frameWorkP95Ms <= 16 ? 'ok' : 'SHORT'}), max ${format(liveReport.frameWorkMaxMs, 1)} ms over ${format(work.length)} frames\n` +
-        `    of which: ${Object.entries(liveReport.frameParts).map(([part, { p50Ms, p95Ms }]) => `${part} p50 ${format(p50Ms, 1)} / p95 ${format(p95Ms, 1)} ms`).join(', ')}\n` +
-        `  frame interval p95 ${format(liveReport.frameIntervalP95Ms, 1)} ms; ${live.longTasks.length} long tasks (> 50 ms), longest ${format(liveReport.longTaskMaxMs)} ms\n` +
+        frameLines(liveReport) +
         `  JS heap after GC: ${format(liveReport.jsHeapMb, 1)} MB with ${format(liveReport.kept)} events kept (ami.panel.maxEvents ${format(MAX_EVENTS)}); DOM nodes ${format(live.domNodes)}\n`,
     );
 
@@ -366,9 +385,17 @@ async function main(): Promise<void> {
       `\nTimeline (${counters}; ${timeline.calls} listed): open a call p50 ${format(timelineReport.openP50Ms, 1)} ms, max ${format(timelineReport.openMaxMs, 1)} ms; ` +
         `zoom p50 ${format(timelineReport.zoomP50Ms, 1)} ms, max ${format(timelineReport.zoomMaxMs, 1)} ms (target ≤ 100 ms: ${timelineReport.openMaxMs <= 100 && timelineReport.zoomMaxMs <= 100 ? 'ok' : 'SHORT'})\n`,
     );
+    // The same stream with the Timeline tab in front (the last call opened stays drawn, the list follows the calls).
+    const onTimeline = await page.evaluate(liveStreamInPage, { rate: options.rate, seconds: options.timelineSeconds, firstSeq: 10_000_000 });
+    const onTimelineReport = summarise(onTimeline);
+    log(
+      `\nLive stream with the Timeline tab shown (${options.timelineSeconds} s): ${format(onTimeline.received)} of ${format(onTimeline.sent)} received ${onTimelineReport.accounted ? '(all)' : '(MISSING SOME)'}, ` +
+        `${format(onTimelineReport.eventsShownPerSec)} events/s\n` +
+        frameLines(onTimelineReport),
+    );
     if (panel.cspViolations.length > 0) process.stderr.write(`Page errors: ${panel.cspViolations.join('; ')}\n`);
-    if (options.json) process.stdout.write(`${JSON.stringify({ live: liveReport, timeline: timelineReport })}\n`);
-    if (!liveReport.accounted) process.exitCode = 1;
+    if (options.json) process.stdout.write(`${JSON.stringify({ live: liveReport, timeline: timelineReport, liveOnTimeline: onTimelineReport })}\n`);
+    if (!liveReport.accounted || !onTimelineReport.accounted) process.exitCode = 1;
   } finally {
     await panel.close();
   }

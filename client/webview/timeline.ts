@@ -198,8 +198,9 @@ export class TimelineView {
     this.indexingScheduled = true;
     requestAnimationFrame(() => {
       this.indexingScheduled = false;
-      if (this.indexQueued(INDEX_BUDGET_MS)) this.scheduleIndexing();
-      else if (!this.element.classList.contains('hidden')) this.refresh();
+      const more = this.indexQueued(INDEX_BUDGET_MS);
+      if (!this.element.classList.contains('hidden')) this.refresh();
+      if (more) this.scheduleIndexing();
     });
   }
 
@@ -266,7 +267,7 @@ export class TimelineView {
 
   /** Redraws what changed: the list when calls changed, the picture when the selected call did. Cheap otherwise. */
   refresh(): void {
-    this.catchUp();
+    // What is indexed so far: queued events follow within a few frames (scheduleIndexing refreshes after each slice).
     const counters = this.index.counters();
     this.countersLabel.textContent =
       `${counters.calls} call${counters.calls === 1 ? '' : 's'} · ${counters.channels} channel${counters.channels === 1 ? '' : 's'}` +
