@@ -90,6 +90,8 @@ export class TimelineView {
   private indexingScheduled = false;
   private listRenderedAt = Number.NEGATIVE_INFINITY;
   private listTimer: ReturnType<typeof setTimeout> | undefined;
+  /** The call list's rows by Linkedid (reused while the call stays listed). */
+  private readonly rowsById = new Map<string, HTMLElement>();
 
   constructor(
     readonly index: CallIndex,
@@ -317,32 +319,63 @@ export class TimelineView {
       if (rows.length >= MAX_CALL_ROWS) continue;
       rows.push(this.callRow(call));
     }
-    this.callList.replaceChildren(...rows);
+    this.placeRows(rows);
+    if (this.rowsById.size > rows.length) {
+      const listed = new Set(rows);
+      for (const [linkedid, row] of this.rowsById) if (!listed.has(row)) this.rowsById.delete(linkedid);
+    }
     this.listNote.textContent =
       matched > rows.length ? `showing the newest ${rows.length} of ${matched} calls: type in the search box to find others` : matched === 0 && calls.length > 0 ? 'no call matches' : '';
   }
 
+  /** Puts the rows in this order, moving only those out of place (a stream adds calls at the top). */
+  private placeRows(rows: readonly HTMLElement[]): void {
+    let current = this.callList.firstElementChild;
+    for (const row of rows) {
+      if (row === current) {
+        current = current.nextElementSibling;
+        continue;
+      }
+      this.callList.insertBefore(row, current);
+    }
+    while (current) {
+      const next = current.nextElementSibling;
+      current.remove();
+      current = next;
+    }
+  }
+
+  /** A call's row, kept per call while it is listed, its text changed only where the call did. */
   private callRow(call: TimelineCall): HTMLElement {
-    const row = html('div', 'tl-call-row');
-    row.dataset.linkedid = call.linkedid;
-    row.setAttribute('role', 'option');
+    let row = this.rowsById.get(call.linkedid);
+    if (!row) {
+      row = html('div', 'tl-call-row');
+      row.dataset.linkedid = call.linkedid;
+      row.setAttribute('role', 'option');
+      row.append(html('span', 'tl-call-time'), html('span', 'tl-call-name'), html('span', 'tl-call-meta'));
+      const linkedid = call.linkedid;
+      row.addEventListener('click', () => this.select(linkedid));
+      this.rowsById.set(linkedid, row);
+    }
     const ended = CallIndex.isEnded(call);
     const first = call.channels[0];
     const causes = [...new Set(call.channels.filter((c) => c.hangup).map((c) => `${c.hangup!.code} ${c.hangup!.text}`))];
-    row.append(
-      html('span', 'tl-call-time', clock(call.start)),
-      html('span', 'tl-call-name', first ? first.name : call.linkedid),
-      html(
-        'span',
-        'tl-call-meta',
-        `${call.channels.length} ch · ${((call.end - call.start) / 1000).toFixed(1)} s · ${ended ? `ended${causes.length ? ` (${causes.join(', ')})` : ''}` : 'live'}`,
-      ),
-    );
-    row.title = `Linkedid ${call.linkedid}: ${call.channels.map((c) => c.name).join(', ')}`;
+    const texts = [
+      clock(call.start),
+      first ? first.name : call.linkedid,
+      `${call.channels.length} ch · ${((call.end - call.start) / 1000).toFixed(1)} s · ${ended ? `ended${causes.length ? ` (${causes.join(', ')})` : ''}` : 'live'}`,
+    ];
+    texts.forEach((text, k) => {
+      const cell = row.children[k];
+      if (cell.textContent !== text) cell.textContent = text;
+    });
+    const title = `Linkedid ${call.linkedid}: ${call.channels.map((c) => c.name).join(', ')}`;
+    if (row.title !== title) row.title = title;
     const selected = call.linkedid === this.selected;
-    row.classList.toggle('selected', selected);
-    row.setAttribute('aria-selected', String(selected));
-    row.addEventListener('click', () => this.select(call.linkedid));
+    if (row.classList.contains('selected') !== selected) {
+      row.classList.toggle('selected', selected);
+      row.setAttribute('aria-selected', String(selected));
+    } else if (!row.hasAttribute('aria-selected')) row.setAttribute('aria-selected', String(selected));
     return row;
   }
 
