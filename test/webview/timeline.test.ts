@@ -325,6 +325,25 @@ describe('call timeline in Chromium', { skip: skipReason }, () => {
     assert.equal(await page.locator('.tl-call-row.selected').getAttribute('data-linkedid'), '1795393231.54');
   });
 
+  test('a call is found the moment its events arrive: queued events are indexed before the index is read', async () => {
+    const page = panel.page;
+    const events = captureEvents('18-originate-sync-and-failures', 20_000);
+    const expected = new CallIndex();
+    expected.add(events);
+    const linkedid = expected.calls().at(-1)!.linkedid;
+    await page.click('#tab-events');
+    // Both messages in one task: no animation frame (where indexing runs) comes between them.
+    await page.evaluate(
+      ({ batch, id }) => {
+        window.postMessage({ type: 'events', events: batch, counters: { droppedBySession: 0 } }, '*');
+        window.postMessage({ type: 'showCall', linkedid: id }, '*');
+      },
+      { batch: packEvents(events), id: linkedid },
+    );
+    await page.locator(`svg.tl-svg[data-linkedid="${linkedid}"]`).waitFor();
+    assert.equal(await page.locator('#notice.error').count(), 0);
+  });
+
   test('hostile channel names and caller IDs are drawn as text', async () => {
     const page = panel.page;
     const evil = '<img src=x onerror="window.__pwned=1">';
