@@ -147,6 +147,9 @@ describe('the PBX view and live completion in VS Code against a real Asterisk', 
   it("a read-only user's view offers no write actions", async () => {
     const page = browser!.page;
     await connectAs(page, 'asterisk-reader', target.reader!.secret);
+    // The reader may not run CoreShowChannels: its view knows the calls that start once its sync listens.
+    await page.locator(selectors.treeRow, { hasText: 'Counters (asterisk-reader)' }).first().waitFor();
+    await page.locator(selectors.treeRow, { hasText: 'from events since connecting' }).first().waitFor();
     await admin.send([['Action', 'Originate'], ['Channel', 'Local/500@test'], ['Application', 'Wait'], ['Data', '120'], ['Async', 'true']]);
     await until(async () => (await channelsOf(admin, 'Local/500@test-')).length === 2, 15_000, 'a second call to 500');
     const [leg] = (await channelsOf(admin, 'Local/500@test-')).sort();

@@ -82,6 +82,8 @@ test("a read-only user's view offers no write actions (only Show call)", () => {
   walk(rows);
   const offered = new Set(all.flatMap((row) => row.actions));
   assert.deepEqual([...offered], ['showCall']);
+  assert.equal(rows[0].description, '3 · from events since connecting', 'a user without CoreShowChannels is told where the channels come from');
+  assert.match(rows[0].tooltip!, /may not run CoreShowChannels/);
 });
 
 test('row action blocks are valid, prefilled .ami blocks', () => {

@@ -48,9 +48,11 @@ class PbxTreeProvider implements vscode.TreeDataProvider<PbxRow> {
   }
 
   getTreeItem(row: PbxRow): vscode.TreeItem {
-    // Groups open; a call's channels too while there are few calls.
-    const expanded = row.id.startsWith('group:') || (row.id.startsWith('call:') && (this.rows[0]?.children?.length ?? 0) <= 20);
-    const state = !row.children?.length ? vscode.TreeItemCollapsibleState.None : expanded ? vscode.TreeItemCollapsibleState.Expanded : vscode.TreeItemCollapsibleState.Collapsed;
+    // Groups open, even while empty: VS Code keeps an id's first state, and a group first shown as a leaf would
+    // stay closed once it fills. A call's channels open too while there are few calls.
+    const group = row.id.startsWith('group:');
+    const expanded = group || (row.id.startsWith('call:') && (this.rows[0]?.children?.length ?? 0) <= 20);
+    const state = !group && !row.children?.length ? vscode.TreeItemCollapsibleState.None : expanded ? vscode.TreeItemCollapsibleState.Expanded : vscode.TreeItemCollapsibleState.Collapsed;
     const item = new vscode.TreeItem(row.label, state);
     item.id = row.id;
     item.description = row.description;

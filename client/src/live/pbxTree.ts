@@ -156,8 +156,14 @@ export function buildPbxTree(state: LiveState, allowed: ReadonlySet<string> | un
   const group = (id: string, label: string, icon: string, children: PbxRow[], count: number): PbxRow => ({
     id: `group:${id}`, label, description: String(count), icon, actions: [], children,
   });
+  const channelsGroup = group('channels', 'Channels', 'call-outgoing', callRows, state.channels.size);
+  if (allowed && !allowed.has('coreshowchannels')) {
+    // CoreShowChannels needs write permission (system/reporting): such a user sees only channels seen in events.
+    channelsGroup.description = `${state.channels.size} · from events since connecting`;
+    channelsGroup.tooltip = 'This user may not run CoreShowChannels, so calls that were up before you connected (and channels that send no events since) are not listed.';
+  }
   return [
-    group('channels', 'Channels', 'call-outgoing', callRows, state.channels.size),
+    channelsGroup,
     group('queues', 'Queues', 'organization', queueRows, state.queues.size),
     group('bridges', 'Bridges', 'link', bridgeRows, state.bridges.size),
     group('parked', 'Parked calls', 'debug-pause', parkedRows, state.parked.size),
