@@ -30,7 +30,7 @@ const catalogueAsJsonParse = {
 /** Node bundles: extension host client, language server, command line. */
 const nodeEntries = [
   // Banner and footer stamp when the extension's code starts and ends loading (ActivationTimings.loadMs).
-  { in: 'client/src/extension.ts', out: 'extension', banner: '"use strict";\nglobalThis.__amiBundleLoadStart = performance.now();', footer: 'globalThis.__amiBundleLoadEnd = performance.now();' },
+  { in: 'client/src/extension.ts', out: 'extension', banner: '"use strict";\nglobalThis.__amiBundleLoadStart = performance.now(); globalThis.__amiBundleLoadStartCpu = process.cpuUsage();', footer: 'globalThis.__amiBundleLoadEnd = performance.now(); globalThis.__amiBundleLoadEndCpu = process.cpuUsage();' },
   { in: 'server/src/server.ts', out: 'server' },
   { in: 'cli/src/cli.ts', out: 'cli', banner: '#!/usr/bin/env node' },
   { in: 'test/session/fakeAmiServer.ts', out: 'simulator' },

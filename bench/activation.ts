@@ -18,11 +18,16 @@ import { startWorkbench } from '../scripts/e2e/workbench';
 /** Where a failed run leaves its screenshot. */
 const OUTPUT = join(repoRoot, 'test-output', 'activation');
 
+/** client/src/extension.ts ActivationTimings. */
 interface Timings {
   loadMs: number;
   hostWaitMs: number;
   registerMs: number;
   serverReadyMs: number;
+  loadCpuMs: number;
+  registerCpuMs: number;
+  clientMs: number;
+  runFeaturesMs: number;
 }
 
 function parseArgs(argv: string[]): { runs: number; json: boolean } {
@@ -80,7 +85,9 @@ async function main(): Promise<void> {
         runs.push(timings);
         if (!options.json) {
           process.stdout.write(
-            `  run ${run}: code loaded ${timings.loadMs.toFixed(1)} ms (VS Code then took ${timings.hostWaitMs.toFixed(1)} ms to call activate), client and commands registered ${timings.registerMs.toFixed(1)} ms, language server ready ${timings.serverReadyMs.toFixed(1)} ms\n`,
+            `  run ${run}: code loaded ${timings.loadMs.toFixed(1)} ms (${timings.loadCpuMs.toFixed(1)} ms CPU; VS Code then took ${timings.hostWaitMs.toFixed(1)} ms to call activate), ` +
+              `client and commands registered ${timings.registerMs.toFixed(1)} ms (${timings.registerCpuMs.toFixed(1)} ms CPU; client ${timings.clientMs.toFixed(1)} + run features ${timings.runFeaturesMs.toFixed(1)} ms), ` +
+              `language server ready ${timings.serverReadyMs.toFixed(1)} ms\n`,
           );
         }
       } catch (error) {
@@ -95,13 +102,17 @@ async function main(): Promise<void> {
   } finally {
     rmSync(root, { recursive: true, force: true });
   }
-  const median = (values: number[]): number => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
+  // The middle value (of an even count, the lower middle: a busy machine's outliers are slow ones).
+  const median = (values: number[]): number => [...values].sort((a, b) => a - b)[Math.floor((values.length - 1) / 2)];
   const summary = {
     runs: runs.length,
     loadMs: median(runs.map((r) => r.loadMs)),
     hostWaitMs: median(runs.map((r) => r.hostWaitMs)),
     registerMs: median(runs.map((r) => r.registerMs)),
     loadAndRegisterMs: median(runs.map((r) => r.loadMs + r.registerMs)),
+    loadCpuMs: median(runs.map((r) => r.loadCpuMs)),
+    registerCpuMs: median(runs.map((r) => r.registerCpuMs)),
+    loadAndRegisterCpuMs: median(runs.map((r) => r.loadCpuMs + r.registerCpuMs)),
     serverReadyMs: median(runs.map((r) => r.serverReadyMs)),
   };
   if (options.json) {
@@ -109,8 +120,9 @@ async function main(): Promise<void> {
     return;
   }
   process.stdout.write(
-    `\nActivation in code-server (median of ${runs.length}): code loaded ${summary.loadMs.toFixed(1)} ms + client and commands registered ${summary.registerMs.toFixed(1)} ms = ` +
-      `${summary.loadAndRegisterMs.toFixed(1)} ms (target ≤ 100 ms: ${summary.loadAndRegisterMs <= 100 ? 'ok' : 'SHORT'}); VS Code's own wait before activate ${summary.hostWaitMs.toFixed(1)} ms; language server ready ${summary.serverReadyMs.toFixed(1)} ms after activate()\n`,
+    `\nActivation in code-server (medians of ${runs.length} runs): code loaded ${summary.loadMs.toFixed(1)} ms, client and commands registered ${summary.registerMs.toFixed(1)} ms, ` +
+      `both ${summary.loadAndRegisterMs.toFixed(1)} ms (target ≤ 100 ms: ${summary.loadAndRegisterMs <= 100 ? 'ok' : 'SHORT'}); by CPU time ${summary.loadCpuMs.toFixed(1)} and ${summary.registerCpuMs.toFixed(1)} ms, both ` +
+      `${summary.loadAndRegisterCpuMs.toFixed(1)} ms (${summary.loadAndRegisterCpuMs <= 100 ? 'ok' : 'SHORT'}); VS Code's own wait before activate ${summary.hostWaitMs.toFixed(1)} ms; language server ready ${summary.serverReadyMs.toFixed(1)} ms after activate()\n`,
   );
 }
 

@@ -2,9 +2,15 @@
  * Event-stream throughput: replays captured AMI streams over loopback TCP to this project's client and to
  * asterisk-manager, ami-io and asterisk-ami-client, each in its own process, with the same consumer (reads
  * Event, Uniqueid, Channel of every event), plus `framing-limit`: a reader that only finds message ends
- * (Buffer#indexOf of CRLFCRLF, no strings, no copies), the least work any client must do.
+ * (Buffer#indexOf of CRLFCRLF, no strings, no copies), the least work any client must do, and `socket-read`:
+ * a reader that only counts the bytes (no framing at all), what receiving the stream through a Node socket
+ * costs before any client code runs. Its events/CPU-s over asterisk-manager's is the highest ratio a Node
+ * client could reach on that stream.
  *
- *   npm run bench -- [--stream FILE|DIR|synthetic:varset]... [--json] [--runs N] [--only name,name]
+ *   npm run bench -- [--stream FILE|DIR|synthetic:varset]... [--json] [--runs N] [--only name,name] [--repeat N]
+ *
+ * --repeat N replays each stream's complete messages N times in one connection: a fresh process pays its JIT
+ * warm-up once, so comparing N = 1 with N = 4 separates that fixed cost from the per-event cost.
  *
  * Streams are raw or .gz captures (banner first). Default set: ../shared/bench/ami-stream-2000-calls.raw.gz,
  * every capture in bench/streams/, and a synthetic VarSet-heavy stream built from real capture messages
@@ -21,7 +27,9 @@ import { loadBenchSet, SHARED_STREAM, streamLabel, type BenchStream } from './st
 const ROOT = resolve(__dirname, '..');
 /** AMI_BENCH_CLIENT: a prebuilt client runner to use instead (for A/B comparisons of builds). */
 const CLIENT_BUNDLE = process.env.AMI_BENCH_CLIENT ?? join(ROOT, 'dist', 'bench', 'streamClient.js');
-const CLIENTS = ['ami-workbench', 'asterisk-manager', 'ami-io', 'asterisk-ami-client', 'framing-limit'] as const;
+const CLIENTS = ['ami-workbench', 'asterisk-manager', 'ami-io', 'asterisk-ami-client', 'framing-limit', 'socket-read'] as const;
+/** The floors: they do not decode events, so they report (and are checked on) message ends or bytes instead. */
+const FLOORS = new Set(['framing-limit', 'socket-read']);
 /** The bench stream's documented event count (docs/protocol.md, last section). */
 const DEFAULT_STREAM_EVENTS = 54_003;
 const CHILD_TIMEOUT_MS = 120_000;
@@ -31,6 +39,7 @@ interface Options {
   json: boolean;
   runs: number;
   only: string[];
+  repeat: number;
 }
 
 interface RunResult {
@@ -39,6 +48,10 @@ interface RunResult {
   seconds: number;
   /** The client process's CPU time (user + system): less sensitive than wall time to a loaded machine. */
   cpuSeconds: number;
+  /** Of which system time (socket reads, page faults). */
+  sysSeconds: number;
+  /** Minor page faults: fresh memory touched (each socket read lands in a new Buffer). */
+  minorFaults: number;
   peakRssMb: number;
 }
 
@@ -55,16 +68,18 @@ interface BenchRow {
 }
 
 function parseArgs(argv: string[]): Options {
-  const options: Options = { streams: [], json: false, runs: 5, only: [...CLIENTS] };
+  const options: Options = { streams: [], json: false, runs: 5, only: [...CLIENTS], repeat: 1 };
   for (let k = 0; k < argv.length; k++) {
     const arg = argv[k];
     if (arg === '--stream') options.streams.push(argv[++k] ?? '');
     else if (arg === '--json') options.json = true;
     else if (arg === '--runs') options.runs = Number(argv[++k]);
     else if (arg === '--only') options.only = (argv[++k] ?? '').split(',').filter(Boolean);
-    else throw new Error(`Unknown argument ${arg}. Usage: npm run bench -- [--stream FILE|DIR|synthetic:varset]... [--json] [--runs N] [--only ${CLIENTS.join(',')}]`);
+    else if (arg === '--repeat') options.repeat = Number(argv[++k]);
+    else throw new Error(`Unknown argument ${arg}. Usage: npm run bench -- [--stream FILE|DIR|synthetic:varset]... [--json] [--runs N] [--only ${CLIENTS.join(',')}] [--repeat N]`);
   }
   if (!(options.runs >= 1)) throw new Error('--runs must be at least 1');
+  if (!Number.isInteger(options.repeat) || options.repeat < 1) throw new Error('--repeat must be a whole number of at least 1');
   for (const name of options.only) if (!(CLIENTS as readonly string[]).includes(name)) throw new Error(`Unknown client ${name}: one of ${CLIENTS.join(', ')}`);
   return options;
 }
@@ -78,6 +93,8 @@ interface Stream {
   events: number;
   /** CRLFCRLF terminators after the banner (our Login response included): what framing-limit counts. */
   terminators: number;
+  /** Bytes after the banner that the floors' Login (ActionID bench-login) receives: what socket-read counts. */
+  bytesAfterBanner: number;
 }
 
 const TERMINATOR = Buffer.from('\r\n\r\n');
@@ -88,7 +105,7 @@ function countTerminators(bytes: Buffer): number {
   return count;
 }
 
-function prepareStream(source: BenchStream): Stream {
+function prepareStream(source: BenchStream, repeat: number): Stream {
   const file = source.name;
   const bytes = source.bytes;
   const bannerEnd = bytes.indexOf(10) + 1;
@@ -105,8 +122,21 @@ function prepareStream(source: BenchStream): Stream {
   // Only complete messages: a recording may end in the middle of one, which no client delivers.
   const completeEnd = Math.max(bodyStart, text.lastIndexOf('\r\n\r\n') + 4);
   const events = (text.slice(bodyStart, completeEnd).match(/(?:^|\n\r?\n)Event:/g) ?? []).length;
-  const body = bytes.subarray(bodyStart);
-  return { label: streamLabel(source), banner: bytes.subarray(0, bannerEnd), body, totalBytes: bytes.length, events, terminators: 1 + countTerminators(body) };
+  const body = repeat === 1 ? bytes.subarray(bodyStart) : Buffer.concat(new Array<Buffer>(repeat).fill(bytes.subarray(bodyStart, completeEnd)));
+  return {
+    label: repeat === 1 ? streamLabel(source) : `${streamLabel(source)} ×${repeat}`,
+    banner: bytes.subarray(0, bannerEnd),
+    body,
+    totalBytes: bodyStart + body.length,
+    events: events * repeat,
+    terminators: 1 + countTerminators(body),
+    bytesAfterBanner: Buffer.byteLength(loginAnswer('bench-login')) + body.length,
+  };
+}
+
+/** The replay server's answer to a Login, echoing its ActionID as Asterisk does. */
+function loginAnswer(actionId: string | undefined): string {
+  return `Response: Success\r\n${actionId ? `ActionID: ${actionId}\r\n` : ''}Message: Authentication accepted\r\n\r\n`;
 }
 
 /** A one-connection replay server: banner, Login answer with the client's ActionID, then the stream. */
@@ -130,8 +160,7 @@ function startServer(stream: Stream): Promise<{ port: number; bodyWrittenAt: Pro
         if (end < 0) return;
         answered = true;
         const actionId = /^ActionID:[ \t]*(.*?)\r?$/im.exec(received.slice(0, end))?.[1];
-        const login = `Response: Success\r\n${actionId ? `ActionID: ${actionId}\r\n` : ''}Message: Authentication accepted\r\n\r\n`;
-        socket.write(login);
+        socket.write(loginAnswer(actionId));
         // A short pause lets clients that switch parsers after login (asterisk-ami-client) settle; not timed.
         setTimeout(() => {
           markWritten(performance.timeOrigin + performance.now());
@@ -157,8 +186,8 @@ async function runClient(name: string, stream: Stream): Promise<RunResult> {
   const server = await startServer(stream);
   try {
     const nodeFlags = (process.env.AMI_BENCH_NODE_FLAGS ?? '').split(' ').filter(Boolean);
-    // framing-limit counts message ends, not events: it is told how many terminators to expect.
-    const expected = name === 'framing-limit' ? stream.terminators : stream.events;
+    // The floors count message ends (framing-limit) or bytes (socket-read), not events.
+    const expected = name === 'framing-limit' ? stream.terminators : name === 'socket-read' ? stream.bytesAfterBanner : stream.events;
     const child = spawn(process.execPath, [...nodeFlags, CLIENT_BUNDLE, name, String(server.port), String(expected)], {
       cwd: ROOT,
       stdio: ['ignore', 'pipe', 'pipe'],
@@ -174,7 +203,7 @@ async function runClient(name: string, stream: Stream): Promise<RunResult> {
     const line = outputLines.pop() ?? '';
     // Diagnostics from AMI_BENCH_NODE_FLAGS (e.g. --trace-gc) go to stderr.
     if (nodeFlags.length > 0 && outputLines.length > 0) process.stderr.write(`[${name}] ${outputLines.join(`\n[${name}] `)}\n`);
-    let report: { events: number; checksum: number; endMs: number; cpuMs: number; peakRssMb: number };
+    let report: { events: number; checksum: number; endMs: number; cpuMs: number; sysMs: number; minorFaults: number; peakRssMb: number };
     try {
       report = JSON.parse(line) as typeof report;
     } catch {
@@ -182,8 +211,16 @@ async function runClient(name: string, stream: Stream): Promise<RunResult> {
     }
     if (stderr.trim() !== '') process.stderr.write(`[${name}] ${stderr.trim()}\n`);
     const started = await Promise.race([server.bodyWrittenAt, Promise.resolve(Number.NaN)]);
-    const events = name === 'framing-limit' ? (report.events === stream.terminators ? stream.events : 0) : report.events;
-    return { events, checksum: report.checksum, seconds: (report.endMs - started) / 1000, cpuSeconds: report.cpuMs / 1000, peakRssMb: report.peakRssMb };
+    const events = FLOORS.has(name) ? (report.events === expected ? stream.events : 0) : report.events;
+    return {
+      events,
+      checksum: report.checksum,
+      seconds: (report.endMs - started) / 1000,
+      cpuSeconds: report.cpuMs / 1000,
+      sysSeconds: report.sysMs / 1000,
+      minorFaults: report.minorFaults,
+      peakRssMb: report.peakRssMb,
+    };
   } finally {
     server.close();
   }
@@ -222,14 +259,17 @@ async function benchStream(stream: Stream, options: Options, log: (text: string)
         result = await runClient(name, stream);
       } catch (error) {
         process.stderr.write(`!!! ${name} failed: ${error instanceof Error ? error.message : String(error)} !!!\n`);
-        result = { events: 0, checksum: 0, seconds: Number.NaN, cpuSeconds: Number.NaN, peakRssMb: 0 };
+        result = { events: 0, checksum: 0, seconds: Number.NaN, cpuSeconds: Number.NaN, sysSeconds: Number.NaN, minorFaults: 0, peakRssMb: 0 };
       }
-      log(`  run ${run} ${name.padEnd(20)} ${format(result.events / result.seconds).padStart(10)} events/s  ${format(result.events / result.cpuSeconds).padStart(10)} events/CPU-s  ${format(result.peakRssMb, 1)} MB\n`);
+      log(
+        `  run ${run} ${name.padEnd(20)} ${format(result.events / result.seconds).padStart(10)} events/s  ${format(result.events / result.cpuSeconds).padStart(10)} events/CPU-s  ` +
+          `${format(result.peakRssMb, 1)} MB  CPU ${format(result.cpuSeconds * 1000)} ms (system ${format(result.sysSeconds * 1000)}), ${format(result.minorFaults)} page faults\n`,
+      );
       if (result.events !== stream.events) {
         mismatch = true;
         process.stderr.write(`!!! ${name} received ${result.events} events, expected ${stream.events} (${stream.label}) !!!\n`);
       }
-      if (name !== 'framing-limit') checksums.set(name, result.checksum);
+      if (!FLOORS.has(name)) checksums.set(name, result.checksum);
       const previous = best.get(name);
       const speed = (r: RunResult): number => (Number.isFinite(r.events / r.seconds) ? r.events / r.seconds : -1);
       if (!previous || speed(result) > speed(previous)) best.set(name, result);
@@ -305,8 +345,8 @@ function targetSummary(rows: BenchRow[]): string {
 async function main(): Promise<void> {
   const options = parseArgs(process.argv.slice(2));
   const streams = loadBenchSet(options.streams).map((source) => {
-    const stream = prepareStream(source);
-    if (source.name === SHARED_STREAM && stream.events !== DEFAULT_STREAM_EVENTS) {
+    const stream = prepareStream(source, options.repeat);
+    if (source.name === SHARED_STREAM && stream.events !== DEFAULT_STREAM_EVENTS * options.repeat) {
       throw new Error(`The shared stream should hold ${DEFAULT_STREAM_EVENTS} events, found ${stream.events}`);
     }
     return stream;

@@ -2,7 +2,7 @@
  * One client under test for bench/stream.ts, run in its own process (so its RSS is its own):
  * `node dist/bench/streamClient.js NAME PORT EXPECTED_EVENTS`. It connects to the replay server, logs in,
  * runs the same consumer on every event (reads Event, Uniqueid and Channel), and prints one JSON line:
- {"events","checksum","endMs","cpuMs","peakRssMb"}. endMs is wall-clock (performance.timeOrigin based) so the
+ {"events","checksum","endMs","cpuMs","sysMs","minorFaults","peakRssMb"}. endMs is wall-clock (performance.timeOrigin based) so the
  * parent can time from the moment its server started writing the stream.
  */
 import { readFileSync } from 'node:fs';
@@ -21,6 +21,8 @@ let checksum = 0;
 let finished = false;
 /** CPU time is counted from here: the modules are loaded (imports run first), the client not yet started. */
 const cpuAtStart = process.cpuUsage();
+/** Minor page faults so far: first touches of fresh memory (e.g. a new Buffer per socket read) cost system time. */
+const faultsAtStart = process.resourceUsage().minorPageFault;
 
 /**
  * This process's peak RSS in KiB. Linux: VmHWM of our own memory map. Not getrusage's maxRSS there: the kernel
@@ -43,7 +45,9 @@ function finish(): void {
   const peakRssMb = peakRssKb() / 1024;
   const cpu = process.cpuUsage(cpuAtStart);
   const cpuMs = (cpu.user + cpu.system) / 1000;
-  process.stdout.write(`${JSON.stringify({ events, checksum, endMs, cpuMs, peakRssMb })}\n`, () => process.exit(0));
+  const sysMs = cpu.system / 1000;
+  const minorFaults = process.resourceUsage().minorPageFault - faultsAtStart;
+  process.stdout.write(`${JSON.stringify({ events, checksum, endMs, cpuMs, sysMs, minorFaults, peakRssMb })}\n`, () => process.exit(0));
 }
 
 /** The consumer every client runs on every event. */
@@ -178,12 +182,35 @@ function runFramingLimit(): void {
   socket.on('close', () => finish());
 }
 
+/**
+ * What receiving the stream through a Node socket costs before any client code runs: counts the bytes after
+ * the banner ('data' events, as every client here reads) and does nothing else. EXPECTED is that byte count.
+ */
+function runSocketRead(): void {
+  const socket = net.connect({ host: '127.0.0.1', port });
+  let greeted = false;
+  socket.on('data', (chunk: Buffer) => {
+    let from = 0;
+    if (!greeted) {
+      from = chunk.indexOf(10) + 1;
+      if (from === 0) return;
+      greeted = true;
+      socket.write('Action: Login\r\nActionID: bench-login\r\nUsername: bench\r\nSecret: bench\r\n\r\n');
+    }
+    // `events` carries the byte count, so the stall check and finish() work unchanged.
+    events += chunk.length - from;
+    if (events >= expected) finish();
+  });
+  socket.on('close', () => finish());
+}
+
 const runners: Record<string, () => void> = {
   'ami-workbench': runWorkbench,
   'asterisk-manager': runAsteriskManager,
   'ami-io': runAmiIo,
   'asterisk-ami-client': runAsteriskAmiClient,
   'framing-limit': runFramingLimit,
+  'socket-read': runSocketRead,
 };
 
 const runner = runners[name];

@@ -1,6 +1,7 @@
 /**
  * Scratch benchmark for the call timeline's index (core/src/timeline): the 2,000-call bench stream decoded once,
- * then indexed in batches of 500 (as the panel receives them), best of N. Prints, asserts nothing.
+ * then indexed in batches of 500, best of N, with headers as pairs and packed as the panel receives them
+ * (protocol EventBatch). Prints, asserts nothing.
  *   node --import tsx bench/timelineIndex.ts [RUNS] [FILE]
  */
 import { readFileSync } from 'node:fs';
@@ -8,6 +9,7 @@ import { resolve } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { AmiDecoder } from '../core/src/wire/decoder';
 import { CallIndex, type TimelineInputEvent } from '../core/src/timeline';
+import { packEvents, unpackEvents } from '../protocol/src/webviewMessages';
 
 const runs = Number(process.argv[2] ?? 5);
 const file = resolve(process.argv[3] ?? resolve(process.cwd(), '..', 'shared', 'bench', 'ami-stream-2000-calls.raw.gz'));
@@ -21,14 +23,18 @@ const decoder = new AmiDecoder((message) => {
 decoder.push(bytes);
 decoder.end();
 
-let best = Number.POSITIVE_INFINITY;
-for (let run = 0; run < runs; run++) {
-  const index = new CallIndex();
-  const begin = performance.now();
-  for (let i = 0; i < events.length; i += 500) index.add(events.slice(i, i + 500));
-  const elapsed = performance.now() - begin;
-  best = Math.min(best, elapsed);
-  const counters = index.counters();
-  console.log(`run ${run + 1}: ${elapsed.toFixed(0)} ms, ${counters.calls} calls, ${counters.channels} channels, ${counters.indexedEvents} indexed`);
+const packed = unpackEvents(packEvents(events.map((event) => ({ ...event, name: '', headers: event.headers as Array<[string, string]> }))));
+
+for (const [form, input] of [['pairs', events], ['packed', packed]] as const) {
+  let best = Number.POSITIVE_INFINITY;
+  for (let run = 0; run < runs; run++) {
+    const index = new CallIndex();
+    const begin = performance.now();
+    for (let i = 0; i < input.length; i += 500) index.add(input.slice(i, i + 500));
+    const elapsed = performance.now() - begin;
+    best = Math.min(best, elapsed);
+    const counters = index.counters();
+    console.log(`${form} run ${run + 1}: ${elapsed.toFixed(0)} ms, ${counters.calls} calls, ${counters.channels} channels, ${counters.indexedEvents} indexed`);
+  }
+  console.log(`${form} best: ${best.toFixed(0)} ms for ${input.length} events (${Math.round(input.length / (best / 1000)).toLocaleString('en')} events/s)`);
 }
-console.log(`best: ${best.toFixed(0)} ms for ${events.length} events (${Math.round(events.length / (best / 1000)).toLocaleString('en')} events/s)`);

@@ -3,7 +3,7 @@
  * without loss, filters (applied here, or pushed to Asterisk), counters of received / shown / dropped, and the
  * selected event's headers.
  */
-import { headersAsText, parseFilterText, type StreamEvent } from '../../protocol/src/webviewMessages';
+import { headersAsText, parseFilterText, type HeaderPair, type StreamEvent } from '../../protocol/src/webviewMessages';
 import { button, el, headerTable } from './dom';
 import { EventStore } from './eventStore';
 import { eventTime, eventTimeTitle } from './eventTime';
@@ -13,11 +13,11 @@ import type { PanelContext } from './state';
 const ROW_HEIGHT = 20;
 const OVERSCAN = 10;
 /** Until the extension sends ami.panel.maxEvents (with every reset). */
-const STORE_CAPACITY = 100_000;
+export const STORE_CAPACITY = 100_000;
 
-function eventSummary(event: StreamEvent): string {
+function eventSummary(headers: readonly HeaderPair[]): string {
   const parts: string[] = [];
-  for (const [name, value] of event.headers) {
+  for (const [name, value] of headers) {
     const lower = name.toLowerCase();
     if (lower === 'event' || lower === 'privilege') continue;
     parts.push(`${name}=${value}`);
@@ -102,15 +102,24 @@ export class EventsView {
 
   /** Counters always; the rows only while the Events tab shows. */
   render(): void {
-    this.renderCounters();
-    if (this.context.state.tab !== 'events') return;
+    if (this.context.state.tab !== 'events') {
+      this.renderCounters();
+      return;
+    }
     const { store, viewport, spacer, rowPool } = this;
     const selectedSeq = this.context.state.selectedSeq;
     const count = store.visibleCount;
-    spacer.style.height = `${count * ROW_HEIGHT}px`;
-    if (this.followTail && !store.paused) viewport.scrollTop = Math.max(0, count * ROW_HEIGHT - viewport.clientHeight);
-    const first = Math.max(0, Math.floor(viewport.scrollTop / ROW_HEIGHT) - OVERSCAN);
-    const visibleRows = Math.ceil(viewport.clientHeight / ROW_HEIGHT) + 2 * OVERSCAN;
+    // Layout is read before anything changes, so the browser lays the page out once per frame, not per read.
+    const viewHeight = viewport.clientHeight;
+    const currentTop = viewport.scrollTop;
+    const follow = this.followTail && !store.paused;
+    const scrollTop = follow ? Math.max(0, count * ROW_HEIGHT - viewHeight) : currentTop;
+    this.renderCounters();
+    const spacerHeight = `${count * ROW_HEIGHT}px`;
+    if (spacer.style.height !== spacerHeight) spacer.style.height = spacerHeight;
+    if (follow && currentTop !== scrollTop) viewport.scrollTop = scrollTop;
+    const first = Math.max(0, Math.floor(scrollTop / ROW_HEIGHT) - OVERSCAN);
+    const visibleRows = Math.ceil(viewHeight / ROW_HEIGHT) + 2 * OVERSCAN;
     const last = Math.min(count, first + visibleRows);
     const needed = last - first;
     while (rowPool.length < needed) {
@@ -132,13 +141,15 @@ export class EventsView {
       row.style.transform = `translateY(${(first + i) * ROW_HEIGHT}px)`;
       if (row.dataset.seq !== String(event.seq)) {
         row.dataset.seq = String(event.seq);
-        const time = eventTime(event);
+        // Packed events parse their headers on each read: once per row.
+        const headers = event.headers;
+        const time = eventTime({ time: event.time, headers });
         const timeCell = row.children[0] as HTMLElement;
         timeCell.textContent = time.text;
         timeCell.title = eventTimeTitle(time);
         timeCell.classList.toggle('received', time.source === 'received');
         (row.children[1] as HTMLElement).textContent = event.name;
-        const summary = eventSummary(event);
+        const summary = eventSummary(headers);
         (row.children[2] as HTMLElement).textContent = summary;
         row.title = `${event.name}  ${summary}`;
       }

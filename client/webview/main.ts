@@ -4,10 +4,10 @@
  * textContent or title, never parsed as HTML. Messages from the extension are validated before use. UI state
  * survives hiding through getState/setState (state.ts); data is replayed by the extension.
  */
-import { parseToWebview, type ConnectionView, type ToWebview } from '../../protocol/src/webviewMessages';
+import { parseToWebview, unpackEvents, type ConnectionView, type ToWebview } from '../../protocol/src/webviewMessages';
 import { CallIndex } from '../../core/src/timeline';
 import { button, el } from './dom';
-import { EventsView } from './eventsView';
+import { EventsView, STORE_CAPACITY } from './eventsView';
 import { ResultsView, type ShowCall } from './resultsView';
 import { PanelContext, type PanelState } from './state';
 import { TimelineView } from './timeline';
@@ -47,7 +47,9 @@ const toolbar = el(
 );
 
 // Timeline view (calls by Linkedid, one lane per channel)
-const timeline = new TimelineView(new CallIndex({ maxCalls: 5000, maxEventsPerCall: 2000 }), {
+// The calls keep at most as many events as the event list (ami.panel.maxEvents, set with every reset), so the
+// page's memory follows that one setting.
+const timeline = new TimelineView(new CallIndex({ maxCalls: 5000, maxEventsPerCall: 2000, maxEvents: STORE_CAPACITY }), {
   copy: (text) => context.post({ type: 'copy', text }),
   saveFile: (format, name, data) => context.post({ type: 'saveFile', format, name, data }),
   notice: (level, text) => showNotice(level, text),
@@ -147,13 +149,15 @@ function queueRender(): void {
 
 function handle(message: ToWebview): void {
   switch (message.type) {
-    case 'events':
+    case 'events': {
+      const batch = unpackEvents(message.events);
       context.addDocs(message.docs);
       events.store.setDroppedBySession(message.counters.droppedBySession);
-      events.store.append(message.events);
-      timeline.add(message.events);
+      events.store.append(batch);
+      timeline.add(batch);
       queueRender();
       break;
+    }
     case 'run':
       context.addDocs(message.docs);
       results.upsert(message.run);
@@ -162,20 +166,25 @@ function handle(message: ToWebview): void {
       connection = message.connection;
       renderConnection();
       break;
-    case 'reset':
+    case 'reset': {
       offline = message.offline;
       offlineText.textContent = offline === undefined ? '' : `Viewing a saved session: ${offline}`;
       offlineBanner.classList.toggle('hidden', offline === undefined);
       context.addDocs(message.docs);
-      if (message.maxEvents !== undefined) events.store.setCapacity(message.maxEvents);
-      events.reset(message.events, message.counters.droppedBySession);
-      timeline.reset(message.events);
+      if (message.maxEvents !== undefined) {
+        events.store.setCapacity(message.maxEvents);
+        timeline.index.setMaxEvents(message.maxEvents);
+      }
+      const replayed = unpackEvents(message.events);
+      events.reset(replayed, message.counters.droppedBySession);
+      timeline.reset(replayed);
       if (state.timelineCall !== undefined && timeline.selectedCall === undefined) timeline.select(state.timelineCall);
       results.replaceAll(message.runs);
       renderConnection();
       events.renderDetail();
       queueRender();
       break;
+    }
     case 'notice':
       showNotice(message.level, message.text);
       break;

@@ -16,6 +16,14 @@ const MAX_ZOOM = 5000;
 const MAX_SCENE_WIDTH = 250_000;
 /** Largest PNG side in pixels (browsers refuse bigger canvases). */
 const MAX_PNG_SIDE = 16_000;
+/** Main-thread time per animation frame given to indexing queued live events (the rest is the frame's). */
+export const INDEX_BUDGET_MS = 4;
+/** Events indexed between two looks at the clock. */
+const INDEX_SLICE = 100;
+/** Queued events beyond which they are indexed at once (a hidden page gets no animation frames). */
+const MAX_QUEUED_EVENTS = 20_000;
+/** Least time between two rebuilds of the call list while events stream in. */
+const LIST_INTERVAL_MS = 250;
 
 export interface TimelineHost {
   copy(text: string): void;
@@ -74,6 +82,16 @@ export class TimelineView {
   private fitAdjust = 1;
   private selectedSeq: number | undefined;
   private scene: Scene | undefined;
+  /** Live events not indexed yet (indexed a few milliseconds per frame, or all at once before a read). */
+  private queued: Array<readonly TimelineInputEvent[]> = [];
+  /** How many events of queued[0] are already indexed. */
+  private queuedOffset = 0;
+  private queuedCount = 0;
+  private indexingScheduled = false;
+  private listRenderedAt = Number.NEGATIVE_INFINITY;
+  private listTimer: ReturnType<typeof setTimeout> | undefined;
+  /** The call list's rows by Linkedid (reused while the call stays listed). */
+  private readonly rowsById = new Map<string, HTMLElement>();
 
   constructor(
     readonly index: CallIndex,
@@ -138,15 +156,64 @@ export class TimelineView {
     this.renderDetail();
   }
 
-  /** Indexes events (live batches, a replay, an opened session). */
+  /**
+   * Queues live events for the index: they are indexed INDEX_BUDGET_MS per animation frame, so a batch of
+   * thousands does not hold up a frame, and at once before anything reads the index (a click, Show call, the tab).
+   */
   add(events: readonly TimelineInputEvent[]): void {
-    this.index.add(events);
+    if (events.length === 0) return;
+    this.queued.push(events);
+    this.queuedCount += events.length;
+    if (this.queuedCount > MAX_QUEUED_EVENTS) this.catchUp();
+    else this.scheduleIndexing();
+  }
+
+  /** Events queued and not indexed yet. */
+  get queuedEvents(): number {
+    return this.queuedCount;
+  }
+
+  /** Indexes queued events for about `budgetMs`; returns true when some are still queued. */
+  indexQueued(budgetMs: number): boolean {
+    const deadline = performance.now() + budgetMs;
+    while (this.queued.length > 0) {
+      const batch = this.queued[0];
+      const end = Math.min(batch.length, this.queuedOffset + INDEX_SLICE);
+      this.index.add(this.queuedOffset === 0 && end === batch.length ? batch : batch.slice(this.queuedOffset, end));
+      this.queuedCount -= end - this.queuedOffset;
+      if (end === batch.length) {
+        this.queued.shift();
+        this.queuedOffset = 0;
+      } else this.queuedOffset = end;
+      if (performance.now() >= deadline) break;
+    }
+    return this.queued.length > 0;
+  }
+
+  /** Indexes everything queued (before the index is read). */
+  private catchUp(): void {
+    if (this.queuedCount > 0) this.indexQueued(Number.POSITIVE_INFINITY);
+  }
+
+  private scheduleIndexing(): void {
+    if (this.indexingScheduled) return;
+    this.indexingScheduled = true;
+    requestAnimationFrame(() => {
+      this.indexingScheduled = false;
+      const more = this.indexQueued(INDEX_BUDGET_MS);
+      if (!this.element.classList.contains('hidden')) this.refresh();
+      if (more) this.scheduleIndexing();
+    });
   }
 
   /** Forgets every call (clear, reload, another session). */
   reset(events: readonly TimelineInputEvent[] = []): void {
+    this.queued = [];
+    this.queuedOffset = 0;
+    this.queuedCount = 0;
     this.index.reset();
     this.index.add(events);
+    this.listVersion = -1;
     this.drawnVersion = -1;
     this.selectedSeq = undefined;
     if (this.selected !== undefined && !this.index.call(this.selected)) this.selected = undefined;
@@ -158,17 +225,28 @@ export class TimelineView {
 
   /** Shows a call (from the list, an event row or a block result). Returns false when the index does not know it. */
   select(linkedid: string | undefined): boolean {
+    this.catchUp();
     if (linkedid !== undefined && !this.index.call(linkedid)) return false;
     if (linkedid !== this.selected) {
       this.selected = linkedid;
       this.zoom = 1;
       this.selectedSeq = undefined;
       this.drawnVersion = -1;
-      this.listVersion = -1;
+      // Only the highlight moves: rebuilding the list would make the browser lay out every row again.
+      this.markSelectedRow();
       this.host.onSelect?.(linkedid);
     }
     this.refresh();
     return true;
+  }
+
+  private markSelectedRow(): void {
+    for (const row of Array.from(this.callList.children) as HTMLElement[]) {
+      const selected = row.dataset.linkedid === this.selected;
+      if (row.classList.contains('selected') === selected) continue;
+      row.classList.toggle('selected', selected);
+      row.setAttribute('aria-selected', String(selected));
+    }
   }
 
   private openInTab(): void {
@@ -181,6 +259,7 @@ export class TimelineView {
 
   /** The call an event or a list of header sets belongs to, if the timeline knows it. */
   callOf(headerSets: ReadonlyArray<ReadonlyArray<readonly [string, string]>>): TimelineCall | undefined {
+    this.catchUp();
     for (const headers of headerSets) {
       const call = this.index.callOf(headers);
       if (call) return call;
@@ -190,6 +269,7 @@ export class TimelineView {
 
   /** Redraws what changed: the list when calls changed, the picture when the selected call did. Cheap otherwise. */
   refresh(): void {
+    // What is indexed so far: queued events follow within a few frames (scheduleIndexing refreshes after each slice).
     const counters = this.index.counters();
     this.countersLabel.textContent =
       `${counters.calls} call${counters.calls === 1 ? '' : 's'} · ${counters.channels} channel${counters.channels === 1 ? '' : 's'}` +
@@ -199,8 +279,18 @@ export class TimelineView {
     this.countersLabel.title =
       `Calls are kept up to a bound; older ones are evicted and counted. ${counters.unrelatedEvents} events name no channel (DeviceStateChange, FullyBooted...).`;
     if (this.listVersion !== this.index.version) {
-      this.listVersion = this.index.version;
-      this.renderList();
+      // While events stream in, the list (hundreds of rows to lay out) is rebuilt a few times a second at most.
+      const wait = this.listVersion < 0 ? 0 : this.listRenderedAt + LIST_INTERVAL_MS - performance.now();
+      if (wait <= 0) {
+        this.listVersion = this.index.version;
+        this.listRenderedAt = performance.now();
+        this.renderList();
+      } else if (this.listTimer === undefined) {
+        this.listTimer = setTimeout(() => {
+          this.listTimer = undefined;
+          if (!this.element.classList.contains('hidden')) this.refresh();
+        }, wait);
+      }
     }
     const call = this.selected === undefined ? undefined : this.index.call(this.selected);
     if (!call) {
@@ -229,32 +319,63 @@ export class TimelineView {
       if (rows.length >= MAX_CALL_ROWS) continue;
       rows.push(this.callRow(call));
     }
-    this.callList.replaceChildren(...rows);
+    this.placeRows(rows);
+    if (this.rowsById.size > rows.length) {
+      const listed = new Set(rows);
+      for (const [linkedid, row] of this.rowsById) if (!listed.has(row)) this.rowsById.delete(linkedid);
+    }
     this.listNote.textContent =
       matched > rows.length ? `showing the newest ${rows.length} of ${matched} calls: type in the search box to find others` : matched === 0 && calls.length > 0 ? 'no call matches' : '';
   }
 
+  /** Puts the rows in this order, moving only those out of place (a stream adds calls at the top). */
+  private placeRows(rows: readonly HTMLElement[]): void {
+    let current = this.callList.firstElementChild;
+    for (const row of rows) {
+      if (row === current) {
+        current = current.nextElementSibling;
+        continue;
+      }
+      this.callList.insertBefore(row, current);
+    }
+    while (current) {
+      const next = current.nextElementSibling;
+      current.remove();
+      current = next;
+    }
+  }
+
+  /** A call's row, kept per call while it is listed, its text changed only where the call did. */
   private callRow(call: TimelineCall): HTMLElement {
-    const row = html('div', 'tl-call-row');
-    row.dataset.linkedid = call.linkedid;
-    row.setAttribute('role', 'option');
+    let row = this.rowsById.get(call.linkedid);
+    if (!row) {
+      row = html('div', 'tl-call-row');
+      row.dataset.linkedid = call.linkedid;
+      row.setAttribute('role', 'option');
+      row.append(html('span', 'tl-call-time'), html('span', 'tl-call-name'), html('span', 'tl-call-meta'));
+      const linkedid = call.linkedid;
+      row.addEventListener('click', () => this.select(linkedid));
+      this.rowsById.set(linkedid, row);
+    }
     const ended = CallIndex.isEnded(call);
     const first = call.channels[0];
     const causes = [...new Set(call.channels.filter((c) => c.hangup).map((c) => `${c.hangup!.code} ${c.hangup!.text}`))];
-    row.append(
-      html('span', 'tl-call-time', clock(call.start)),
-      html('span', 'tl-call-name', first ? first.name : call.linkedid),
-      html(
-        'span',
-        'tl-call-meta',
-        `${call.channels.length} ch · ${((call.end - call.start) / 1000).toFixed(1)} s · ${ended ? `ended${causes.length ? ` (${causes.join(', ')})` : ''}` : 'live'}`,
-      ),
-    );
-    row.title = `Linkedid ${call.linkedid}: ${call.channels.map((c) => c.name).join(', ')}`;
+    const texts = [
+      clock(call.start),
+      first ? first.name : call.linkedid,
+      `${call.channels.length} ch · ${((call.end - call.start) / 1000).toFixed(1)} s · ${ended ? `ended${causes.length ? ` (${causes.join(', ')})` : ''}` : 'live'}`,
+    ];
+    texts.forEach((text, k) => {
+      const cell = row.children[k];
+      if (cell.textContent !== text) cell.textContent = text;
+    });
+    const title = `Linkedid ${call.linkedid}: ${call.channels.map((c) => c.name).join(', ')}`;
+    if (row.title !== title) row.title = title;
     const selected = call.linkedid === this.selected;
-    row.classList.toggle('selected', selected);
-    row.setAttribute('aria-selected', String(selected));
-    row.addEventListener('click', () => this.select(call.linkedid));
+    if (row.classList.contains('selected') !== selected) {
+      row.classList.toggle('selected', selected);
+      row.setAttribute('aria-selected', String(selected));
+    } else if (!row.hasAttribute('aria-selected')) row.setAttribute('aria-selected', String(selected));
     return row;
   }
 
@@ -266,20 +387,23 @@ export class TimelineView {
   }
 
   private draw(call: TimelineCall): void {
-    const keepScroll = this.drawnCall === call.linkedid ? this.canvasHost.scrollLeft : 0;
+    // Layout and style are read once, before the DOM changes (a read after a change makes the browser lay out again).
+    const scrolled = this.canvasHost.scrollLeft;
+    const keepScroll = this.drawnCall === call.linkedid ? scrolled : 0;
     const width = Math.max(this.canvasHost.clientWidth, 600);
+    const theme = this.theme();
     if (this.drawnCall !== call.linkedid || this.zoom === 1) this.fitAdjust = 1;
-    let scene = layoutCall(this.index, call, fitScale(call, width) * this.fitAdjust * this.zoom, this.theme());
+    let scene = layoutCall(this.index, call, fitScale(call, width) * this.fitAdjust * this.zoom, theme);
     // Marks of one instant are spread MARK_GAP apart, which can push the picture past the width at "Fit":
     // shrink the time scale until it fits, and keep that factor for zooming.
     const plot = width - LABEL_WIDTH - RIGHT_PAD;
     for (let attempt = 0; this.zoom === 1 && attempt < 4 && scene.width > width && plot > 100; attempt++) {
       this.fitAdjust *= Math.max(0.1, (plot - (scene.width - width)) / plot);
-      scene = layoutCall(this.index, call, fitScale(call, width) * this.fitAdjust, this.theme());
+      scene = layoutCall(this.index, call, fitScale(call, width) * this.fitAdjust, theme);
     }
     this.scene = scene;
-    this.canvasHost.replaceChildren(this.toSvg(this.scene, call));
-    this.canvasHost.scrollLeft = keepScroll;
+    this.canvasHost.replaceChildren(this.toSvg(this.scene, call, theme));
+    if (keepScroll !== scrolled || keepScroll !== 0) this.canvasHost.scrollLeft = keepScroll;
     this.drawnCall = call.linkedid;
     this.drawnVersion = call.version;
     this.zoomLabel.textContent = `${Math.round(this.zoom * 100)}%`;
@@ -287,13 +411,13 @@ export class TimelineView {
   }
 
   /** The scene as an <svg> element: every server value set as text or an attribute value. */
-  private toSvg(scene: Scene, call: TimelineCall): SVGSVGElement {
+  private toSvg(scene: Scene, call: TimelineCall, theme: SceneTheme): SVGSVGElement {
     const svg = document.createElementNS(SVG_NS, 'svg');
     svg.setAttribute('xmlns', SVG_NS);
     svg.setAttribute('width', String(scene.width));
     svg.setAttribute('height', String(scene.height));
     svg.setAttribute('viewBox', `0 0 ${scene.width} ${scene.height}`);
-    svg.setAttribute('font-family', this.theme().font);
+    svg.setAttribute('font-family', theme.font);
     svg.setAttribute('class', 'tl-svg');
     svg.dataset.linkedid = call.linkedid;
     svg.dataset.scale = String(scene.scale);

@@ -19,6 +19,20 @@ export interface StreamEvent {
   headers: HeaderPair[];
 }
 
+/**
+ * Events as the extension posts them to the webview (`events` and `reset`): one list per field, and each event's
+ * headers as one text of `Name: value` lines (the AMI wire form, joined by \n). A batch of 1,000 events is then a
+ * few thousand strings for the webview to deserialise instead of ~50,000 arrays and strings, and the webview
+ * parses the headers only of the events it shows or indexes. An event whose headers the text cannot carry
+ * exactly (a ':' or line break in a name, a line break in a value) carries its pairs instead.
+ */
+export interface EventBatch {
+  seq: number[];
+  time: number[];
+  name: string[];
+  headers: Array<string | HeaderPair[]>;
+}
+
 export type RunStatus = 'pending' | 'success' | 'error' | 'failed' | 'refused';
 
 /** One `@expect` line of a run as the card shows it. */
@@ -112,11 +126,11 @@ export interface StreamFilter {
 // ---------------------------------------------------------------- extension → webview
 
 export type ToWebview =
-  | { type: 'events'; events: StreamEvent[]; counters: StreamCounters; docs?: FieldDocs }
+  | { type: 'events'; events: EventBatch; counters: StreamCounters; docs?: FieldDocs }
   | { type: 'run'; run: RunView; docs?: FieldDocs }
   | { type: 'connection'; connection: ConnectionView | null }
   /** maxEvents: the setting ami.panel.maxEvents; the panel keeps at most that many events (older ones evicted and counted). */
-  | { type: 'reset'; runs: RunView[]; events: StreamEvent[]; counters: StreamCounters; docs: FieldDocs; offline?: string; maxEvents?: number }
+  | { type: 'reset'; runs: RunView[]; events: EventBatch; counters: StreamCounters; docs: FieldDocs; offline?: string; maxEvents?: number }
   | { type: 'notice'; level: 'info' | 'error'; text: string }
   /** Open the timeline on the call with this Linkedid (the PBX view's "Show call"). */
   | { type: 'showCall'; linkedid: string };
@@ -247,6 +261,20 @@ function isStreamEvent(value: unknown): value is StreamEvent {
   );
 }
 
+function isEventBatch(value: unknown): value is EventBatch {
+  if (!isRecord(value)) return false;
+  const { seq, time, name, headers } = value;
+  if (!Array.isArray(seq) || !Array.isArray(time) || !Array.isArray(name) || !Array.isArray(headers)) return false;
+  const count = seq.length;
+  if (time.length !== count || name.length !== count || headers.length !== count) return false;
+  for (let k = 0; k < count; k++) {
+    if (!isFiniteNumber(seq[k]) || !isFiniteNumber(time[k]) || typeof name[k] !== 'string') return false;
+    const h: unknown = headers[k];
+    if (typeof h !== 'string' && !isHeaderList(h)) return false;
+  }
+  return true;
+}
+
 const RUN_STATUSES: readonly RunStatus[] = ['pending', 'success', 'error', 'failed', 'refused'];
 
 function isRunView(value: unknown): value is RunView {
@@ -316,8 +344,8 @@ export function parseToWebview(message: unknown): Parsed<ToWebview> {
   const type = message.type as ToWebview['type'];
   switch (type) {
     case 'events':
-      if (!Array.isArray(message.events) || !message.events.every(isStreamEvent)) {
-        return { ok: false, error: 'events.events must be a list of events' };
+      if (!isEventBatch(message.events)) {
+        return { ok: false, error: 'events.events must be an event batch (seq, time, name and headers lists of one length)' };
       }
       if (!isCounters(message.counters)) return { ok: false, error: 'events.counters is malformed' };
       if (message.docs !== undefined && !isFieldDocs(message.docs)) return { ok: false, error: 'events.docs is malformed' };
@@ -331,9 +359,7 @@ export function parseToWebview(message: unknown): Parsed<ToWebview> {
         : { ok: false, error: 'connection.connection is malformed' };
     case 'reset':
       if (!Array.isArray(message.runs) || !message.runs.every(isRunView)) return { ok: false, error: 'reset.runs is malformed' };
-      if (!Array.isArray(message.events) || !message.events.every(isStreamEvent)) {
-        return { ok: false, error: 'reset.events is malformed' };
-      }
+      if (!isEventBatch(message.events)) return { ok: false, error: 'reset.events is malformed' };
       if (!isCounters(message.counters)) return { ok: false, error: 'reset.counters is malformed' };
       if (!isFieldDocs(message.docs)) return { ok: false, error: 'reset.docs is malformed' };
       if (message.offline !== undefined && !isString(message.offline)) return { ok: false, error: 'reset.offline must be a string' };
@@ -379,9 +405,15 @@ export function matchesFilter(event: StreamEvent, filter: StreamFilter): boolean
     const name = event.name.toLowerCase();
     if (!filter.eventNames.some((wanted) => wanted.toLowerCase() === name)) return false;
   }
+  // A packed event is searched in its text: filtering tens of thousands of events builds no header pairs.
+  const text = event instanceof PackedEvent ? event.headerText : undefined;
   for (const [wantedName, wantedValue] of filter.headers) {
     const lowerName = wantedName.toLowerCase();
     const lowerValue = wantedValue.toLowerCase();
+    if (text !== undefined) {
+      if (!textHasHeader(text, lowerName, lowerValue)) return false;
+      continue;
+    }
     let found = false;
     for (const [name, value] of event.headers) {
       if (name.toLowerCase() === lowerName && value.toLowerCase().includes(lowerValue)) {
@@ -420,4 +452,117 @@ export function parseFilterText(text: string): Parsed<StreamFilter> {
 /** Event text as on the wire (`Name: value` lines), for copying. */
 export function headersAsText(headers: readonly HeaderPair[]): string {
   return headers.map(([name, value]) => `${name}: ${value}`).join('\n') + '\n';
+}
+
+// ---------------------------------------------------------------- packed events (EventBatch)
+
+/** The headers as one `Name: value` text, or undefined when the text would not give back exactly these pairs. */
+export function headersToText(headers: ReadonlyArray<readonly [string, string]>): string | undefined {
+  let text = '';
+  for (let k = 0; k < headers.length; k++) {
+    const name = headers[k][0];
+    const value = headers[k][1];
+    if (name.includes(':') || name.includes('\n') || value.includes('\n')) return undefined;
+    text += k === 0 ? `${name}: ${value}` : `\n${name}: ${value}`;
+  }
+  // An empty text is no headers: a single empty pair cannot be told from it.
+  return headers.length === 1 && headers[0][0] === '' && headers[0][1] === '' ? undefined : text;
+}
+
+/** The pairs of a `headersToText` text, in order. */
+export function textToHeaders(text: string): HeaderPair[] {
+  const pairs: HeaderPair[] = [];
+  if (text === '') return pairs;
+  let lineStart = 0;
+  for (;;) {
+    let lineEnd = text.indexOf('\n', lineStart);
+    if (lineEnd < 0) lineEnd = text.length;
+    const colon = text.indexOf(':', lineStart);
+    // headersToText wrote "name: value", so the first colon of the line ends the name.
+    if (colon < 0 || colon > lineEnd) pairs.push(['', text.slice(lineStart, lineEnd)]);
+    else pairs.push([text.slice(lineStart, colon), text.slice(colon + 2, lineEnd)]);
+    if (lineEnd === text.length) return pairs;
+    lineStart = lineEnd + 1;
+  }
+}
+
+/** First value of a header in a `headersToText` text (name matched case-insensitively), without parsing the rest. */
+export function headerValueInText(text: string, name: string): string | undefined {
+  const lower = name.toLowerCase();
+  let lineStart = 0;
+  while (lineStart <= text.length) {
+    let lineEnd = text.indexOf('\n', lineStart);
+    if (lineEnd < 0) lineEnd = text.length;
+    if (lineStart + lower.length < lineEnd && text.charCodeAt(lineStart + lower.length) === 58 && text.slice(lineStart, lineStart + lower.length).toLowerCase() === lower) {
+      return text.slice(lineStart + lower.length + 2, lineEnd);
+    }
+    lineStart = lineEnd + 1;
+  }
+  return undefined;
+}
+
+/** Does a `headersToText` text have a header named `lowerName` (any case) whose value contains `lowerValue` (any case)? */
+function textHasHeader(text: string, lowerName: string, lowerValue: string): boolean {
+  let lineStart = 0;
+  while (lineStart <= text.length) {
+    let lineEnd = text.indexOf('\n', lineStart);
+    if (lineEnd < 0) lineEnd = text.length;
+    const colon = lineStart + lowerName.length;
+    if (colon < lineEnd && text.charCodeAt(colon) === 58 && text.slice(lineStart, colon).toLowerCase() === lowerName) {
+      if (text.slice(colon + 2, lineEnd).toLowerCase().includes(lowerValue)) return true;
+    }
+    lineStart = lineEnd + 1;
+  }
+  return false;
+}
+
+/** Events in the form the webview receives them. */
+export function packEvents(events: readonly StreamEvent[]): EventBatch {
+  const count = events.length;
+  const batch: EventBatch = { seq: new Array<number>(count), time: new Array<number>(count), name: new Array<string>(count), headers: new Array<string | HeaderPair[]>(count) };
+  for (let k = 0; k < count; k++) {
+    const event = events[k];
+    batch.seq[k] = event.seq;
+    batch.time[k] = event.time;
+    batch.name[k] = event.name;
+    batch.headers[k] = headersToText(event.headers) ?? event.headers;
+  }
+  return batch;
+}
+
+/**
+ * An event of an EventBatch: a StreamEvent whose `headers` are parsed from the text each time they are read
+ * (the panel keeps tens of thousands of events and reads the headers of a few), so read them once per use.
+ */
+export class PackedEvent implements StreamEvent {
+  constructor(
+    readonly seq: number,
+    readonly time: number,
+    readonly name: string,
+    /** The headers as `Name: value` lines, or the pairs when the text could not carry them. */
+    readonly packed: string | HeaderPair[],
+  ) {}
+
+  get headers(): HeaderPair[] {
+    return typeof this.packed === 'string' ? textToHeaders(this.packed) : this.packed;
+  }
+
+  /** The headers as `Name: value` lines joined by \n when they came so (the call index reads them directly). */
+  get headerText(): string | undefined {
+    return typeof this.packed === 'string' ? this.packed : undefined;
+  }
+
+  /** First value of a header (case-insensitive name), or undefined. */
+  header(name: string): string | undefined {
+    if (typeof this.packed === 'string') return headerValueInText(this.packed, name);
+    const lower = name.toLowerCase();
+    return this.packed.find(([key]) => key.toLowerCase() === lower)?.[1];
+  }
+}
+
+/** The events of a batch (validated by parseToWebview). */
+export function unpackEvents(batch: EventBatch): PackedEvent[] {
+  const events = new Array<PackedEvent>(batch.seq.length);
+  for (let k = 0; k < events.length; k++) events[k] = new PackedEvent(batch.seq[k], batch.time[k], batch.name[k], batch.headers[k]);
+  return events;
 }

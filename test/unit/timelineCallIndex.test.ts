@@ -10,6 +10,7 @@ import { gunzipSync } from 'node:zlib';
 import { AmiDecoder } from '../../core/src/wire/decoder';
 import { CallIndex, callAsText, eventTime, hangupCauseText, localChannelSide, type TimelineInputEvent } from '../../core/src/timeline';
 import { CAPTURE_EPOCH, captureEvents } from './timelineCapture';
+import { packEvents, unpackEvents } from '../../protocol/src/webviewMessages';
 
 const BENCH = '../shared/bench/ami-stream-2000-calls.raw.gz';
 
@@ -233,6 +234,28 @@ test('bounded: the oldest calls are evicted and counted; a call keeps at most ma
   assert.equal(index.counters().evictedCalls, 0);
 });
 
+test('bounded by maxEvents: the oldest calls go (counted) once all calls hold more events than the bound; the newest stays', () => {
+  const index = new CallIndex({ maxEvents: 6 });
+  const events: TimelineInputEvent[] = [];
+  for (let call = 0; call < 4; call++) {
+    events.push(ev(call * 10 + 1, 'Newchannel', `PJSIP/${call}-01`, `c${call}`, `c${call}`));
+    events.push(ev(call * 10 + 2, 'VarSet', `PJSIP/${call}-01`, `c${call}`, `c${call}`, [['Variable', 'A'], ['Value', '1']]));
+  }
+  index.add(events);
+  const kept = (): number => index.calls().reduce((sum, call) => sum + call.events.length, 0);
+  assert.deepEqual(index.calls().map((c) => c.linkedid), ['c1', 'c2', 'c3']);
+  assert.equal(kept(), 6);
+  assert.equal(index.counters().evictedCalls, 1);
+  index.setMaxEvents(2);
+  index.add([ev(50, 'VarSet', 'PJSIP/3-01', 'c3', 'c3', [['Variable', 'B'], ['Value', '2']])]);
+  assert.deepEqual(index.calls().map((c) => c.linkedid), ['c3'], 'the newest call stays even over the bound');
+  assert.equal(index.counters().evictedCalls, 3);
+  assert.equal(kept(), 3);
+  index.reset();
+  index.add(events.slice(0, 2));
+  assert.equal(kept(), 2, 'the count starts again after a reset');
+});
+
 test('bench stream: 54,003 real events → 2,000 complete calls (Local pairs, Cause 0 then 16 requests), nothing unplaced', { skip: !existsSync(BENCH) && `${BENCH} not present` }, () => {
   const bytes = gunzipSync(readFileSync(BENCH));
   const events: TimelineInputEvent[] = [];
@@ -271,4 +294,19 @@ test('bench stream: 54,003 real events → 2,000 complete calls (Local pairs, Ca
   bounded.add(events);
   assert.equal(bounded.counters().calls, 500);
   assert.equal(bounded.counters().evictedCalls, 1500);
+});
+
+test('packed events (the panel receives headers as one text per event) index exactly as header pairs do', () => {
+  for (const stem of ['16-originate-local-exten-async', '18-originate-sync-and-failures', '29-redirect-hangup']) {
+    const events = captureEvents(stem);
+    const fromPairs = new CallIndex();
+    fromPairs.add(events);
+    const fromText = new CallIndex();
+    fromText.add(unpackEvents(packEvents(events)));
+    const model = (index: CallIndex): unknown =>
+      index.calls().map((call) => ({ ...call, events: call.events.map((e) => [e.seq, e.time, [...e.headers]]), channels: index.lanes(call) }));
+    assert.ok(fromText.calls().length > 0, stem);
+    assert.deepEqual(model(fromText), model(fromPairs), stem);
+    assert.deepEqual(fromText.counters(), fromPairs.counters(), stem);
+  }
 });

@@ -5,6 +5,7 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { makeEvent, openPanel, skipReason, type PanelHarness } from './harness';
+import { packEvents } from '../../protocol/src/webviewMessages';
 
 const counters = { droppedBySession: 0 };
 
@@ -103,7 +104,7 @@ describe('panel webview in Chromium', { skip: skipReason }, () => {
     ];
     await panel.send({
       type: 'events',
-      events,
+      events: packEvents(events),
       counters: { droppedBySession: 3 },
       docs: { hangup: { cause: 'A numeric cause code for why the channel was hung up.' } },
     });
@@ -158,7 +159,7 @@ describe('panel webview in Chromium', { skip: skipReason }, () => {
   test('pause keeps everything that arrives and shows it on resume', async () => {
     await panel.page.fill('#filter', '');
     await panel.page.click('#pause');
-    await panel.send({ type: 'events', events: [makeEvent(6, 'Newexten'), makeEvent(7, 'Newexten')], counters });
+    await panel.send({ type: 'events', events: packEvents([makeEvent(6, 'Newexten'), makeEvent(7, 'Newexten')]), counters });
     await panel.page.waitForFunction(() => document.querySelector('#count-received')?.textContent === '7');
     assert.equal(await panel.page.locator('.row:not(.hidden)').count(), 5, 'view frozen while paused');
     assert.match(await panel.page.locator('#pending').innerText(), /paused · 2 new/);
@@ -177,7 +178,7 @@ describe('panel webview in Chromium', { skip: skipReason }, () => {
     await panel.send({
       type: 'reset',
       runs: [run()],
-      events: [makeEvent(6, 'Newexten'), makeEvent(7, 'Newexten'), makeEvent(8, 'Newexten')],
+      events: packEvents([makeEvent(6, 'Newexten'), makeEvent(7, 'Newexten'), makeEvent(8, 'Newexten')]),
       counters,
       docs: {},
     });
@@ -190,7 +191,7 @@ describe('panel webview in Chromium', { skip: skipReason }, () => {
   });
 
   test('an opened saved session shows offline with a way back', async () => {
-    await panel.send({ type: 'reset', runs: [run()], events: [makeEvent(1, 'Hangup')], counters, docs: {}, offline: 'capture.json' });
+    await panel.send({ type: 'reset', runs: [run()], events: packEvents([makeEvent(1, 'Hangup')]), counters, docs: {}, offline: 'capture.json' });
     await panel.page.locator('#offline:not(.hidden)').waitFor();
     assert.match(await panel.page.locator('#connection').innerText(), /offline: capture.json/);
     await panel.page.click('#go-live');
@@ -199,7 +200,7 @@ describe('panel webview in Chromium', { skip: skipReason }, () => {
 
   test('10,000 events/s for 3 s: every event accounted for, DOM stays bounded, frames keep coming', async () => {
     await panel.page.fill('#filter', '');
-    await panel.send({ type: 'reset', runs: [], events: [], counters, docs: {} });
+    await panel.send({ type: 'reset', runs: [], events: packEvents([]), counters, docs: {} });
     const result = await panel.page.evaluate(async () => {
       const names = ['Newexten', 'VarSet', 'DeviceStateChange', 'Newchannel', 'Hangup'];
       let frames = 0;
@@ -216,24 +217,19 @@ describe('panel webview in Chromium', { skip: skipReason }, () => {
       requestAnimationFrame(tick);
       const started = performance.now();
       let seq = 0;
-      // 30 batches of 1,000 every 100 ms: the extension's batching (≤ 10 posts/s) at 10,000 events/s.
+      // 30 batches of 1,000 every 100 ms: the extension's batching (≤ 10 posts/s) at 10,000 events/s, packed as
+      // it posts them (protocol EventBatch: one list per field, headers as one text per event).
       for (let batch = 0; batch < 30; batch++) {
-        const events = [];
+        const events = { seq: [] as number[], time: [] as number[], name: [] as string[], headers: [] as string[] };
         for (let i = 0; i < 1000; i++) {
           seq++;
-          events.push({
-            seq,
-            time: Date.now(),
-            name: names[seq % names.length],
-            headers: [
-              ['Event', names[seq % names.length]],
-              ['Privilege', 'dialplan,all'],
-              ['Channel', `PJSIP/${seq % 97}-0000${seq}`],
-              ['Uniqueid', `1763900000.${seq}`],
-              ['Context', 'from-internal'],
-              ['Exten', String(seq % 1000)],
-            ],
-          });
+          const name = names[seq % names.length];
+          events.seq.push(seq);
+          events.time.push(Date.now());
+          events.name.push(name);
+          events.headers.push(
+            `Event: ${name}\nPrivilege: dialplan,all\nChannel: PJSIP/${seq % 97}-0000${seq}\nUniqueid: 1763900000.${seq}\nContext: from-internal\nExten: ${seq % 1000}`,
+          );
         }
         window.postMessage({ type: 'events', events, counters: { droppedBySession: 0 } }, '*');
         await new Promise((resolve) => setTimeout(resolve, 100));
@@ -275,13 +271,12 @@ describe('panel webview in Chromium', { skip: skipReason }, () => {
 
   test('a 50,000-event replay and a 20,000-event burst: counted, bounded, newest shown', async () => {
     const result = await panel.page.evaluate(async () => {
-      const make = (from: number, count: number): unknown[] =>
-        Array.from({ length: count }, (_, i) => ({
-          seq: from + i,
-          time: Date.now(),
-          name: 'VarSet',
-          headers: [['Event', 'VarSet'], ['Channel', `PJSIP/${i % 50}`], ['Variable', 'X'], ['Value', String(i)]],
-        }));
+      const make = (from: number, count: number): unknown => ({
+        seq: Array.from({ length: count }, (_, i) => from + i),
+        time: Array.from({ length: count }, () => Date.now()),
+        name: Array.from({ length: count }, () => 'VarSet'),
+        headers: Array.from({ length: count }, (_, i) => `Event: VarSet\nChannel: PJSIP/${i % 50}\nVariable: X\nValue: ${i}`),
+      });
       window.postMessage({ type: 'reset', runs: [], events: make(1, 50_000), counters: { droppedBySession: 7 }, docs: {} }, '*');
       window.postMessage({ type: 'events', events: make(50_001, 20_000), counters: { droppedBySession: 9 } }, '*');
       await new Promise((resolve) => setTimeout(resolve, 50));

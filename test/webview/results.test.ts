@@ -7,6 +7,7 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdirSync } from 'node:fs';
 import { openPanel, skipReason, type PanelHarness } from './harness';
+import { packEvents } from '../../protocol/src/webviewMessages';
 
 const OUT = 'test-output/webview';
 
@@ -155,7 +156,7 @@ describe('result cards in Chromium', { skip: skipReason }, () => {
 
     await panel.page.reload();
     await panel.page.waitForFunction(() => (window as unknown as { __posted: unknown[] }).__posted.length > 0);
-    await panel.send({ type: 'reset', runs: [coreShowChannels('2')], events: [], counters: { droppedBySession: 0 }, docs: {} });
+    await panel.send({ type: 'reset', runs: [coreShowChannels('2')], events: packEvents([]), counters: { droppedBySession: 0 }, docs: {} });
     const again = panel.page.locator('[data-run-id="run-csc"] thead th');
     await again.first().waitFor();
     assert.deepEqual(await again.allInnerTexts(), head);
@@ -168,11 +169,11 @@ describe('result cards in Chromium', { skip: skipReason }, () => {
     await panel.send({
       type: 'events',
       counters: { droppedBySession: 0 },
-      events: [
+      events: packEvents([
         { ...base, seq: 901, headers: [['Event', 'Newchannel'], ['Channel', 'Local/100@test-0000000f;1'], ['Timestamp', '1795393207.303074']] },
         { ...base, seq: 902, headers: [['Event', 'Newchannel'], ['Channel', 'Local/100@test-0000000f;2'], ['Timestamp', '1795393207.303148']] },
         { ...base, seq: 903, headers: [['Event', 'VarSet'], ['Channel', 'Local/100@test-0000000f;2']] },
-      ],
+      ]),
     });
     const rows = panel.page.locator('.row:not(.hidden)');
     await panel.page.waitForFunction(() => document.querySelectorAll('.row:not(.hidden)').length >= 3);

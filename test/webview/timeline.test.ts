@@ -10,6 +10,7 @@ import assert from 'node:assert/strict';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { gunzipSync } from 'node:zlib';
 import { openPanel, skipReason, type PanelHarness } from './harness';
+import { packEvents } from '../../protocol/src/webviewMessages';
 import { captureEvents, type CapturedEvent } from '../unit/timelineCapture';
 import { CallIndex, callAsText } from '../../core/src/timeline';
 import { AmiDecoder } from '../../core/src/wire/decoder';
@@ -73,7 +74,7 @@ describe('call timeline in Chromium', { skip: skipReason }, () => {
   test('capture 16 arriving live: one call, two lanes (a Local ;1/;2 pair), every mark drawn, hangup causes', async () => {
     // Batches as the extension sends them (one per read of the capture).
     for (const time of [...new Set(call16.map((e) => e.time))]) {
-      await panel.send({ type: 'events', events: call16.filter((e) => e.time === time), counters });
+      await panel.send({ type: 'events', events: packEvents(call16.filter((e) => e.time === time)), counters });
     }
     await openCall(panel, '1795393207.31');
     const expected = new CallIndex();
@@ -243,7 +244,7 @@ describe('call timeline in Chromium', { skip: skipReason }, () => {
 
   test('select a call from an event row (Events tab) and from a block result', async () => {
     const page = panel.page;
-    await panel.send({ type: 'events', events: captureEvents('17-originate-local-app-playback-async', 1000), counters });
+    await panel.send({ type: 'events', events: packEvents(captureEvents('17-originate-local-app-playback-async', 1000)), counters });
     await page.click('#tab-timeline');
     await page.fill('#timeline-search', '');
     await page.locator('.tl-call-row').nth(1).waitFor();
@@ -288,7 +289,7 @@ describe('call timeline in Chromium', { skip: skipReason }, () => {
 
   test('a saved session opened offline (reset) shows its calls; clear empties the timeline', async () => {
     const page = panel.page;
-    await panel.send({ type: 'reset', runs: [], events: captureEvents('29-redirect-hangup'), counters, docs: {}, offline: 'saved.json' });
+    await panel.send({ type: 'reset', runs: [], events: packEvents(captureEvents('29-redirect-hangup')), counters, docs: {}, offline: 'saved.json' });
     await openCall(panel, '1795393231.54');
     assert.equal(await page.locator('.tl-call-row').count(), 1);
     assert.deepEqual(await laneDetails(panel), [
@@ -307,11 +308,11 @@ describe('call timeline in Chromium', { skip: skipReason }, () => {
     const page = panel.page;
     const events = captureEvents('29-redirect-hangup', 3000);
     const firstHangup = events.findIndex((e) => e.name === 'Hangup');
-    await panel.send({ type: 'events', events: events.slice(0, firstHangup), counters });
+    await panel.send({ type: 'events', events: packEvents(events.slice(0, firstHangup)), counters });
     await openCall(panel, '1795393231.54');
     assert.equal(await page.locator('.tl-live').count(), 2, 'both lanes still live');
     const before = await page.locator('.tl-mark').count();
-    await panel.send({ type: 'events', events: events.slice(firstHangup), counters });
+    await panel.send({ type: 'events', events: packEvents(events.slice(firstHangup)), counters });
     await page.waitForFunction(() => document.querySelectorAll('.tl-live').length === 0);
     assert.ok((await page.locator('.tl-mark').count()) > before);
     assert.deepEqual(await laneDetails(panel), ['1795393231.54 · hangup 16 Normal Clearing', '1795393231.55 · hangup 16 Normal Clearing']);
@@ -319,9 +320,28 @@ describe('call timeline in Chromium', { skip: skipReason }, () => {
     await page.reload();
     await page.waitForFunction(() => (window as unknown as { __posted: unknown[] }).__posted.length > 0);
     assert.equal(await page.locator('#timeline-view').isVisible(), true, 'the Timeline tab is still the one shown');
-    await panel.send({ type: 'reset', runs: [], events, counters, docs: {} });
+    await panel.send({ type: 'reset', runs: [], events: packEvents(events), counters, docs: {} });
     await page.locator('svg.tl-svg[data-linkedid="1795393231.54"]').waitFor();
     assert.equal(await page.locator('.tl-call-row.selected').getAttribute('data-linkedid'), '1795393231.54');
+  });
+
+  test('a call is found the moment its events arrive: queued events are indexed before the index is read', async () => {
+    const page = panel.page;
+    const events = captureEvents('18-originate-sync-and-failures', 20_000);
+    const expected = new CallIndex();
+    expected.add(events);
+    const linkedid = expected.calls().at(-1)!.linkedid;
+    await page.click('#tab-events');
+    // Both messages in one task: no animation frame (where indexing runs) comes between them.
+    await page.evaluate(
+      ({ batch, id }) => {
+        window.postMessage({ type: 'events', events: batch, counters: { droppedBySession: 0 } }, '*');
+        window.postMessage({ type: 'showCall', linkedid: id }, '*');
+      },
+      { batch: packEvents(events), id: linkedid },
+    );
+    await page.locator(`svg.tl-svg[data-linkedid="${linkedid}"]`).waitFor();
+    assert.equal(await page.locator('#notice.error').count(), 0);
   });
 
   test('hostile channel names and caller IDs are drawn as text', async () => {
@@ -335,7 +355,7 @@ describe('call timeline in Chromium', { skip: skipReason }, () => {
     });
     await panel.send({
       type: 'events',
-      events: [base(5000, 'Newchannel', []), base(5001, 'VarSet', [['Variable', evil], ['Value', evil]]), base(5002, 'Hangup', [['Cause', '21'], ['Cause-txt', evil]])],
+      events: packEvents([base(5000, 'Newchannel', []), base(5001, 'VarSet', [['Variable', evil], ['Value', evil]]), base(5002, 'Hangup', [['Cause', '21'], ['Cause-txt', evil]])]),
       counters,
     });
     await openCall(panel, 'evil.1');
@@ -359,23 +379,29 @@ describe('call timeline in Chromium', { skip: skipReason }, () => {
     });
     decoder.push(gunzipSync(readFileSync(BENCH)));
     decoder.end();
-    await panel.send({ type: 'reset', runs: [], events: [], counters, docs: {} });
+    await panel.send({ type: 'reset', runs: [], events: packEvents([]), counters, docs: {} });
     await page.click('#tab-timeline');
     await page.fill('#timeline-search', '');
     // One string crosses into the page (Playwright's object serialisation would dominate); the page then posts
     // batches of 5,000 to itself as the extension would, and times them.
+    const batches = [];
+    for (let i = 0; i < events.length; i += 5000) batches.push(packEvents(events.slice(i, i + 5000)));
     const fed = await page.evaluate(async (json) => {
       const all = JSON.parse(json) as unknown[];
       const begin = performance.now();
-      for (let i = 0; i < all.length; i += 5000) {
-        window.postMessage({ type: 'events', events: all.slice(i, i + 5000), counters: { droppedBySession: 0 } }, '*');
+      for (const batch of all) {
+        window.postMessage({ type: 'events', events: batch, counters: { droppedBySession: 0 } }, '*');
         await new Promise((resolve) => setTimeout(resolve, 0));
       }
-      while (!/^2000 calls · 4000 channels/.test(document.getElementById('timeline-counters')?.textContent ?? '')) {
+      // The list follows a stream a few times a second: wait for it too.
+      while (
+        !/^2000 calls · 4000 channels/.test(document.getElementById('timeline-counters')?.textContent ?? '') ||
+        !/of 2000 calls/.test(document.querySelector('.tl-note')?.textContent ?? '')
+      ) {
         await new Promise((resolve) => requestAnimationFrame(resolve));
       }
       return Math.round(performance.now() - begin);
-    }, JSON.stringify(events));
+    }, JSON.stringify(batches));
     assert.equal(await page.locator('.tl-call-row').count(), 300);
     assert.match(await page.locator('.tl-note').innerText(), /showing the newest 300 of 2000 calls/);
     const index = new CallIndex();

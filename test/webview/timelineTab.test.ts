@@ -7,6 +7,7 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdirSync } from 'node:fs';
 import { openPanel, skipReason, type PanelHarness } from './harness';
+import { packEvents } from '../../protocol/src/webviewMessages';
 import { captureEvents } from '../unit/timelineCapture';
 
 const OUT = 'test-output/timeline';
@@ -25,7 +26,7 @@ describe('call timeline in its own tab', { skip: skipReason }, () => {
 
   test('shows its call at once, without the panel tabs, fitted to the width', async () => {
     const events = captureEvents('16-originate-local-exten-async', 1);
-    await tab.send({ type: 'reset', runs: [], events, counters: { droppedBySession: 0 }, docs: {} });
+    await tab.send({ type: 'reset', runs: [], events: packEvents(events), counters: { droppedBySession: 0 }, docs: {} });
     await tab.page.locator(`svg.tl-svg[data-linkedid="${LINKEDID}"]`).waitFor();
     assert.equal(await tab.page.locator('#tab-results').isVisible(), false, 'no panel tabs in the timeline tab');
     assert.equal(await tab.page.locator('#timeline-open-tab').count(), 0, 'no "open in tab" inside the tab');
@@ -57,7 +58,7 @@ describe('call timeline in its own tab', { skip: skipReason }, () => {
   test('the panel asks for the tab from "Open in editor tab"', async () => {
     const panel = await openPanel();
     try {
-      await panel.send({ type: 'reset', runs: [], events: captureEvents('16-originate-local-exten-async', 1), counters: { droppedBySession: 0 }, docs: {} });
+      await panel.send({ type: 'reset', runs: [], events: packEvents(captureEvents('16-originate-local-exten-async', 1)), counters: { droppedBySession: 0 }, docs: {} });
       await panel.page.click('#tab-timeline');
       await panel.page.locator(`.tl-call-row[data-linkedid="${LINKEDID}"]`).click();
       await panel.page.click('#timeline-open-tab');

@@ -13,8 +13,10 @@ import { join } from 'node:path';
 import { getCatalogue } from '../../../core/src/catalogue';
 import type { AmiClient } from '../../../node/src/amiClient';
 import {
+  packEvents,
   parseFromWebview,
   parseSavedSession,
+  type EventBatch,
   type FromWebview,
   type RunView,
   type StreamFilter,
@@ -50,8 +52,8 @@ export class PanelHost implements vscode.Disposable {
   private readonly maxEvents: number;
   private pendingShowCall: string | undefined;
   private readonly disposables: vscode.Disposable[] = [];
-  private readonly batches = new vscode.EventEmitter<import('../../../protocol/src/webviewMessages').StreamEvent[]>();
-  /** Every batch of live events as it is flushed (the call timeline tabs follow it). */
+  private readonly batches = new vscode.EventEmitter<EventBatch>();
+  /** Every batch of live events as it is flushed, packed for a webview (the call timeline tabs follow it). */
   readonly onDidFlushEvents = this.batches.event;
 
   constructor(
@@ -160,9 +162,12 @@ export class PanelHost implements vscode.Disposable {
     this.dirtyRuns.clear();
     if (this.offline) return;
     const batch = this.log.takeBatch();
-    if (batch) this.batches.fire(batch.events);
-    if (batch && this.panel && this.ready) {
-      this.post({ type: 'events', events: batch.events, counters: { droppedBySession: this.log.droppedBySession }, docs: batch.docs });
+    if (!batch) return;
+    // Packed once for the panel and every timeline tab.
+    const events = packEvents(batch.events);
+    this.batches.fire(events);
+    if (this.panel && this.ready) {
+      this.post({ type: 'events', events, counters: { droppedBySession: this.log.droppedBySession }, docs: batch.docs });
     }
   }
 
@@ -171,7 +176,7 @@ export class PanelHost implements vscode.Disposable {
       this.post({
         type: 'reset',
         runs: this.offline.runs,
-        events: this.offline.events,
+        events: packEvents(this.offline.events),
         counters: { droppedBySession: 0 },
         docs: this.docsFor(this.offline.events.map((e) => e.name).concat(this.offline.runs.flatMap((r) => r.events.map((e) => e.name)))),
         offline: this.offline.name,
@@ -180,7 +185,7 @@ export class PanelHost implements vscode.Disposable {
       return;
     }
     const snapshot = this.log.takeSnapshot();
-    this.post({ type: 'reset', ...snapshot, counters: { droppedBySession: this.log.droppedBySession }, maxEvents: this.maxEvents });
+    this.post({ type: 'reset', ...snapshot, events: packEvents(snapshot.events), counters: { droppedBySession: this.log.droppedBySession }, maxEvents: this.maxEvents });
     this.post({ type: 'connection', connection: this.connections.view() });
   }
 

@@ -4,7 +4,7 @@
  * and selects its call. Messages from it are validated like the panel's.
  */
 import * as vscode from 'vscode';
-import { parseFromWebview, type ToWebview } from '../../../protocol/src/webviewMessages';
+import { packEvents, parseFromWebview, type ToWebview } from '../../../protocol/src/webviewMessages';
 import type { PanelHost } from './panelHost';
 
 const VIEW_TYPE = 'ami.callTimeline';
@@ -37,7 +37,7 @@ export class TimelineTabs implements vscode.Disposable {
         if (message.type === 'ready') {
           ready = true;
           const snapshot = this.panel.log.snapshot();
-          post({ type: 'reset', runs: [], events: snapshot.events, counters: { droppedBySession: this.panel.log.droppedBySession }, docs: snapshot.docs });
+          post({ type: 'reset', runs: [], events: packEvents(snapshot.events), counters: { droppedBySession: this.panel.log.droppedBySession }, docs: snapshot.docs });
         } else if (message.type === 'copy') {
           await vscode.env.clipboard.writeText(message.text);
           post({ type: 'notice', level: 'info', text: 'Copied to the clipboard.' });

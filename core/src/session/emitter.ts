@@ -25,9 +25,11 @@ export class Emitter<T> {
 
   /** Calls every listener in order; a throwing listener does not stop the others (its error is reported). */
   fire(value: T): void {
-    for (const listener of this.listeners) {
+    // An indexed loop over the current array (replaced, never mutated, on subscribe/dispose): per event, no iterator.
+    const listeners = this.listeners;
+    for (let k = 0; k < listeners.length; k++) {
       try {
-        listener(value);
+        listeners[k](value);
       } catch (error) {
         // A throwing listener must not stop the socket reader; its error is reported, not lost.
         if (this.onListenerError) this.onListenerError(error);

@@ -5,7 +5,8 @@
  * An event is tied to every channel it names: a header `<prefix>Uniqueid` with `<prefix>Channel` or
  * `<prefix>Linkedid` beside it (Uniqueid/Channel, DestUniqueid/DestChannel, LocalOneUniqueid, Cdr's UniqueID...),
  * so DialBegin marks both the caller and the callee and transfers mark every party. Memory is bounded: the
- * oldest calls are evicted (and counted) beyond `maxCalls`, and a call keeps at most `maxEventsPerCall` events.
+ * oldest calls are evicted (and counted) beyond `maxCalls` or when the calls hold more than `maxEvents` events,
+ * and a call keeps at most `maxEventsPerCall` events.
  */
 import { hangupCauseText } from './hangupCauses';
 
@@ -16,6 +17,11 @@ export interface TimelineInputEvent {
   /** Receive time, milliseconds since the Unix epoch: used when the event has no Timestamp/EventTV. */
   readonly time: number;
   readonly headers: ReadonlyArray<readonly [string, string]>;
+  /**
+   * The same headers as `Name: value` lines joined by \n (no ':' in a name, no line break in a value), when the
+   * event carries them so (the panel's packed events): read directly instead of building `headers`.
+   */
+  readonly headerText?: string;
 }
 
 export type MarkKind =
@@ -138,6 +144,8 @@ export interface CallIndexOptions {
   maxCalls?: number;
   /** Most events kept per call (default 2000); marks stop there too. */
   maxEventsPerCall?: number;
+  /** Most events kept by all calls together (default unbounded); the oldest calls are evicted beyond it. */
+  maxEvents?: number;
   /** Most events held for a channel not seen yet (default 2000); the oldest are then given up and counted. */
   maxWaiting?: number;
 }
@@ -193,6 +201,29 @@ function lowerName(name: string): string {
     if (lowerNames.size < MAX_LOWER_NAMES) lowerNames.set(name, lower);
   }
   return lower;
+}
+
+/** First value of each header of an event, by lower-case name. */
+function eventHeaderMap(event: TimelineInputEvent): Map<string, string> {
+  const text = event.headerText;
+  return text === undefined ? headerMap(event.headers) : textHeaderMap(text);
+}
+
+function textHeaderMap(text: string): Map<string, string> {
+  const map = new Map<string, string>();
+  let lineStart = 0;
+  const length = text.length;
+  while (lineStart < length) {
+    let lineEnd = text.indexOf('\n', lineStart);
+    if (lineEnd < 0) lineEnd = length;
+    const colon = text.indexOf(':', lineStart);
+    if (colon >= 0 && colon < lineEnd) {
+      const key = lowerName(text.slice(lineStart, colon));
+      if (!map.has(key)) map.set(key, text.slice(colon + 2, lineEnd));
+    } else if (!map.has('')) map.set('', text.slice(lineStart, lineEnd));
+    lineStart = lineEnd + 1;
+  }
+  return map;
 }
 
 function headerMap(headers: ReadonlyArray<readonly [string, string]>): Map<string, string> {
@@ -294,6 +325,9 @@ function causeOf(map: ReadonlyMap<string, string>): { code: number; text: string
 export class CallIndex {
   private readonly maxCalls: number;
   private readonly maxEventsPerCall: number;
+  private maxEvents: number;
+  /** Events held by all calls (sum of their `events`). */
+  private keptEvents = 0;
   /** Calls by Linkedid, in creation order (Map order), for eviction and listing. */
   private readonly callsById = new Map<string, TimelineCall>();
   private readonly channelsById = new Map<string, TimelineChannel>();
@@ -313,6 +347,12 @@ export class CallIndex {
     this.maxCalls = Math.max(1, Math.floor(options.maxCalls ?? 5000));
     this.maxEventsPerCall = Math.max(1, Math.floor(options.maxEventsPerCall ?? 2000));
     this.maxWaiting = Math.max(0, Math.floor(options.maxWaiting ?? 2000));
+    this.maxEvents = Math.max(1, Math.floor(options.maxEvents ?? Number.POSITIVE_INFINITY));
+  }
+
+  /** Changes the bound on the events all calls keep (the panel's ami.panel.maxEvents); applies from the next add. */
+  setMaxEvents(maxEvents: number): void {
+    if (maxEvents >= 1) this.maxEvents = Math.floor(maxEvents);
   }
 
   /** Forgets everything (a panel clear, a reload, an opened saved session). */
@@ -323,6 +363,7 @@ export class CallIndex {
     this.waiting.clear();
     this.waitingOrder = [];
     this.waitingCount = 0;
+    this.keptEvents = 0;
     this.stats = emptyStats();
     this.version++;
   }
@@ -343,7 +384,7 @@ export class CallIndex {
   }
 
   private place(event: TimelineInputEvent): void {
-    const map = headerMap(event.headers);
+    const map = eventHeaderMap(event);
     const refs = channelRefs(map);
     if (refs.length === 0) {
       this.stats.unrelatedEvents++;
@@ -359,8 +400,10 @@ export class CallIndex {
       if (!call) continue;
       if (!touched.has(call)) {
         touched.add(call);
-        if (call.events.length < this.maxEventsPerCall) call.events.push(event);
-        else call.droppedEvents++;
+        if (call.events.length < this.maxEventsPerCall) {
+          call.events.push(event);
+          this.keptEvents++;
+        } else call.droppedEvents++;
       }
       if (call.events[call.events.length - 1] !== event) continue; // over the per-call cap: counted, not drawn
       this.applyToChannel(call, channel, ref, eventName, map, event.seq, time);
@@ -481,7 +524,13 @@ export class CallIndex {
     if (from.channels.length === 0) {
       // Its events now belong to the call it joined.
       const seen = new Set(to.events.map((e) => e.seq));
-      for (const e of from.events) if (!seen.has(e.seq) && to.events.length < this.maxEventsPerCall) to.events.push(e);
+      for (const e of from.events) {
+        if (!seen.has(e.seq) && to.events.length < this.maxEventsPerCall) {
+          to.events.push(e);
+          this.keptEvents++;
+        }
+      }
+      this.keptEvents -= from.events.length;
       to.events.sort((a, b) => a.seq - b.seq);
       to.start = Math.min(to.start, from.start);
       this.callsById.delete(from.linkedid);
@@ -548,9 +597,11 @@ export class CallIndex {
   }
 
   private evict(): void {
-    while (this.callsById.size > this.maxCalls) {
+    // The newest call always stays, however many events it holds (maxEventsPerCall bounds it).
+    while (this.callsById.size > this.maxCalls || (this.keptEvents > this.maxEvents && this.callsById.size > 1)) {
       const oldest = this.callsById.values().next().value as TimelineCall;
       this.callsById.delete(oldest.linkedid);
+      this.keptEvents -= oldest.events.length;
       for (const channel of oldest.channels) {
         if (this.channelsById.get(channel.uniqueid) === channel) this.channelsById.delete(channel.uniqueid);
         if (channel.local) {
