@@ -140,19 +140,9 @@ function runAsteriskAmiClient(): void {
  */
 function runFramingLimit(): void {
   const TERMINATOR = Buffer.from('\r\n\r\n');
-  const socket = net.connect({ host: '127.0.0.1', port });
-  let greeted = false;
   /** How many bytes at the end of the previous chunk match the start of CRLFCRLF (0–3). */
   let partial = 0;
-  socket.on('data', (chunk: Buffer) => {
-    let from = 0;
-    if (!greeted) {
-      // The banner is one line; the server sends it alone and waits for the Login.
-      from = chunk.indexOf(10) + 1;
-      if (from === 0) return;
-      greeted = true;
-      socket.write('Action: Login\r\nActionID: bench-login\r\nUsername: bench\r\nSecret: bench\r\n\r\n');
-    }
+  readRawStream((chunk, from) => {
     if (partial > 0) {
       // Does the terminator begun in the last chunk finish here?
       let k = 0;
@@ -179,7 +169,6 @@ function runFramingLimit(): void {
       }
     }
   });
-  socket.on('close', () => finish());
 }
 
 /**
@@ -187,19 +176,30 @@ function runFramingLimit(): void {
  * the banner ('data' events, as every client here reads) and does nothing else. EXPECTED is that byte count.
  */
 function runSocketRead(): void {
+  readRawStream((chunk, from) => {
+    // `events` carries the byte count, so the stall check and finish() work unchanged.
+    events += chunk.length - from;
+    if (events >= expected) finish();
+  });
+}
+
+/**
+ * A bare socket for the floor readers: skips the banner line, logs in, then hands every chunk to `onChunk` with
+ * the offset where the stream after the banner starts in it (0 after the first chunk).
+ */
+function readRawStream(onChunk: (chunk: Buffer, from: number) => void): void {
   const socket = net.connect({ host: '127.0.0.1', port });
   let greeted = false;
   socket.on('data', (chunk: Buffer) => {
     let from = 0;
     if (!greeted) {
+      // The banner is one line; the server sends it alone and waits for the Login.
       from = chunk.indexOf(10) + 1;
       if (from === 0) return;
       greeted = true;
       socket.write('Action: Login\r\nActionID: bench-login\r\nUsername: bench\r\nSecret: bench\r\n\r\n');
     }
-    // `events` carries the byte count, so the stall check and finish() work unchanged.
-    events += chunk.length - from;
-    if (events >= expected) finish();
+    onChunk(chunk, from);
   });
   socket.on('close', () => finish());
 }

@@ -74,18 +74,7 @@ test('streaming: the same output as redactBytes at every split point and byte by
     readFileSync(join(CAPTURES, '03-login-md5.sent.txt')),
     Buffer.from('Secret: a\rb\r\nKey:\r\nSecret: \r\n  secret  :  spaced\r\nkeyboard: x\r\nsec\r\nK\nSecret: last-no-eol', 'latin1'),
   ];
-  for (const bytes of samples) {
-    const expected = redactBytes(bytes);
-    for (let split = 0; split <= bytes.length; split++) {
-      const redactor = new StreamRedactor();
-      const out = Buffer.concat([redactor.push(bytes.subarray(0, split)), redactor.push(bytes.subarray(split)), redactor.end()]);
-      assert.equal(out.toString('latin1'), expected.toString('latin1'), `split at ${split}`);
-    }
-    const redactor = new StreamRedactor();
-    const parts = [...bytes].map((byte) => redactor.push(Buffer.from([byte])));
-    parts.push(redactor.end());
-    assert.equal(Buffer.concat(parts).toString('latin1'), expected.toString('latin1'), 'byte by byte');
-  }
+  for (const bytes of samples) assertStreamingEqualsWhole(bytes, redactBytes(bytes).toString('latin1'), 1);
 });
 
 test('streaming: a secret is never written before its line is known, and held bytes stay bounded', () => {
@@ -116,15 +105,7 @@ test('by value: a remembered secret is replaced in any header, name, text and by
     const bytes = Buffer.from(hostile + `Data: ${'x'.repeat(3000)}devsecret${'y'.repeat(2000)}\r\n`, 'latin1');
     const whole = redactBytes(bytes).toString('latin1');
     assert.ok(!whole.includes('devsecret'));
-    for (let split = 0; split <= bytes.length; split += 7) {
-      const redactor = new StreamRedactor();
-      const out = Buffer.concat([redactor.push(bytes.subarray(0, split)), redactor.push(bytes.subarray(split)), redactor.end()]);
-      assert.equal(out.toString('latin1'), whole, `split at ${split}`);
-    }
-    const redactor = new StreamRedactor();
-    const parts = [...bytes].map((byte) => redactor.push(Buffer.from([byte])));
-    parts.push(redactor.end());
-    assert.equal(Buffer.concat(parts).toString('latin1'), whole, 'byte by byte');
+    assertStreamingEqualsWhole(bytes, whole, 7);
   } finally {
     forgetSecrets();
   }
@@ -139,8 +120,12 @@ test('streaming equals whole-buffer redaction on long names and long runs of lea
     }
   }
   const bytes = Buffer.from(lines.join(''), 'latin1');
-  const whole = redactBytes(bytes).toString('latin1');
-  for (let split = 0; split <= bytes.length; split += 13) {
+  assertStreamingEqualsWhole(bytes, redactBytes(bytes).toString('latin1'), 13);
+});
+
+/** StreamRedactor gives `whole` for `bytes` split in two at every `step`th offset, and fed byte by byte. */
+function assertStreamingEqualsWhole(bytes: Buffer, whole: string, step: number): void {
+  for (let split = 0; split <= bytes.length; split += step) {
     const redactor = new StreamRedactor();
     const out = Buffer.concat([redactor.push(bytes.subarray(0, split)), redactor.push(bytes.subarray(split)), redactor.end()]);
     assert.equal(out.toString('latin1'), whole, `split at ${split}`);
@@ -149,4 +134,4 @@ test('streaming equals whole-buffer redaction on long names and long runs of lea
   const parts = [...bytes].map((byte) => redactor.push(Buffer.from([byte])));
   parts.push(redactor.end());
   assert.equal(Buffer.concat(parts).toString('latin1'), whole, 'byte by byte');
-});
+}
