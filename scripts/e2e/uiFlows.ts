@@ -107,9 +107,24 @@ export async function waitForSuggestion(page: Page, label: string): Promise<void
   }
 }
 
-/** Hovers over `word` on the first editor line that contains `lineText` and waits for a hover that contains `expected`. */
+/**
+ * Hovers over `word` on the first editor line that contains `lineText` and waits for a hover that contains
+ * `expected`. VS Code asks for a hover only when the mouse moves onto a word, so a hover asked before the
+ * language server answered, or hidden by a widget closing, never comes back by waiting: move away and back, as a
+ * user would (4 tries of 5 s).
+ */
 export async function hoverUntilShown(page: Page, lineText: string, word: string, expected: string): Promise<void> {
-  const line = page.locator('.view-lines .view-line', { hasText: lineText }).first();
-  await line.locator('span span', { hasText: word }).last().hover();
-  await page.locator(selectors.hover, { hasText: expected }).first().waitFor({ timeout: 20_000 });
+  const hover = page.locator(selectors.hover, { hasText: expected }).first();
+  for (let attempt = 1; ; attempt++) {
+    const line = page.locator('.view-lines .view-line', { hasText: lineText }).first();
+    await line.locator('span span', { hasText: word }).last().hover();
+    try {
+      await hover.waitFor({ timeout: 5_000 });
+      return;
+    } catch (error) {
+      if (attempt === 4) throw error;
+      await page.mouse.move(0, 0);
+      await page.keyboard.press('Escape');
+    }
+  }
 }
