@@ -82,6 +82,9 @@ describe('live values against a real Asterisk', () => {
 
   after(async () => {
     sync?.stop();
+    // shutdown/exit after the last delta (same pipe, in order): killing the server first could fail a delta still
+    // being written with EPIPE after the test ended.
+    if (session?.alive) await session.shutdown();
     session?.dispose();
   });
 
