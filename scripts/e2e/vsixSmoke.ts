@@ -83,6 +83,23 @@ export async function installVsix(tools: E2eTools, runDir: string, extensionsDir
   if (unexpected.length > 0) throw new Error(`the .vsix ships files the allowlist should keep out: ${unexpected.slice(0, 5).join(', ')}`);
 }
 
+/**
+ * The package as a user installs it, for a workbench started without `extensionPath`: `npm run package` into
+ * `runDir/package/`, code-server's `--install-extension` into `runDir/extensions` (where the workbench looks),
+ * then `npm run build` to put back the development build that packaging replaced in dist/.
+ */
+export async function installPackagedExtension(tools: E2eTools, runDir: string): Promise<void> {
+  const manifest = JSON.parse(readFileSync(join(repoRoot, 'package.json'), 'utf8')) as Manifest;
+  const installed = packageVsix(join(runDir, 'package'), manifest).then((vsix) => installVsix(tools, runDir, join(runDir, 'extensions'), vsix, manifest));
+  const failure = await installed.then(
+    () => undefined,
+    (error: unknown) => (error instanceof Error ? error : new Error(String(error))),
+  );
+  const rebuild = await run('npm', ['run', 'build'], { cwd: repoRoot });
+  if (failure) throw failure;
+  if (rebuild.code !== 0) throw new Error(`npm run build (restoring dist/ after packaging) exited with code ${rebuild.code}:\n      ${tail(rebuild.output)}`);
+}
+
 /** A step of the check; a failing prerequisite (package, install) stops the rest. */
 interface Step {
   readonly name: string;

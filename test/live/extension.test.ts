@@ -1,23 +1,24 @@
 /**
- * The extension in a real VS Code (code-server, headless Chromium) against the real Asterisk (npm run test:live):
- * run the first sample block from its CodeLens, see the result, the call's events, the live stream and the call's
- * timeline. Screenshots go to test-output/live/.
+ * The packaged extension in a real VS Code against the real Asterisk (npm run test:live), as a user gets it: the
+ * .vsix from `npm run package`, installed with code-server's --install-extension into a fresh extensions folder
+ * (no development extension). Run the first sample block from its CodeLens, see the result, the call's events,
+ * the live stream and the call's timeline. Screenshots go to test-output/live/.
  */
 import assert from 'node:assert/strict';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { launchBrowser, type HeadlessBrowser } from '../../scripts/e2e/browser';
-import { stageExtension } from '../../scripts/e2e/stageExtension';
 import { ensureTools, repoRoot } from '../../scripts/e2e/tools';
 import { openFile, panelFrame, runFirstBlockFromCodeLens, waitForWorkbench } from '../../scripts/e2e/uiFlows';
+import { installPackagedExtension } from '../../scripts/e2e/vsixSmoke';
 import { startWorkbench, type Workbench } from '../../scripts/e2e/workbench';
 import { useLiveAsterisk } from './liveAsterisk';
 
 const live = useLiveAsterisk();
 const outputDir = join(repoRoot, 'test-output', 'live');
 
-describe('live Asterisk: the extension in code-server', () => {
+describe('live Asterisk: the installed .vsix in code-server', () => {
   let workbench: Workbench | undefined;
   let browser: HeadlessBrowser | undefined;
 
@@ -26,10 +27,10 @@ describe('live Asterisk: the extension in code-server', () => {
     const tools = await ensureTools();
     const runDir = join(repoRoot, '.e2e', 'live', String(process.pid));
     const target = live.target();
+    await installPackagedExtension(tools, runDir);
     workbench = await startWorkbench({
       tools,
       runDir,
-      extensionPath: stageExtension(join(runDir, 'extension')),
       workspaceTemplate: join(repoRoot, 'samples'),
       userSettings: {
         'security.workspace.trust.enabled': false,
