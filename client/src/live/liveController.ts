@@ -35,6 +35,17 @@ export const PBX_VIEW_ID = 'ami.pbx';
 /** What a row action does: insert the block into the active script, or run it (with Run Block's confirmations). */
 export type RowActionMode = 'insert' | 'run';
 
+/**
+ * Row actions in "run" mode run from a read-only virtual document that holds the block in its URI: nothing is
+ * left unsaved (an untitled document would ask to be saved on exit), and the history can re-run it later.
+ */
+export const ROW_ACTION_SCHEME = 'ami-row-action';
+
+/** The virtual document of a row action's block, e.g. `ami-row-action:/PBX view/hangup.ami?Action: Hangup…`. */
+export function rowActionUri(id: RowActionId, block: string): vscode.Uri {
+  return vscode.Uri.from({ scheme: ROW_ACTION_SCHEME, path: `/PBX view/${id}.ami`, query: block });
+}
+
 class PbxTreeProvider implements vscode.TreeDataProvider<PbxRow> {
   private readonly changed = new vscode.EventEmitter<PbxRow | undefined>();
   readonly onDidChangeTreeData = this.changed.event;
@@ -99,6 +110,7 @@ export class LiveController implements vscode.Disposable {
         }
       }),
       vscode.commands.registerCommand(PbxCommands.refresh, () => this.sync?.resync()),
+      vscode.workspace.registerTextDocumentContentProvider(ROW_ACTION_SCHEME, { provideTextDocumentContent: (uri) => uri.query }),
     );
     for (const id of Object.keys(PbxCommands) as Array<keyof typeof PbxCommands>) {
       if (id === 'refresh') continue;
@@ -201,7 +213,8 @@ export class LiveController implements vscode.Disposable {
     if (!block) return undefined;
     const chosen = mode ?? vscode.workspace.getConfiguration('ami.pbx').get<RowActionMode>('rowAction', 'insert');
     if (chosen === 'run') {
-      const document = await vscode.workspace.openTextDocument({ language: 'ami', content: block });
+      const document = await vscode.workspace.openTextDocument(rowActionUri(id, block));
+      if (document.languageId !== 'ami') await vscode.languages.setTextDocumentLanguage(document, 'ami');
       const script = getScript(document);
       const runnable = script.blocks[0];
       if (!runnable) return undefined;

@@ -163,7 +163,9 @@ export class RunController implements vscode.Disposable {
       this.panel.showRun(updated);
     };
     const refusedBySecret = new Set<Block>();
-    const sourceOf = (block: Block): string => `${vscode.workspace.asRelativePath(document.uri)}:${(block.actionHeader ?? block).range.start.line + 1}`;
+    // A virtual document (a PBX view row action) is named by its path, not by a URI that carries the whole block.
+    const documentName = document.uri.scheme === 'file' || document.isUntitled ? vscode.workspace.asRelativePath(document.uri) : document.uri.path.replace(/^\//, '');
+    const sourceOf = (block: Block): string => `${documentName}:${(block.actionHeader ?? block).range.start.line + 1}`;
 
     /** The block's answer: into the panel (tracked for its events), the named results and the summary mark. */
     const showAnswer = (block: Block, result: BlockRunResult): void => {

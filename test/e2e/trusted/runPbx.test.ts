@@ -93,6 +93,17 @@ if (simulator && contributesCommand('ami.pbx.hangup')) {
       const run = api.run.panel.log.snapshot().runs.find((candidate) => candidate.action === 'Hangup' && candidate.status !== 'pending');
       assert.ok(run, 'the Hangup run is in the panel');
       assert.deepEqual(run.sent.find(([name]) => name === 'Channel'), ['Channel', row.label]);
+      // Nothing left to save: the block ran from a read-only virtual document, not an untitled one.
+      const unsaved = vscode.workspace.textDocuments.filter((document) => document.isDirty && document.getText().includes(row.label)).map((document) => document.uri.toString());
+      assert.deepEqual(unsaved, []);
+      const source = vscode.workspace.textDocuments.find((document) => document.uri.scheme === 'ami-row-action');
+      assert.ok(source, 'the block ran from an ami-row-action: document');
+      assert.equal(source.languageId, 'ami');
+      assert.match(source.getText(), /^Action: Hangup$/m);
+      assert.match(run.source, /^PBX view\/hangup\.ami:\d+$/, 'the card names the row action, not the whole URI');
+      // The history keeps the URI as a string and a re-run opens it again: the block survives the round trip.
+      const reopened = await vscode.workspace.openTextDocument(vscode.Uri.parse(source.uri.toString()));
+      assert.equal(reopened.getText(), source.getText());
     });
 
     it('a row action the connected user may not run is refused', async () => {
