@@ -113,15 +113,17 @@ const TRUE_VALUES = ['yes', 'true', 'y', 't', '1', 'on'];
 const FALSE_VALUES = ['no', 'false', 'n', 'f', '0', 'off'];
 const BOOLEAN_VALUES = new Set([...TRUE_VALUES, ...FALSE_VALUES]);
 
-const closedEnums = new WeakMap<ActionDoc, Map<ParamDoc, string[] | undefined>>();
+/** Per action, per parameter: its closed list, or null when it has none (one lookup per map on every check). */
+const closedEnums = new WeakMap<ActionDoc, Map<ParamDoc, string[] | null>>();
 
 /** Values an enumerated parameter accepts, or undefined when it is not a closed list we can check (remembered). */
 export function closedEnum(action: ActionDoc, param: ParamDoc): string[] | undefined {
   let known = closedEnums.get(action);
-  if (!known) closedEnums.set(action, (known = new Map<ParamDoc, string[] | undefined>()));
-  if (known.has(param)) return known.get(param);
+  if (!known) closedEnums.set(action, (known = new Map<ParamDoc, string[] | null>()));
+  const remembered = known.get(param);
+  if (remembered !== undefined) return remembered ?? undefined;
   const values = computeClosedEnum(action, param);
-  known.set(param, values);
+  known.set(param, values ?? null);
   return values;
 }
 

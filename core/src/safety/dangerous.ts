@@ -64,10 +64,21 @@ export interface DangerAssessment {
   reason?: string;
 }
 
-function headerValues(headers: ReadonlyArray<readonly [string, string]>, name: string): string[] {
+/** The answer for nearly every block: one shared object, not one per call. */
+const NOT_DANGEROUS: DangerAssessment = Object.freeze({ dangerous: false });
+
+/** Headers as sent (`[name, value]` pairs) or as parsed (the script's header lines). */
+export type DangerHeaders = ReadonlyArray<readonly [string, string]> | ReadonlyArray<{ readonly name: string; readonly value: string }>;
+
+function headerValues(headers: DangerHeaders, name: string): string[] {
   const wanted = name.toLowerCase();
   const values: string[] = [];
-  for (const [headerName, value] of headers) if (headerName.toLowerCase() === wanted) values.push(value);
+  for (let index = 0; index < headers.length; index++) {
+    const header = headers[index];
+    const headerName = 'name' in header ? header.name : header[0];
+    // Most names differ in length: no lower-casing for those.
+    if (headerName.length === wanted.length && headerName.toLowerCase() === wanted) values.push('name' in header ? header.value : header[1]);
+  }
   return values;
 }
 
@@ -81,7 +92,7 @@ function splitArguments(data: string): string[] {
  * Matching is case-insensitive, as in Asterisk. Pass the headers as they will be sent (after variable
  * substitution), in order; repeated headers are all checked.
  */
-export function assessDanger(action: string, headers: ReadonlyArray<readonly [string, string]>): DangerAssessment {
+export function assessDanger(action: string, headers: DangerHeaders): DangerAssessment {
   const name = action.trim().toLowerCase();
   const fixed = actionIndex.get(name);
   if (fixed) return { dangerous: true, reason: `${fixed[0]} ${fixed[1]}` };
@@ -105,7 +116,7 @@ export function assessDanger(action: string, headers: ReadonlyArray<readonly [st
         };
       }
     }
-    return { dangerous: false };
+    return NOT_DANGEROUS;
   }
 
   const variableHeaders = VARIABLE_ACTIONS[name];
@@ -122,5 +133,5 @@ export function assessDanger(action: string, headers: ReadonlyArray<readonly [st
       }
     }
   }
-  return { dangerous: false };
+  return NOT_DANGEROUS;
 }

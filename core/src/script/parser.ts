@@ -310,7 +310,8 @@ function parseHeader(text: string, line: number, base: number, start: number, en
 
 /** findVariables, with the shared empty array when there is none. */
 function variablesIn(text: string, line: number, from: number, to: number, base: number): readonly VariableRef[] {
-  if (to <= from) return NO_VARIABLES;
+  // Most values have no `{{`: no list for those.
+  if (to <= from || indexOfPair(text, CODE_OPEN_BRACE, CODE_OPEN_BRACE, from, to) === -1) return NO_VARIABLES;
   const refs = findVariables(text, line, from, to, base);
   return refs.length === 0 ? NO_VARIABLES : refs;
 }
@@ -468,40 +469,48 @@ function exactSize<T>(list: T[]): readonly T[] {
 }
 
 function buildBlock(index: number, lines: BlockLine[], blockRange: Range, separatorAbove: Separator | undefined): Block {
-  const headers: HeaderLine[] = [];
-  const directives: DirectiveLine[] = [];
-  const expectations: ExpectLine[] = [];
-  const titleParts: string[] = [];
+  // Lists are made only for what a block has: most blocks are headers only (their header list is `lines`
+  // itself) with no directive or expectation. Indexed loops here and in the checks: a cold for-of allocates an
+  // iterator result per item, and the first parse of a file runs before V8 has optimised any of this.
+  let headers: HeaderLine[] | undefined;
+  let headerCount = 0;
+  let directives: DirectiveLine[] | undefined;
+  let expectations: ExpectLine[] | undefined;
+  let titleParts: string[] | undefined;
   let name: string | undefined;
-  for (const line of lines) {
+  for (let at = 0; at < lines.length; at++) {
+    const line = lines[at];
+    if (line.kind === 'header') {
+      headers?.push(line);
+      headerCount++;
+      continue;
+    }
+    // The first line that is not a header: every line before it was one.
+    headers ??= lines.slice(0, at) as HeaderLine[];
     switch (line.kind) {
-      case 'header':
-        headers.push(line);
-        break;
       case 'directive':
-        directives.push(line);
+        (directives ??= []).push(line);
         if (line.name.toLowerCase() === 'name' && name === undefined && line.value !== '') name = line.value;
         break;
       case 'expect':
-        expectations.push(line);
+        (expectations ??= []).push(line);
         break;
       case 'comment':
-        if (headers.length === 0) titleParts.push(line.text);
+        if (headerCount === 0) (titleParts ??= []).push(line.text);
         break;
       case 'invalid':
         // A line that is not a header breaks the title run (the title is the comments right above the header).
-        if (headers.length === 0) titleParts.length = 0;
+        if (headerCount === 0 && titleParts) titleParts.length = 0;
         break;
     }
   }
-  const first = headers[0];
+  const first: HeaderLine | undefined = headers ? headers[0] : (lines[0] as HeaderLine | undefined);
   const isAction = first !== undefined && first.name.toLowerCase() === 'action';
-  let title = titleParts.filter((part) => part !== '').join(' ');
+  let title = titleParts === undefined || titleParts.length === 0 ? '' : titleParts.filter((part) => part !== '').join(' ');
   if (title === '' && separatorAbove) title = separatorAbove.title;
-  // A block of headers only (the common case) lists the same nodes twice: share the array.
-  const headerList = headers.length === lines.length ? (lines as readonly HeaderLine[]) : exactSize(headers);
-  const directiveList = exactSize(directives);
-  const expectationList = exactSize(expectations);
+  const headerList = headers ? exactSize(headers) : (lines as readonly HeaderLine[]);
+  const directiveList = directives ? exactSize(directives) : NO_LINES;
+  const expectationList = expectations ? exactSize(expectations) : NO_LINES;
   // Action blocks (nearly all) get their fields in the literal: adding them afterwards costs each block an
   // extra out-of-object property store.
   const block: Block = isAction
@@ -712,7 +721,7 @@ const KIND_LETTERS: Readonly<Record<BlockLine['kind'], string>> = { header: 'h',
 
 function kindsOf(lines: readonly BlockLine[]): string {
   let kinds = '';
-  for (const line of lines) kinds += KIND_LETTERS[line.kind];
+  for (let index = 0; index < lines.length; index++) kinds += KIND_LETTERS[lines[index].kind];
   return kinds;
 }
 
