@@ -108,6 +108,28 @@ export async function waitForSuggestion(page: Page, label: string): Promise<void
 }
 
 /**
+ * Runs a command from the Command Palette by its title, as a user does (F1, type, pick). The palette lists the
+ * commands known when it opens: one opened before the extension host has registered ours never shows them, so
+ * close it and open it again until the command is listed (6 tries of 5 s).
+ */
+export async function runFromCommandPalette(page: Page, title: string): Promise<void> {
+  const input = page.locator('.quick-input-widget input');
+  const row = page.locator('.quick-input-widget .monaco-list-row', { hasText: title }).first();
+  for (let attempt = 1; ; attempt++) {
+    await page.keyboard.press('F1');
+    await input.fill(`>${title}`);
+    try {
+      await row.waitFor({ timeout: 5_000 });
+      await row.click();
+      return;
+    } catch (error) {
+      if (attempt === 6) throw error;
+      await page.keyboard.press('Escape');
+    }
+  }
+}
+
+/**
  * Hovers over `word` on the first editor line that contains `lineText` and waits for a hover that contains
  * `expected`. VS Code asks for a hover only when the mouse moves onto a word, so a hover asked before the
  * language server answered, or hidden by a widget closing, never comes back by waiting: move away and back, as a

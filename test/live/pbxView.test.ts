@@ -16,7 +16,7 @@ import { launchBrowser, type HeadlessBrowser } from '../../scripts/e2e/browser';
 import { useLiveAsterisk } from './liveAsterisk';
 import { stageExtension } from '../../scripts/e2e/stageExtension';
 import { ensureTools, repoRoot } from '../../scripts/e2e/tools';
-import { hoverUntilShown, openFile, selectors, startNewBlock, typeLines, waitForWorkbench } from '../../scripts/e2e/uiFlows';
+import { hoverUntilShown, openFile, runFromCommandPalette, selectors, startNewBlock, typeLines, waitForWorkbench } from '../../scripts/e2e/uiFlows';
 import { startWorkbench, type Workbench } from '../../scripts/e2e/workbench';
 import type { AmiClient } from '../../node/src/amiClient';
 
@@ -41,9 +41,7 @@ async function until(check: () => Promise<boolean>, timeoutMs: number, what: str
 
 /** "AMI: Select Connection" → the profile → its secret: what a user does to connect. */
 async function connectAs(page: Page, profile: string, secret: string): Promise<void> {
-  await page.keyboard.press('F1');
-  await page.locator(`${quickInput} input`).fill('>AMI: Select Connection');
-  await page.locator(`${quickInput} .monaco-list-row`, { hasText: 'AMI: Select Connection' }).first().click();
+  await runFromCommandPalette(page, 'AMI: Select Connection');
   const label = page.locator(`${quickInput} .monaco-list-row .label-name`, { hasText: new RegExp(`^${profile}$`) }).first();
   await label.waitFor();
   await label.click();
