@@ -84,7 +84,7 @@ describe('live values against a real Asterisk', () => {
     sync?.stop();
     // shutdown/exit after the last delta (same pipe, in order): killing the server first could fail a delta still
     // being written with EPIPE after the test ended.
-    if (session?.alive) await session.shutdown();
+    if (session?.alive) await Promise.race([session.shutdown().catch(() => undefined), new Promise((resolve) => setTimeout(resolve, 5_000).unref())]);
     session?.dispose();
   });
 
