@@ -488,32 +488,28 @@ export function textToHeaders(text: string): HeaderPair[] {
 
 /** First value of a header in a `headersToText` text (name matched case-insensitively), without parsing the rest. */
 export function headerValueInText(text: string, name: string): string | undefined {
-  const lower = name.toLowerCase();
-  let lineStart = 0;
-  while (lineStart <= text.length) {
-    let lineEnd = text.indexOf('\n', lineStart);
-    if (lineEnd < 0) lineEnd = text.length;
-    if (lineStart + lower.length < lineEnd && text.charCodeAt(lineStart + lower.length) === 58 && text.slice(lineStart, lineStart + lower.length).toLowerCase() === lower) {
-      return text.slice(lineStart + lower.length + 2, lineEnd);
-    }
-    lineStart = lineEnd + 1;
-  }
-  return undefined;
+  return findValueInText(text, name.toLowerCase(), () => true);
 }
 
 /** Does a `headersToText` text have a header named `lowerName` (any case) whose value contains `lowerValue` (any case)? */
 function textHasHeader(text: string, lowerName: string, lowerValue: string): boolean {
+  return findValueInText(text, lowerName, (value) => value.toLowerCase().includes(lowerValue)) !== undefined;
+}
+
+/** The first value of a header named `lowerName` (any case) in a `headersToText` text that `accept` takes. */
+function findValueInText(text: string, lowerName: string, accept: (value: string) => boolean): string | undefined {
   let lineStart = 0;
   while (lineStart <= text.length) {
     let lineEnd = text.indexOf('\n', lineStart);
     if (lineEnd < 0) lineEnd = text.length;
     const colon = lineStart + lowerName.length;
     if (colon < lineEnd && text.charCodeAt(colon) === 58 && text.slice(lineStart, colon).toLowerCase() === lowerName) {
-      if (text.slice(colon + 2, lineEnd).toLowerCase().includes(lowerValue)) return true;
+      const value = text.slice(colon + 2, lineEnd);
+      if (accept(value)) return value;
     }
     lineStart = lineEnd + 1;
   }
-  return false;
+  return undefined;
 }
 
 /** Events in the form the webview receives them. */
