@@ -11,43 +11,37 @@ import type { Position, Range, TextDocument } from 'vscode-languageserver-textdo
 const LF = 10;
 const CR = 13;
 
-/** `text` split after each line break (CR LF, LF or CR); the last item is what follows the last break (maybe ''). */
-function splitLines(text: string): string[] {
-  const lines: string[] = [];
-  let start = 0;
+/** Calls `visit` with the offset after each line break of `text` (CR LF, LF or CR), in order. */
+function forEachLineBreak(text: string, visit: (nextLineStart: number) => void): void {
   if (text.indexOf('\r') === -1) {
     // LF only (the common case): found natively, much faster than a loop over every character on large files.
-    for (let end = text.indexOf('\n'); end !== -1; end = text.indexOf('\n', start)) {
-      lines.push(text.slice(start, end + 1));
-      start = end + 1;
-    }
-    lines.push(text.slice(start));
-    return lines;
+    for (let end = text.indexOf('\n'); end !== -1; end = text.indexOf('\n', end + 1)) visit(end + 1);
+    return;
   }
   for (let index = 0; index < text.length; index++) {
     const code = text.charCodeAt(index);
     if (code !== LF && code !== CR) continue;
     if (code === CR && text.charCodeAt(index + 1) === LF) index++;
-    lines.push(text.slice(start, index + 1));
-    start = index + 1;
+    visit(index + 1);
   }
+}
+
+/** `text` split after each line break; the last item is what follows the last break (maybe ''). */
+function splitLines(text: string): string[] {
+  const lines: string[] = [];
+  let start = 0;
+  forEachLineBreak(text, (next) => {
+    lines.push(text.slice(start, next));
+    start = next;
+  });
   lines.push(text.slice(start));
   return lines;
 }
 
-/** Offsets where the lines of `text` start (after each CR LF, LF or CR), as the library computes them. */
+/** Offsets where the lines of `text` start, as the library computes them. */
 function lineStarts(text: string): number[] {
   const starts = [0];
-  if (text.indexOf('\r') === -1) {
-    for (let end = text.indexOf('\n'); end !== -1; end = text.indexOf('\n', end + 1)) starts.push(end + 1);
-    return starts;
-  }
-  for (let index = 0; index < text.length; index++) {
-    const code = text.charCodeAt(index);
-    if (code !== LF && code !== CR) continue;
-    if (code === CR && text.charCodeAt(index + 1) === LF) index++;
-    starts.push(index + 1);
-  }
+  forEachLineBreak(text, (next) => starts.push(next));
   return starts;
 }
 
