@@ -583,25 +583,20 @@ class Checker {
     }
     if (this.fileVariables.has(name)) return;
     const profile = this.settings.profileVariables;
-    if (this.completeScript) {
-      // While the file is still being parsed, a file variable further down may define the name: parse the rest
-      // before reporting anything about it (the two quiet outcomes below do not depend on file variables).
-      let quiet: boolean;
-      if (profile && Object.prototype.hasOwnProperty.call(profile, name)) {
-        quiet = !/[\r\n\0]/.test(profile[name]);
-      } else {
-        const dot = name.indexOf('.');
-        const named = this.namedBlocks.get(dot === -1 ? name : name.slice(0, dot));
-        quiet = named !== undefined && named < block.index && dot !== -1;
-      }
-      if (!quiet) {
-        this.completeParse();
-        if (this.fileVariables.has(name)) return;
-      }
+    const profileValue = profile && Object.prototype.hasOwnProperty.call(profile, name) ? profile[name] : undefined;
+    const unsafeProfileValue = profileValue !== undefined && /[\r\n\0]/.test(profileValue);
+    const dot = name.indexOf('.');
+    const blockName = dot === -1 ? name : name.slice(0, dot);
+    const named = this.namedBlocks.get(blockName);
+    const earlierResult = named !== undefined && named < block.index && dot !== -1;
+    // While the file is still being parsed, a file variable further down may define the name: parse the rest
+    // before reporting anything about it (a safe profile value and an earlier block's result report nothing).
+    if (this.completeScript && (profileValue !== undefined ? unsafeProfileValue : !earlierResult)) {
+      this.completeParse();
+      if (this.fileVariables.has(name)) return;
     }
-    if (profile && Object.prototype.hasOwnProperty.call(profile, name)) {
-      const value = profile[name];
-      if (/[\r\n\0]/.test(value)) {
+    if (profileValue !== undefined) {
+      if (unsafeProfileValue) {
         this.add(
           ref.range,
           DiagnosticSeverity.Error,
@@ -611,10 +606,7 @@ class Checker {
       }
       return;
     }
-    const dot = name.indexOf('.');
-    const blockName = dot === -1 ? name : name.slice(0, dot);
-    const named = this.namedBlocks.get(blockName);
-    if (named !== undefined && named < block.index && dot !== -1) return;
+    if (earlierResult) return;
     const laterBlock = this.blocksNamed(blockName).find((b) => b.index >= block.index);
     let message: string;
     if (named !== undefined && named < block.index) {
