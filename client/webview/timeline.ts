@@ -37,6 +37,14 @@ export interface TimelineHost {
   openInTab?(linkedid: string): void;
 }
 
+/** Marks a call row selected or not, touching the DOM only when that changes. */
+function markRowSelected(row: HTMLElement, selected: boolean): void {
+  const value = String(selected);
+  if (row.getAttribute('aria-selected') === value) return;
+  row.classList.toggle('selected', selected);
+  row.setAttribute('aria-selected', value);
+}
+
 function html<K extends keyof HTMLElementTagNameMap>(tag: K, className?: string, text?: string): HTMLElementTagNameMap[K] {
   const node = document.createElement(tag);
   if (className) node.className = className;
@@ -241,12 +249,7 @@ export class TimelineView {
   }
 
   private markSelectedRow(): void {
-    for (const row of Array.from(this.callList.children) as HTMLElement[]) {
-      const selected = row.dataset.linkedid === this.selected;
-      if (row.classList.contains('selected') === selected) continue;
-      row.classList.toggle('selected', selected);
-      row.setAttribute('aria-selected', String(selected));
-    }
+    for (const row of Array.from(this.callList.children) as HTMLElement[]) markRowSelected(row, row.dataset.linkedid === this.selected);
   }
 
   private openInTab(): void {
@@ -371,11 +374,7 @@ export class TimelineView {
     });
     const title = `Linkedid ${call.linkedid}: ${call.channels.map((c) => c.name).join(', ')}`;
     if (row.title !== title) row.title = title;
-    const selected = call.linkedid === this.selected;
-    if (row.classList.contains('selected') !== selected) {
-      row.classList.toggle('selected', selected);
-      row.setAttribute('aria-selected', String(selected));
-    } else if (!row.hasAttribute('aria-selected')) row.setAttribute('aria-selected', String(selected));
+    markRowSelected(row, call.linkedid === this.selected);
     return row;
   }
 
