@@ -34,14 +34,17 @@ const CODE_SPACE = 32;
 const CODE_HASH = 35;
 const CODE_SEMICOLON = 59;
 const CODE_AT = 64;
-const CODE_COLON = 58;
-const CODE_OPEN_PAREN = 40;
-const CODE_CLOSE_PAREN = 41;
 const BOM = 0xfeff;
 
 const FILE_VARIABLE = /^@([A-Za-z_][\w.-]*)\s*=(.*)$/;
 const EXPECT_PREFIX = /^@expect(?=\s|$)/i;
 const DIRECTIVE = /^[#;]\s*@([\w-]+)(.*)$/;
+/** A `{{` later on the same line (sticky, from where a value starts). */
+const BRACES_IN_LINE = /[^\r\n]*?\{\{/y;
+/** What a directive starts with, from where the line's text starts (sticky): plain comments skip DIRECTIVE. */
+const DIRECTIVE_START = /[#;][^\S\r\n]*@[\w-]/y;
+/** A header's name, optional `(suffix)` and colon, from where the line's text starts (sticky). */
+const HEADER_NAME = /[A-Za-z0-9_-]+(?:\([^()\r\n]*\))?:/y;
 
 /** A fresh single-line range (callers may keep or change it). */
 function range(line: number, start: number, end: number): Range {
@@ -59,9 +62,9 @@ class HeaderNode implements HeaderLine {
     readonly line: number,
     readonly name: string,
     readonly value: string,
-    private readonly startCharacter: number,
+    /** @internal */ readonly startCharacter: number,
     private readonly valueStartCharacter: number,
-    private readonly endCharacter: number,
+    /** @internal */ readonly endCharacter: number,
     readonly variables: readonly VariableRef[],
   ) {}
 
@@ -188,13 +191,6 @@ function isSpace(code: number): boolean {
   return code === CODE_SPACE || code === CODE_TAB;
 }
 
-/** True for characters allowed in a header name before its optional `(suffix)`. */
-function isNameChar(code: number): boolean {
-  return (
-    (code >= 48 && code <= 57) || (code >= 65 && code <= 90) || (code >= 97 && code <= 122) || code === 45 || code === 95
-  );
-}
-
 /** First index >= `from` that is not a space or tab. */
 function skipSpaces(text: string, from: number, limit: number): number {
   let index = from;
@@ -258,7 +254,11 @@ export function findVariables(text: string, line: number, from = 0, to = text.le
   return refs;
 }
 
-/** Header names seen before, by a hash of their characters: a large file repeats a few names thousands of times. */
+/**
+ * Header names seen before, by length and first and last character: a large file repeats a few names thousands
+ * of times. A candidate is confirmed with a native startsWith, so a known name costs neither a character loop
+ * (which runs in V8's interpreter on a file's first parse) nor a new string.
+ */
 const knownNames = new Map<number, string>();
 const MAX_KNOWN_NAMES = 2048;
 const MAX_INTERNED_LENGTH = 40;
@@ -267,12 +267,12 @@ const MAX_INTERNED_LENGTH = 40;
 function internedName(text: string, start: number, end: number): string {
   const length = end - start;
   if (length > MAX_INTERNED_LENGTH) return text.slice(start, end);
-  let hash = length;
-  for (let index = start; index < end; index++) hash = (Math.imul(hash, 31) + text.charCodeAt(index)) | 0;
-  const known = knownNames.get(hash);
-  if (known !== undefined && known.length === length && text.startsWith(known, start)) return known;
+  const key = (length * 65536 + text.charCodeAt(start)) * 65536 + text.charCodeAt(end - 1);
+  const known = knownNames.get(key);
+  if (known !== undefined && text.startsWith(known, start)) return known;
   const name = text.slice(start, end);
-  if (known === undefined && knownNames.size < MAX_KNOWN_NAMES) knownNames.set(hash, name);
+  // On a clash the first name keeps the slot; later ones are plain slices.
+  if (known === undefined && knownNames.size < MAX_KNOWN_NAMES) knownNames.set(key, name);
   return name;
 }
 
@@ -281,20 +281,11 @@ function internedName(text: string, start: number, end: number): string {
  * Returns undefined when the line is not a header.
  */
 function parseHeader(text: string, line: number, base: number, start: number, end: number): HeaderLine | undefined {
-  let index = start;
-  while (index < end && isNameChar(text.charCodeAt(index))) index++;
-  if (index === start) return undefined;
-  if (index < end && text.charCodeAt(index) === CODE_OPEN_PAREN) {
-    let close = index + 1;
-    while (close < end && text.charCodeAt(close) !== CODE_CLOSE_PAREN) close++;
-    if (close >= end) return undefined;
-    const inner = text.slice(index + 1, close);
-    if (inner.includes('(')) return undefined;
-    index = close + 1;
-    if (index < end && text.charCodeAt(index) === CODE_CLOSE_PAREN) return undefined;
-  }
-  if (index >= end || text.charCodeAt(index) !== CODE_COLON) return undefined;
-  const nameEnd = index;
+  // Matched natively: the name, an optional `(suffix)` and the colon never cross a line break, so the match
+  // stays inside the line without being bounded by `end`.
+  HEADER_NAME.lastIndex = start;
+  if (!HEADER_NAME.test(text)) return undefined;
+  const nameEnd = HEADER_NAME.lastIndex - 1;
   const valueStart = skipSpaces(text, nameEnd + 1, end);
   const valueEnd = Math.max(valueStart, trimEnd(text, valueStart, end));
   return new HeaderNode(
@@ -311,7 +302,11 @@ function parseHeader(text: string, line: number, base: number, start: number, en
 /** findVariables, with the shared empty array when there is none. */
 function variablesIn(text: string, line: number, from: number, to: number, base: number): readonly VariableRef[] {
   // Most values have no `{{`: no list for those.
-  if (to <= from || indexOfPair(text, CODE_OPEN_BRACE, CODE_OPEN_BRACE, from, to) === -1) return NO_VARIABLES;
+  // Searched natively and only to the line's end (a character loop per value ran in V8's interpreter on a
+  // file's first parse): past `to` there are only the line's trailing spaces.
+  if (to <= from) return NO_VARIABLES;
+  BRACES_IN_LINE.lastIndex = from;
+  if (!BRACES_IN_LINE.test(text)) return NO_VARIABLES;
   const refs = findVariables(text, line, from, to, base);
   return refs.length === 0 ? NO_VARIABLES : refs;
 }
@@ -346,9 +341,10 @@ function classify(line: number, text: string, base: number, lineEnd: number): Cl
     if (first === CODE_HASH && text.startsWith('###', start)) {
       return { kind: 'separator', node: { title: commentText(text, start, end), range: range(line, start - base, end - base) } };
     }
-    const body = text.slice(start, end);
-    const directive = DIRECTIVE.exec(body);
-    if (directive) {
+    DIRECTIVE_START.lastIndex = start;
+    const body = DIRECTIVE_START.test(text) ? text.slice(start, end) : undefined;
+    const directive = body === undefined ? null : DIRECTIVE.exec(body);
+    if (body !== undefined && directive) {
       const nameStart = start + body.indexOf('@') + 1;
       const nameEnd = nameStart + directive[1].length;
       const valueStart = skipSpaces(text, nameEnd, end);
@@ -395,7 +391,7 @@ class RunBuilder {
   private readonly lines: BlockLine[] = [];
   /** True once a line other than a comment was added: from there on the run is a block. */
   private blockStarted = false;
-  private readonly bounds = { startLine: 0, startCharacter: 0, endLine: 0, endCharacter: 0, startOffset: 0 };
+  private readonly bounds: BlockBounds = { startLine: 0, startCharacter: 0, endLine: 0, endCharacter: 0, startOffset: 0 };
   /** Offset in the text where the line being added starts (set by the caller before `add`). */
   lineOffset = 0;
 
@@ -435,13 +431,21 @@ class RunBuilder {
     this.lines.push(item);
   }
 
-  /** Where the block `finish` returns starts: its first line and that line's offset in the text. */
-  get start(): { line: number; offset: number } {
-    return { line: this.bounds.startLine, offset: this.bounds.startOffset };
+  /** Where the block `finish` or `finishParts` returned lies: lines, characters, and its first line's offset. */
+  get blockBounds(): Readonly<BlockBounds> {
+    return this.bounds;
   }
 
   /** Ends the run and readies the builder for the next. `separatorAbove` is the `###` line right above the run. */
   finish(index: number, separatorAbove: Separator | undefined): Block | undefined {
+    const parts = this.finishParts(separatorAbove);
+    if (!parts) return undefined;
+    const { startLine, startCharacter, endLine, endCharacter } = this.bounds;
+    return blockOf(index, { start: { line: startLine, character: startCharacter }, end: { line: endLine, character: endCharacter } }, parts);
+  }
+
+  /** As `finish`, but only the block's parts (valid until the next block is finished), with no Block made. */
+  finishParts(separatorAbove: Separator | undefined): BlockParts | undefined {
     const lines = this.lines;
     const isBlock = this.blockStarted;
     this.blockStarted = false;
@@ -452,82 +456,117 @@ class RunBuilder {
       lines.length = 0;
       return undefined;
     }
-    const { startLine, startCharacter, endLine, endCharacter } = this.bounds;
-    const blockRange = { start: { line: startLine, character: startCharacter }, end: { line: endLine, character: endCharacter } };
-    const block = buildBlock(index, lines.slice(), blockRange, separatorAbove);
+    const parts = blockParts(lines.slice(), separatorAbove);
     lines.length = 0;
-    return block;
+    return parts;
   }
 }
 
 /** The node lists of blocks that have none of a kind (most have no directive or expectation). */
 const NO_LINES: readonly never[] = Object.freeze([]);
 
-/** `list` with no spare capacity (arrays grown by push keep room for 16 more items); empty lists are shared. */
-function exactSize<T>(list: T[]): readonly T[] {
-  return list.length === 0 ? NO_LINES : list.slice();
+/** True when `name` is `expected` (lower case) in any case; the usual spellings cost no new string. */
+function isName(name: string, expected: string, usual: string): boolean {
+  return name === expected || name === usual || (name.length === expected.length && name.toLowerCase() === expected);
 }
 
-function buildBlock(index: number, lines: BlockLine[], blockRange: Range, separatorAbove: Separator | undefined): Block {
-  // Lists are made only for what a block has: most blocks are headers only (their header list is `lines`
-  // itself) with no directive or expectation. Indexed loops here and in the checks: a cold for-of allocates an
-  // iterator result per item, and the first parse of a file runs before V8 has optimised any of this.
-  let headers: HeaderLine[] | undefined;
+/** The items of `lines` of one kind, `count` of them, in an array of exactly that size. */
+function linesOfKind<T extends BlockLine>(lines: readonly BlockLine[], kind: T['kind'], count: number): readonly T[] {
+  if (count === 0) return NO_LINES;
+  const list = new Array<T>(count);
+  let at = 0;
+  for (let index = 0; index < lines.length; index++) if (lines[index].kind === kind) list[at++] = lines[index] as T;
+  return list;
+}
+
+/** Where a block lies in the text (characters of its first and last line, trimmed). */
+interface BlockBounds {
+  startLine: number;
+  startCharacter: number;
+  endLine: number;
+  endCharacter: number;
+  /** Offset in the text of the block's first line. */
+  startOffset: number;
+}
+
+/** What a block's lines make: its lists, title, name and `Action:` header (undefined when it does not start so). */
+interface BlockParts {
+  lines: readonly BlockLine[];
+  headers: readonly HeaderLine[];
+  directives: readonly DirectiveLine[];
+  expectations: readonly ExpectLine[];
+  title: string;
+  name: string | undefined;
+  actionHeader: HeaderLine | undefined;
+}
+
+/** The one BlockParts that blockParts fills: a whole-file parse makes no object per block that it does not keep. */
+const scratchParts: BlockParts = { lines: NO_LINES, headers: NO_LINES, directives: NO_LINES, expectations: NO_LINES, title: '', name: undefined, actionHeader: undefined };
+
+/** `parts` as a Block. */
+function blockOf(index: number, blockRange: Range, parts: BlockParts): Block {
+  const { lines, headers, directives, expectations, title, name, actionHeader } = parts;
+  // Action blocks (nearly all) get their fields in the literal: adding them afterwards costs each block an
+  // extra out-of-object property store.
+  const block: Block = actionHeader
+    ? { index, range: blockRange, title, lines, headers, directives, expectations, action: actionHeader.value, actionHeader }
+    : { index, range: blockRange, title, lines, headers, directives, expectations };
+  if (name !== undefined) block.name = name;
+  return block;
+}
+
+/** Works out the parts of the block made of `lines` (kept by the parts); they are valid until the next call. */
+function blockParts(lines: BlockLine[], separatorAbove: Separator | undefined): BlockParts {
+  // Counted first, then each list made at its size and only for what a block has: most blocks are headers only
+  // (their header list is `lines` itself) with no directive or expectation. Lists grown by push, and their
+  // exact-size copies, were most of a first parse's garbage. Indexed loops here and in the checks: a cold for-of
+  // allocates an iterator result per item, and the first parse of a file runs before V8 has optimised any of this.
   let headerCount = 0;
-  let directives: DirectiveLine[] | undefined;
-  let expectations: ExpectLine[] | undefined;
+  let directiveCount = 0;
+  let expectationCount = 0;
+  let firstHeader: HeaderLine | undefined;
+  let title = '';
   let titleParts: string[] | undefined;
   let name: string | undefined;
   for (let at = 0; at < lines.length; at++) {
     const line = lines[at];
-    if (line.kind === 'header') {
-      headers?.push(line);
-      headerCount++;
-      continue;
-    }
-    // The first line that is not a header: every line before it was one.
-    headers ??= lines.slice(0, at) as HeaderLine[];
     switch (line.kind) {
+      case 'header':
+        if (headerCount++ === 0) firstHeader = line;
+        break;
       case 'directive':
-        (directives ??= []).push(line);
-        if (line.name.toLowerCase() === 'name' && name === undefined && line.value !== '') name = line.value;
+        directiveCount++;
+        if (name === undefined && line.value !== '' && isName(line.name, 'name', 'name')) name = line.value;
         break;
       case 'expect':
-        (expectations ??= []).push(line);
+        expectationCount++;
         break;
       case 'comment':
-        if (headerCount === 0) (titleParts ??= []).push(line.text);
+        // The title is the comments right above the first header, empty ones left out.
+        if (headerCount > 0 || line.text === '') break;
+        if (title === '') title = line.text;
+        else (titleParts ??= [title]).push(line.text);
         break;
       case 'invalid':
-        // A line that is not a header breaks the title run (the title is the comments right above the header).
-        if (headerCount === 0 && titleParts) titleParts.length = 0;
+        // A line that is not a header breaks the title run.
+        if (headerCount === 0) {
+          title = '';
+          titleParts = undefined;
+        }
         break;
     }
   }
-  const first: HeaderLine | undefined = headers ? headers[0] : (lines[0] as HeaderLine | undefined);
-  const isAction = first !== undefined && first.name.toLowerCase() === 'action';
-  let title = titleParts === undefined || titleParts.length === 0 ? '' : titleParts.filter((part) => part !== '').join(' ');
+  if (titleParts) title = titleParts.join(' ');
   if (title === '' && separatorAbove) title = separatorAbove.title;
-  const headerList = headers ? exactSize(headers) : (lines as readonly HeaderLine[]);
-  const directiveList = directives ? exactSize(directives) : NO_LINES;
-  const expectationList = expectations ? exactSize(expectations) : NO_LINES;
-  // Action blocks (nearly all) get their fields in the literal: adding them afterwards costs each block an
-  // extra out-of-object property store.
-  const block: Block = isAction
-    ? {
-        index,
-        range: blockRange,
-        title,
-        lines,
-        headers: headerList,
-        directives: directiveList,
-        expectations: expectationList,
-        action: first.value,
-        actionHeader: first,
-      }
-    : { index, range: blockRange, title, lines, headers: headerList, directives: directiveList, expectations: expectationList };
-  if (name !== undefined) block.name = name;
-  return block;
+  const parts = scratchParts;
+  parts.lines = lines;
+  parts.headers = headerCount === lines.length ? (lines as readonly HeaderLine[]) : linesOfKind<HeaderLine>(lines, 'header', headerCount);
+  parts.directives = linesOfKind<DirectiveLine>(lines, 'directive', directiveCount);
+  parts.expectations = linesOfKind<ExpectLine>(lines, 'expect', expectationCount);
+  parts.title = title;
+  parts.name = name;
+  parts.actionHeader = firstHeader !== undefined && isName(firstHeader.name, 'action', 'Action') ? firstHeader : undefined;
+  return parts;
 }
 
 /** Calls `visit` for each line of `text` from `startOffset` (which must be a line start) numbered from `firstLine`. */
@@ -605,28 +644,29 @@ class LazyBlock implements Block {
   readonly name: string | undefined;
   readonly action: string | undefined;
 
-  private constructor(block: Block, source: ParsedText, startOffset: number, separatorAbove: Separator | undefined) {
+  private constructor(index: number, parts: BlockParts, bounds: Readonly<BlockBounds>, source: ParsedText, separatorAbove: Separator | undefined) {
     this.source = source;
-    this.kinds = kindsOf(block.lines);
-    const actionRange = block.actionHeader?.range;
-    this.actionStart = actionRange ? actionRange.start.character : -1;
-    this.actionEnd = actionRange ? actionRange.end.character : -1;
-    this.index = block.index;
-    this.title = block.title;
-    this.name = block.name;
-    this.action = block.action;
-    this.startOffset = startOffset;
+    this.kinds = kindsOf(parts.lines);
+    // The parse's own nodes: their characters are read without building a Range.
+    const actionHeader = parts.actionHeader as HeaderNode | undefined;
+    this.actionStart = actionHeader ? actionHeader.startCharacter : -1;
+    this.actionEnd = actionHeader ? actionHeader.endCharacter : -1;
+    this.index = index;
+    this.title = parts.title;
+    this.name = parts.name;
+    this.action = actionHeader?.value;
+    this.startOffset = bounds.startOffset;
     this.separatorAbove = separatorAbove;
-    this.startLine = block.range.start.line;
-    this.startCharacter = block.range.start.character;
-    this.endLine = block.range.end.line;
-    this.endCharacter = block.range.end.character;
+    this.startLine = bounds.startLine;
+    this.startCharacter = bounds.startCharacter;
+    this.endLine = bounds.endLine;
+    this.endCharacter = bounds.endCharacter;
   }
 
-  /** The lazy form of `block`, just built from `text` (whose first line starts at `startOffset`); keeps its nodes for now. */
-  static from(block: Block, source: ParsedText, startOffset: number, separatorAbove: Separator | undefined): LazyBlock {
-    const lazy = new LazyBlock(block, source, startOffset, separatorAbove);
-    lazy.keep(block);
+  /** The lazy form of the block just parsed from `source` (its parts and bounds); keeps its nodes for now. */
+  static from(index: number, parts: BlockParts, bounds: Readonly<BlockBounds>, source: ParsedText, separatorAbove: Separator | undefined): LazyBlock {
+    const lazy = new LazyBlock(index, parts, bounds, source, separatorAbove);
+    lazy.keep(parts);
     return lazy;
   }
 
@@ -673,7 +713,7 @@ class LazyBlock implements Block {
   }
 
   /** The block parsed again from its lines in the text (the same rules as the whole-file parse). */
-  private build(): Block {
+  private build(): BlockParts {
     const text = this.source.text;
     const length = text.length;
     const run = new RunBuilder([], []);
@@ -695,18 +735,18 @@ class LazyBlock implements Block {
       if (line >= endLine || end >= length) break;
       offset = text.charCodeAt(end) === 13 && text.charCodeAt(end + 1) === 10 ? end + 2 : end + 1;
     }
-    const block = run.finish(this.index, this.separatorAbove);
-    if (!block) throw new Error(`block ${this.index} (line ${this.startLine + 1}) could not be rebuilt`);
-    return block;
+    const parts = run.finishParts(this.separatorAbove);
+    if (!parts) throw new Error(`block ${this.index} (line ${this.startLine + 1}) could not be rebuilt`);
+    return parts;
   }
 
-  private keep(block: Block): BlockContent {
+  private keep(parts: BlockParts): BlockContent {
     const content: BlockContent = {
-      lines: block.lines,
-      headers: block.headers,
-      directives: block.directives,
-      expectations: block.expectations,
-      actionHeader: block.actionHeader,
+      lines: parts.lines,
+      headers: parts.headers,
+      directives: parts.directives,
+      expectations: parts.expectations,
+      actionHeader: parts.actionHeader,
     };
     this.cached = content;
     const evicted = keptBlocks[nextKept];
@@ -719,7 +759,25 @@ class LazyBlock implements Block {
 
 const KIND_LETTERS: Readonly<Record<BlockLine['kind'], string>> = { header: 'h', comment: 'c', directive: 'd', expect: 'e', invalid: 'i' };
 
+const KIND_CODES: Readonly<Record<BlockLine['kind'], number>> = { header: 1, comment: 2, directive: 3, expect: 4, invalid: 5 };
+/** Kinds strings of blocks of up to 16 lines, by their lines' kind codes (3 bits each): blocks repeat a few shapes. */
+const knownKinds = new Map<number, string>();
+const MAX_KNOWN_KINDS = 4096;
+
 function kindsOf(lines: readonly BlockLine[]): string {
+  if (lines.length <= 16) {
+    let key = 0;
+    for (let index = 0; index < lines.length; index++) key = key * 8 + KIND_CODES[lines[index].kind];
+    const known = knownKinds.get(key);
+    if (known !== undefined) return known;
+    const kinds = kindLetters(lines);
+    if (knownKinds.size < MAX_KNOWN_KINDS) knownKinds.set(key, kinds);
+    return kinds;
+  }
+  return kindLetters(lines);
+}
+
+function kindLetters(lines: readonly BlockLine[]): string {
   let kinds = '';
   for (let index = 0; index < lines.length; index++) kinds += KIND_LETTERS[lines[index].kind];
   return kinds;
@@ -817,11 +875,10 @@ export class ScriptParser {
 
   private endRun(): void {
     if (!this.inRun) return;
-    const start = this.run.start;
-    const block = this.run.finish(this.script.blocks.length, this.separatorAbove);
-    if (block) {
+    const parts = this.run.finishParts(this.separatorAbove);
+    if (parts) {
       this.source ??= { text: this.text, hasCr: this.text.indexOf('\r') !== -1 };
-      this.script.blocks.push(LazyBlock.from(block, this.source, start.offset, this.separatorAbove));
+      this.script.blocks.push(LazyBlock.from(this.script.blocks.length, parts, this.run.blockBounds, this.source, this.separatorAbove));
     }
     this.inRun = false;
   }
