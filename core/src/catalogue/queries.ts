@@ -87,10 +87,22 @@ export function findParam(action: ActionDoc, headerName: string, branch?: string
   const named = index.byName.get(lowerCaseName(headerName));
   if (named) {
     const param = (branch !== undefined && named.length > 1 ? named.find((p) => existsIn(p, branch)) : undefined) ?? named[0];
-    return { param, exact: true };
+    return exactMatch(param);
   }
   for (const entry of index.patterns) if (entry.pattern.test(headerName)) return { param: entry.param, exact: false };
   return undefined;
+}
+
+/** One frozen exact match per parameter: checking a large file asks for the same few thousands of times. */
+const exactMatches = new Map<ParamDoc, ParamMatch>();
+
+function exactMatch(param: ParamDoc): ParamMatch {
+  let match = exactMatches.get(param);
+  if (match === undefined) {
+    match = Object.freeze({ param, exact: true });
+    exactMatches.set(param, match);
+  }
+  return match;
 }
 
 /** Headers every action accepts, whether or not its docs list them (lower-cased). */

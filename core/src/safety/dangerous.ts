@@ -2,6 +2,8 @@
  * The dangerous-action rules of docs/security.md as data, and `assessDanger`, used by the editor's
  * diagnostics and by the client right before it sends (with variables already substituted).
  */
+import { lowerCaseName } from '../catalogue/queries';
+
 
 /** Actions that are dangerous whatever their headers (Asterisk matches the names case-insensitively). */
 export const DANGEROUS_ACTIONS: Readonly<Record<string, string>> = {
@@ -70,16 +72,19 @@ const NOT_DANGEROUS: DangerAssessment = Object.freeze({ dangerous: false });
 /** Headers as sent (`[name, value]` pairs) or as parsed (the script's header lines). */
 export type DangerHeaders = ReadonlyArray<readonly [string, string]> | ReadonlyArray<{ readonly name: string; readonly value: string }>;
 
-function headerValues(headers: DangerHeaders, name: string): string[] {
+/** headerValues' answer when no header has the name (most blocks): no list made. */
+const NO_VALUES: readonly string[] = Object.freeze([]);
+
+function headerValues(headers: DangerHeaders, name: string): readonly string[] {
   const wanted = name.toLowerCase();
-  const values: string[] = [];
+  let values: string[] | undefined;
   for (let index = 0; index < headers.length; index++) {
     const header = headers[index];
     const headerName = 'name' in header ? header.name : header[0];
     // Most names differ in length: no lower-casing for those.
-    if (headerName.length === wanted.length && headerName.toLowerCase() === wanted) values.push('name' in header ? header.value : header[1]);
+    if (headerName.length === wanted.length && headerName.toLowerCase() === wanted) (values ??= []).push('name' in header ? header.value : header[1]);
   }
-  return values;
+  return values ?? NO_VALUES;
 }
 
 /** `Queue(...)` arguments may be separated by `,` or the old `|`. */
@@ -93,13 +98,15 @@ function splitArguments(data: string): string[] {
  * substitution), in order; repeated headers are all checked.
  */
 export function assessDanger(action: string, headers: DangerHeaders): DangerAssessment {
-  const name = action.trim().toLowerCase();
+  const name = lowerCaseName(action.trim());
   const fixed = actionIndex.get(name);
   if (fixed) return { dangerous: true, reason: `${fixed[0]} ${fixed[1]}` };
 
+  // Indexed loops: a cold for-of allocates an iterator result per item, and a file's first check runs unoptimised.
   if (name === 'originate') {
-    for (const application of headerValues(headers, 'Application')) {
-      const appName = application.trim().toLowerCase();
+    const applications = headerValues(headers, 'Application');
+    for (let index = 0; index < applications.length; index++) {
+      const appName = applications[index].trim().toLowerCase();
       const why = applicationIndex.get(appName);
       if (why) return { dangerous: true, reason: `Originate with Application ${why[0]} ${why[1]}` };
       if (appName === 'queue') {
@@ -107,8 +114,9 @@ export function assessDanger(action: string, headers: DangerHeaders): DangerAsse
         if (agi) return { dangerous: true, reason: 'Originate with Application Queue and an AGI argument runs an AGI script on the Asterisk server' };
       }
     }
-    for (const data of headerValues(headers, 'Data')) {
-      const match = DANGEROUS_FUNCTION_PATTERN.exec(data);
+    const dataValues = headerValues(headers, 'Data');
+    for (let index = 0; index < dataValues.length; index++) {
+      const match = DANGEROUS_FUNCTION_PATTERN.exec(dataValues[index]);
       if (match) {
         return {
           dangerous: true,
@@ -121,9 +129,10 @@ export function assessDanger(action: string, headers: DangerHeaders): DangerAsse
 
   const variableHeaders = VARIABLE_ACTIONS[name];
   if (variableHeaders) {
-    for (const header of variableHeaders) {
-      for (const value of headerValues(headers, header)) {
-        const match = DANGEROUS_FUNCTION_PATTERN.exec(value);
+    for (let header = 0; header < variableHeaders.length; header++) {
+      const values = headerValues(headers, variableHeaders[header]);
+      for (let index = 0; index < values.length; index++) {
+        const match = DANGEROUS_FUNCTION_PATTERN.exec(values[index]);
         if (match) {
           return {
             dangerous: true,
