@@ -641,11 +641,6 @@ class Checker {
 
   /** `@expect` lines, through the shared expectation parser (core/src/expect/parse.ts) the runners use. */
   private checkExpectation(expectation: ExpectLine): void {
-    // Made only for a diagnostic: nearly every expectation is fine.
-    const at = (start: number, end: number): Range => {
-      const base = expectation.textRange.start.character;
-      return { start: { line: expectation.line, character: base + start }, end: { line: expectation.line, character: base + end } };
-    };
     let parsed = this.parsedExpectations.get(expectation.text);
     if (!parsed) {
       parsed = parseExpectation(expectation.text);
@@ -655,7 +650,7 @@ class Checker {
       const { start, end } = parsed.error;
       const message = parsed.error.message;
       this.add(
-        end > start ? at(start, end) : expectation.range,
+        end > start ? expectationPart(expectation, start, end) : expectation.range,
         DiagnosticSeverity.Error,
         DiagnosticCode.invalidExpect,
         `Bad @expect: ${message.charAt(0).toLowerCase()}${message.slice(1)}.`.replace(/\.\.$/, '.'),
@@ -668,7 +663,7 @@ class Checker {
       if (status.includes('{{') || KNOWN_RESPONSE_STATUS_NAMES.has(lowerCaseName(status))) return;
       const suggestions = nearestNames(status, KNOWN_RESPONSE_STATUSES, 1);
       this.add(
-        at(span.start, span.end),
+        expectationPart(expectation, span.start, span.end),
         DiagnosticSeverity.Warning,
         DiagnosticCode.invalidExpect,
         `Asterisk answers with ${listText(KNOWN_RESPONSE_STATUSES, 'or')}, not "${status}"${suggestions.length ? `: did you mean "${suggestions[0]}"?` : '.'}`,
@@ -681,7 +676,7 @@ class Checker {
       if (eventName.includes('{{') || this.catalogue.event(eventName)) return;
       const suggestions = this.suggest('events', eventName, () => (this.eventNames ??= this.catalogue.data.events.map((e) => e.name)));
       this.add(
-        at(span.start, span.end),
+        expectationPart(expectation, span.start, span.end),
         DiagnosticSeverity.Warning,
         DiagnosticCode.unknownEvent,
         `Asterisk documents no event "${eventName}".${suggestions.length ? ` Did you mean ${listText(suggestions.map((s) => `"${s}"`), 'or')}?` : ' Check the spelling.'}`,
@@ -814,6 +809,12 @@ export function binaryEvidence(text: string): { suspicious: number; sampled: num
   }
   endLine();
   return suspicious >= 8 && suspicious * 10 >= sampled ? { suspicious, sampled } : undefined;
+}
+
+/** The range of characters `start` to `end` of an expectation's text (made only for a diagnostic). */
+function expectationPart(expectation: ExpectLine, start: number, end: number): Range {
+  const base = expectation.textRange.start.character;
+  return { start: { line: expectation.line, character: base + start }, end: { line: expectation.line, character: base + end } };
 }
 
 /** `text` with control characters shown as `\u001b` escapes (as the CLI shows them), for quoting user text in messages. */

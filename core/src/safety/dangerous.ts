@@ -75,14 +75,14 @@ export type DangerHeaders = ReadonlyArray<readonly [string, string]> | ReadonlyA
 /** headerValues' answer when no header has the name (most blocks): no list made. */
 const NO_VALUES: readonly string[] = Object.freeze([]);
 
-function headerValues(headers: DangerHeaders, name: string): readonly string[] {
-  const wanted = name.toLowerCase();
+/** The values of the headers named `wanted` (lower case), in any case. */
+function headerValues(headers: DangerHeaders, wanted: string): readonly string[] {
   let values: string[] | undefined;
   for (let index = 0; index < headers.length; index++) {
     const header = headers[index];
     const headerName = 'name' in header ? header.name : header[0];
     // Most names differ in length: no lower-casing for those.
-    if (headerName.length === wanted.length && headerName.toLowerCase() === wanted) (values ??= []).push('name' in header ? header.value : header[1]);
+    if (headerName.length === wanted.length && lowerCaseName(headerName) === wanted) (values ??= []).push('name' in header ? header.value : header[1]);
   }
   return values ?? NO_VALUES;
 }
@@ -104,17 +104,17 @@ export function assessDanger(action: string, headers: DangerHeaders): DangerAsse
 
   // Indexed loops: a cold for-of allocates an iterator result per item, and a file's first check runs unoptimised.
   if (name === 'originate') {
-    const applications = headerValues(headers, 'Application');
+    const applications = headerValues(headers, 'application');
     for (let index = 0; index < applications.length; index++) {
       const appName = applications[index].trim().toLowerCase();
       const why = applicationIndex.get(appName);
       if (why) return { dangerous: true, reason: `Originate with Application ${why[0]} ${why[1]}` };
       if (appName === 'queue') {
-        const agi = headerValues(headers, 'Data').some((data) => (splitArguments(data)[QUEUE_AGI_ARGUMENT] ?? '').trim() !== '');
+        const agi = headerValues(headers, 'data').some((data) => (splitArguments(data)[QUEUE_AGI_ARGUMENT] ?? '').trim() !== '');
         if (agi) return { dangerous: true, reason: 'Originate with Application Queue and an AGI argument runs an AGI script on the Asterisk server' };
       }
     }
-    const dataValues = headerValues(headers, 'Data');
+    const dataValues = headerValues(headers, 'data');
     for (let index = 0; index < dataValues.length; index++) {
       const match = DANGEROUS_FUNCTION_PATTERN.exec(dataValues[index]);
       if (match) {

@@ -37,7 +37,9 @@ const CODE_AT = 64;
 const BOM = 0xfeff;
 
 const FILE_VARIABLE = /^@([A-Za-z_][\w.-]*)\s*=(.*)$/;
-const EXPECT_PREFIX = /^@expect(?=\s|$)/i;
+/** `@expect` and what must follow it, from where the line's text starts (sticky; a line break is \s). */
+const EXPECT_START = /@expect(?=\s|$)/iy;
+const EXPECT_LENGTH = '@expect'.length;
 const DIRECTIVE = /^[#;]\s*@([\w-]+)(.*)$/;
 /** A `{{` later on the same line (sticky, from where a value starts). */
 const BRACES_IN_LINE = /[^\r\n]*?\{\{/y;
@@ -222,7 +224,8 @@ const CODE_CLOSE_BRACE = 125;
  * (characters in the ranges are relative to it).
  */
 export function findVariables(text: string, line: number, from = 0, to = text.length, base = 0): VariableRef[] {
-  const refs: VariableRef[] = [];
+  // Made with its first reference: a list grown from empty by push reserves room for 16 more.
+  let refs: VariableRef[] | undefined;
   // Every search is bounded by `to`: an unbounded indexOf would rescan the rest of the file for each line.
   let open = indexOfPair(text, CODE_OPEN_BRACE, CODE_OPEN_BRACE, from, to);
   // The next `}}` is searched again only once we are past it, so a line of many unclosed `{{` stays linear.
@@ -238,20 +241,20 @@ export function findVariables(text: string, line: number, from = 0, to = text.le
     const innerEnd = closed ? close : nextOpen === -1 ? to : nextOpen;
     const trimmedStart = skipSpaces(text, nameStart, innerEnd);
     const trimmedEnd = Math.max(trimmedStart, trimEnd(text, trimmedStart, innerEnd));
-    refs.push(
-      new VariableNode(
-        line,
-        text.slice(trimmedStart, trimmedEnd),
-        closed,
-        open - base,
-        trimmedStart - base,
-        trimmedEnd - base,
-        (closed ? close + 2 : innerEnd) - base,
-      ),
+    const ref = new VariableNode(
+      line,
+      text.slice(trimmedStart, trimmedEnd),
+      closed,
+      open - base,
+      trimmedStart - base,
+      trimmedEnd - base,
+      (closed ? close + 2 : innerEnd) - base,
     );
+    if (refs) refs.push(ref);
+    else refs = [ref];
     open = closed ? indexOfPair(text, CODE_OPEN_BRACE, CODE_OPEN_BRACE, close + 2, to) : nextOpen;
   }
-  return refs;
+  return refs ?? [];
 }
 
 /**
@@ -355,12 +358,12 @@ function classify(line: number, text: string, base: number, lineEnd: number): Cl
   }
 
   if (first === CODE_AT) {
-    const body = text.slice(start, end);
-    const expect = EXPECT_PREFIX.exec(body);
-    if (expect) {
-      const textStart = skipSpaces(text, start + expect[0].length, end);
+    EXPECT_START.lastIndex = start;
+    if (EXPECT_START.test(text)) {
+      const textStart = skipSpaces(text, start + EXPECT_LENGTH, end);
       return new ExpectNode(line, text.slice(textStart, end), start - base, textStart - base, end - base, variablesIn(text, line, textStart, end, base));
     }
+    const body = text.slice(start, end);
     const variable = FILE_VARIABLE.exec(body);
     if (variable) {
       const nameStart = start + 1;
