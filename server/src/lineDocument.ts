@@ -53,11 +53,8 @@ function isEol(code: number): boolean {
 export class LineTextDocument implements TextDocument {
   /** The lines, built at the first edit (opening a file only indexes its line starts). */
   private lines: string[] | undefined;
-  /**
-   * Offset of each line's start; indexed on first use, since opening a file and checking it need none (the
-   * checker numbers lines itself), and indexing a large file cost a first check ~10 % of its time.
-   */
-  private lineOffsets: number[] | undefined;
+  /** Offset of each line's start. */
+  private offsets: number[];
   private length: number;
   /** The whole text, when known (always while `lines` is undefined). */
   private joined: string | undefined;
@@ -68,13 +65,9 @@ export class LineTextDocument implements TextDocument {
     private currentVersion: number,
     content: string,
   ) {
+    this.offsets = lineStarts(content);
     this.length = content.length;
     this.joined = content;
-  }
-
-  /** See {@link lineOffsets}; while it is unindexed the whole text is known (`joined`). */
-  private get offsets(): number[] {
-    return (this.lineOffsets ??= lineStarts(this.joined!));
   }
 
   get version(): number {
@@ -170,7 +163,7 @@ export class LineTextDocument implements TextDocument {
 
   private setAll(text: string): void {
     this.lines = undefined;
-    this.lineOffsets = undefined;
+    this.offsets = lineStarts(text);
     this.length = text.length;
     this.joined = text;
   }
