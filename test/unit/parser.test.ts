@@ -426,3 +426,66 @@ test('a block derived with Object.create (as ami send does) reads its lines thro
   assert.deepEqual(derived.actionHeader?.range, script.blocks[0].actionHeader?.range);
   assert.equal(lineKinds(derived), lineKinds(script.blocks[0]));
 });
+
+test('native scans keep the line rules: header suffixes, @expect and directive starts, {{ on the same line only, name clashes, titles', () => {
+  const text = [
+    '# ',
+    '# first',
+    'not a header',
+    '#   second',
+    '#\tthird',
+    'Action: Setvar',
+    'Name(a(b): 1',
+    'Name(a)): 2',
+    'Name(ab: 3',
+    'Name(a b):4',
+    'Abc: 1',
+    'Axc: 2',
+    'Abc: 3',
+    'Value: {{a}}   ',
+    'Other: a',
+    'Next: {x}{',
+    '@expect\tResponse: Success',
+    '@EXPECT',
+    '#\t@name call',
+    '# not @name here',
+    ';@x-y v',
+    '',
+    '# first',
+    'not a header',
+    '#   second',
+    '#\tthird',
+    'Action: Ping',
+    '@expect',
+  ].join('\r\n');
+  const script = parseScript(text);
+  const [block, same] = script.blocks;
+  assert.equal(block.title, 'second third');
+  assert.deepEqual(
+    block.lines.map((line) => line.kind).join(' '),
+    'comment comment invalid comment comment header invalid invalid invalid header header header header header header header expect expect directive comment directive',
+  );
+  assert.deepEqual(
+    block.headers.map((header) => [header.name, header.value, header.variables.map((v) => v.name)]),
+    [
+      ['Action', 'Setvar', []],
+      ['Name(a b)', '4', []],
+      ['Abc', '1', []],
+      ['Axc', '2', []],
+      ['Abc', '3', []],
+      ['Value', '{{a}}', ['a']],
+      ['Other', 'a', []],
+      ['Next', '{x}{', []],
+    ],
+  );
+  assert.deepEqual(block.expectations.map((e) => e.text), ['Response: Success', '']);
+  assert.deepEqual(block.directives.map((d) => [d.name, d.value]), [['name', 'call'], ['x-y', 'v']]);
+  assert.equal(block.name, 'call');
+  // Same shape, same kinds; the last line is an @expect at the very end of the text.
+  assert.equal(same.title, 'second third');
+  assert.equal(lineKinds(same), 'cicche');
+  assert.deepEqual(same.expectations.map((e) => e.text), ['']);
+  // The block rebuilt on its own (the completion path) is the same.
+  assert.deepEqual(blockView(parseBlockAt(text, 20)), blockView(block, -1));
+  assert.deepEqual(blockView(parseBlockAt(text, 27)), blockView(same, -1));
+});

@@ -765,10 +765,10 @@ function isNulLine(text: string): boolean {
   return true;
 }
 
-/** True for characters text files do not contain: C0 controls but tab, LF, CR; DEL; U+FFFD (bytes that were not UTF-8). */
 /** The characters isBinaryCharacter accepts. */
 const BINARY_CHARACTER = /[\0-\x08\x0B\x0C\x0E-\x1F\x7F\uFFFD]/;
 
+/** True for characters text files do not contain: C0 controls but tab, LF, CR; DEL; U+FFFD (bytes that were not UTF-8). */
 function isBinaryCharacter(code: number): boolean {
   return (code < 32 && code !== 9 && code !== 10 && code !== 13) || code === 0x7f || code === 0xfffd;
 }

@@ -4,7 +4,6 @@
  */
 import { lowerCaseName } from '../catalogue/queries';
 
-
 /** Actions that are dangerous whatever their headers (Asterisk matches the names case-insensitively). */
 export const DANGEROUS_ACTIONS: Readonly<Record<string, string>> = {
   Command: 'runs an Asterisk CLI command, which can change or stop the PBX',
