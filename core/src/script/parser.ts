@@ -5,6 +5,7 @@
  * same coordinates as the editor's document. Nothing here throws: every line becomes some node, and lines that
  * fit no rule become `InvalidLine`s for the diagnostics to explain.
  */
+import { lowerCaseName } from '../catalogue/queries';
 import type {
   Block,
   BlockLine,
@@ -468,11 +469,6 @@ class RunBuilder {
 /** The node lists of blocks that have none of a kind (most have no directive or expectation). */
 const NO_LINES: readonly never[] = Object.freeze([]);
 
-/** True when `name` is `expected` (lower case) in any case; the usual spellings cost no new string. */
-function isName(name: string, expected: string, usual: string): boolean {
-  return name === expected || name === usual || (name.length === expected.length && name.toLowerCase() === expected);
-}
-
 /** The items of `lines` of one kind, `count` of them, in an array of exactly that size. */
 function linesOfKind<T extends BlockLine>(lines: readonly BlockLine[], kind: T['kind'], count: number): readonly T[] {
   if (count === 0) return NO_LINES;
@@ -539,7 +535,7 @@ function blockParts(lines: BlockLine[], separatorAbove: Separator | undefined): 
         break;
       case 'directive':
         directiveCount++;
-        if (name === undefined && line.value !== '' && isName(line.name, 'name', 'name')) name = line.value;
+        if (name === undefined && line.value !== '' && lowerCaseName(line.name) === 'name') name = line.value;
         break;
       case 'expect':
         expectationCount++;
@@ -568,7 +564,7 @@ function blockParts(lines: BlockLine[], separatorAbove: Separator | undefined): 
   parts.expectations = linesOfKind<ExpectLine>(lines, 'expect', expectationCount);
   parts.title = title;
   parts.name = name;
-  parts.actionHeader = firstHeader !== undefined && isName(firstHeader.name, 'action', 'Action') ? firstHeader : undefined;
+  parts.actionHeader = firstHeader !== undefined && lowerCaseName(firstHeader.name) === 'action' ? firstHeader : undefined;
   return parts;
 }
 
