@@ -29,6 +29,7 @@ import { LIVE_KINDS, type LiveKind, type LiveValue, type LiveValueKey, type Live
 import { LiveServerInfoNotification, LiveValuesNotification, type LiveServerInfoParams } from '../../protocol/src/lspExtensions';
 import { getCatalogue } from '../../core/src/catalogue/index';
 import { targetBranch } from '../../core/src/catalogue/queries';
+import { releaseLastMatch } from '../../core/src/text/detach';
 import { clientFeaturesOf, minimalClientFeatures, type ClientFeatures } from './clientFeatures';
 import { CompletionShaper } from './completionShaper';
 import { DiagnosticsScheduler } from './diagnosticsScheduler';
@@ -230,6 +231,8 @@ export function startLanguageServer(
     validationRuns.delete(event.document.uri);
     scheduler.forget(event.document.uri);
     settings.forget(event.document.uri);
+    // The last regex run on the document's text would otherwise keep all of it alive (a 20 MB file: 20 MB more).
+    releaseLastMatch();
     void connection.sendDiagnostics({ uri: event.document.uri, diagnostics: [] });
   });
 

@@ -5,6 +5,7 @@
  */
 import type { Catalogue } from './index';
 import type { ActionDoc, ParamDoc } from './types';
+import { ownCopy } from '../text/detach';
 
 /** The branch to check against: the setting (`20` or `20.5.1`), else the catalogue's newest (`known` false then). */
 export function resolveBranch(catalogue: Catalogue, version: string | undefined): { branch: string; known: boolean } {
@@ -32,12 +33,14 @@ const MAX_LOWER_CASE_NAMES = 4096;
 
 /** `name.toLowerCase()`, remembered for the first few thousand distinct names. */
 export function lowerCaseName(name: string): string {
-  let lower = lowerCaseNames.get(name);
-  if (lower === undefined) {
-    lower = name.toLowerCase();
-    if (lowerCaseNames.size < MAX_LOWER_CASE_NAMES) lowerCaseNames.set(name, lower);
-  }
-  return lower;
+  const lower = lowerCaseNames.get(name);
+  if (lower !== undefined) return lower;
+  if (lowerCaseNames.size >= MAX_LOWER_CASE_NAMES) return name.toLowerCase();
+  // Kept for the process's lifetime: names cut from a document are copied, so they do not keep its text alive.
+  const key = ownCopy(name);
+  const lowered = key.toLowerCase();
+  lowerCaseNames.set(key, lowered);
+  return lowered;
 }
 
 interface ParamIndex {

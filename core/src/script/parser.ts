@@ -6,6 +6,7 @@
  * fit no rule become `InvalidLine`s for the diagnostics to explain.
  */
 import { lowerCaseName } from '../catalogue/queries';
+import { ownCopy } from '../text/detach';
 import type {
   Block,
   BlockLine,
@@ -274,9 +275,11 @@ function internedName(text: string, start: number, end: number): string {
   const key = (length * 65536 + text.charCodeAt(start)) * 65536 + text.charCodeAt(end - 1);
   const known = knownNames.get(key);
   if (known !== undefined && text.startsWith(known, start)) return known;
-  const name = text.slice(start, end);
   // On a clash the first name keeps the slot; later ones are plain slices.
-  if (known === undefined && knownNames.size < MAX_KNOWN_NAMES) knownNames.set(key, name);
+  if (known !== undefined || knownNames.size >= MAX_KNOWN_NAMES) return text.slice(start, end);
+  // Kept for the server's lifetime: its own copy, not a view that would keep this document's text alive.
+  const name = ownCopy(text.slice(start, end));
+  knownNames.set(key, name);
   return name;
 }
 
@@ -445,7 +448,9 @@ class RunBuilder {
     const parts = this.finishParts(separatorAbove);
     if (!parts) return undefined;
     const { startLine, startCharacter, endLine, endCharacter } = this.bounds;
-    return blockOf(index, { start: { line: startLine, character: startCharacter }, end: { line: endLine, character: endCharacter } }, parts);
+    const block = blockOf(index, { start: { line: startLine, character: startCharacter }, end: { line: endLine, character: endCharacter } }, parts);
+    releaseParts(parts);
+    return block;
   }
 
   /** As `finish`, but only the block's parts (valid until the next block is finished), with no Block made. */
@@ -501,6 +506,13 @@ interface BlockParts {
 
 /** The one BlockParts that blockParts fills: a whole-file parse makes no object per block that it does not keep. */
 const scratchParts: BlockParts = { lines: NO_LINES, headers: NO_LINES, directives: NO_LINES, expectations: NO_LINES, title: '', name: undefined, actionHeader: undefined };
+
+/** Empties the scratch parts once read: left filled, their nodes' strings would keep the last parsed text alive. */
+function releaseParts(parts: BlockParts): void {
+  parts.lines = parts.headers = parts.directives = parts.expectations = NO_LINES;
+  parts.title = '';
+  parts.name = parts.actionHeader = undefined;
+}
 
 /** `parts` as a Block. */
 function blockOf(index: number, blockRange: Range, parts: BlockParts): Block {
@@ -598,6 +610,9 @@ interface ParsedText {
   readonly text: string;
   /** False when the text has no CR at all (line ends are then found with indexOf). */
   readonly hasCr: boolean;
+  /** The blocks that keep their line nodes (see KEPT_CONTENTS), a ring; `nextKept` is the slot to fill next. */
+  readonly kept: Array<LazyBlock | undefined>;
+  nextKept: number;
 }
 
 /** A block's line nodes, built from the text when asked for. */
@@ -610,15 +625,13 @@ interface BlockContent {
 }
 
 /**
- * How many blocks keep their line nodes once built. A whole-file parse keeps every block's summary (range,
- * title, name, action) but only these blocks' nodes: retaining the nodes of every line (several objects each)
- * made the garbage collector copy and mark the whole tree again and again, which was most of the time to parse
- * a large file (20 MB: ~1.2 s retained against ~0.2 s not) and most of the server's memory. Nodes are rebuilt
+ * How many blocks of one parse keep their line nodes once built. A whole-file parse keeps every block's summary
+ * (range, title, name, action) but only these blocks' nodes: retaining the nodes of every line (several objects
+ * each) made the garbage collector copy and mark the whole tree again and again, which was most of the time to
+ * parse a large file (20 MB: ~1.2 s retained against ~0.2 s not) and most of the server's memory. Nodes are rebuilt
  * from the text, identical, when a feature reads them again.
  */
 const KEPT_CONTENTS = 256;
-const keptBlocks: Array<LazyBlock | undefined> = new Array<LazyBlock | undefined>(KEPT_CONTENTS).fill(undefined);
-let nextKept = 0;
 
 /**
  * A block of a whole-file parse: its summary is kept, its line nodes are built on first read (see KEPT_CONTENTS).
@@ -708,7 +721,10 @@ class LazyBlock implements Block {
   private content(): BlockContent {
     const content = this.cached;
     if (content !== undefined) return content;
-    return this.keep(this.build());
+    const parts = this.build();
+    const kept = this.keep(parts);
+    releaseParts(parts);
+    return kept;
   }
 
   /** The block parsed again from its lines in the text (the same rules as the whole-file parse). */
@@ -748,10 +764,12 @@ class LazyBlock implements Block {
       actionHeader: parts.actionHeader,
     };
     this.cached = content;
-    const evicted = keptBlocks[nextKept];
+    // The ring belongs to the parse (not the module), so a dropped document's text goes with its blocks.
+    const source = this.source;
+    const evicted = source.kept[source.nextKept];
     if (evicted !== undefined && evicted !== this) evicted.cached = undefined;
-    keptBlocks[nextKept] = this;
-    nextKept = (nextKept + 1) % KEPT_CONTENTS;
+    source.kept[source.nextKept] = this;
+    source.nextKept = (source.nextKept + 1) % KEPT_CONTENTS;
     return content;
   }
 }
@@ -876,8 +894,9 @@ export class ScriptParser {
     if (!this.inRun) return;
     const parts = this.run.finishParts(this.separatorAbove);
     if (parts) {
-      this.source ??= { text: this.text, hasCr: this.text.indexOf('\r') !== -1 };
+      this.source ??= { text: this.text, hasCr: this.text.indexOf('\r') !== -1, kept: new Array<LazyBlock | undefined>(KEPT_CONTENTS).fill(undefined), nextKept: 0 };
       this.script.blocks.push(LazyBlock.from(this.script.blocks.length, parts, this.run.blockBounds, this.source, this.separatorAbove));
+      releaseParts(parts);
     }
     this.inRun = false;
   }

@@ -8,6 +8,7 @@
  * oldest calls are evicted (and counted) beyond `maxCalls` or when the calls hold more than `maxEvents` events,
  * and a call keeps at most `maxEventsPerCall` events.
  */
+import { lowerCaseName } from '../catalogue/queries';
 import { hangupCauseText } from './hangupCauses';
 
 /** What the index needs of an event (the panel's StreamEvent fits). */
@@ -188,21 +189,6 @@ export function eventTime(headers: ReadonlyMap<string, string>, receivedAt: numb
   return receivedAt;
 }
 
-/** First value of each header, by lower-case name. */
-/** Lowercased header names: the same few hundred names repeat in every event, so each is lowercased once. */
-const lowerNames = new Map<string, string>();
-const MAX_LOWER_NAMES = 4096;
-
-function lowerName(name: string): string {
-  let lower = lowerNames.get(name);
-  if (lower === undefined) {
-    lower = name.toLowerCase();
-    // A hostile stream of ever-new names must not grow the cache without bound.
-    if (lowerNames.size < MAX_LOWER_NAMES) lowerNames.set(name, lower);
-  }
-  return lower;
-}
-
 /** First value of each header of an event, by lower-case name. */
 function eventHeaderMap(event: TimelineInputEvent): Map<string, string> {
   const text = event.headerText;
@@ -218,7 +204,7 @@ function textHeaderMap(text: string): Map<string, string> {
     if (lineEnd < 0) lineEnd = length;
     const colon = text.indexOf(':', lineStart);
     if (colon >= 0 && colon < lineEnd) {
-      const key = lowerName(text.slice(lineStart, colon));
+      const key = lowerCaseName(text.slice(lineStart, colon));
       if (!map.has(key)) map.set(key, text.slice(colon + 2, lineEnd));
     } else if (!map.has('')) map.set('', text.slice(lineStart, lineEnd));
     lineStart = lineEnd + 1;
@@ -229,7 +215,7 @@ function textHeaderMap(text: string): Map<string, string> {
 function headerMap(headers: ReadonlyArray<readonly [string, string]>): Map<string, string> {
   const map = new Map<string, string>();
   for (let k = 0; k < headers.length; k++) {
-    const key = lowerName(headers[k][0]);
+    const key = lowerCaseName(headers[k][0]);
     if (!map.has(key)) map.set(key, headers[k][1]);
   }
   return map;
