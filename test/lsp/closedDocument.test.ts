@@ -64,7 +64,7 @@ test("a closed document's text is not kept by the parser's or the checks' caches
   // As the server does when the document closes.
   releaseLastMatch();
   const kept = heapUsed() - before;
-  // The text is ~3 MB (one byte per character); a cache holding any slice of it would keep all of it.
+  // The text is ~6 MB (one byte per character); a cache holding any slice of it would keep all of it.
   assert.ok(length > 2_500_000, `the text is ${length} characters`);
   assert.ok(kept < length / 3, `${(kept / 1e6).toFixed(1)} MB still used after the document was dropped (the text is ${(length / 1e6).toFixed(1)} MB)`);
 });

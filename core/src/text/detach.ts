@@ -1,5 +1,5 @@
 /**
- * Keeping a document's text from outliving the document. The server keeps a few caches for its whole life, and V8
+ * Keeping a document's text from outliving the document. A few caches live as long as the process, and V8
  * lets small strings and regex state point into the big string they came from.
  */
 
