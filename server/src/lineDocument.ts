@@ -39,19 +39,9 @@ function splitLines(text: string): string[] {
 }
 
 /** Offsets where the lines of `text` start, as the library computes them. */
-function lineStarts(text: string): Uint32Array {
-  if (text.indexOf('\r') !== -1) {
-    const starts = [0];
-    forEachLineBreak(text, (next) => starts.push(next));
-    return Uint32Array.from(starts);
-  }
-  // LF only: counted, then filled in place. Opening a large file runs this before V8 has optimised anything, where
-  // a growing array (copied as it grows, then by the GC) and a callback per line cost twice the two native scans.
-  let breaks = 0;
-  for (let end = text.indexOf('\n'); end !== -1; end = text.indexOf('\n', end + 1)) breaks++;
-  const starts = new Uint32Array(breaks + 1);
-  let line = 0;
-  for (let end = text.indexOf('\n'); end !== -1; end = text.indexOf('\n', end + 1)) starts[++line] = end + 1;
+function lineStarts(text: string): number[] {
+  const starts = [0];
+  forEachLineBreak(text, (next) => starts.push(next));
   return starts;
 }
 
@@ -63,8 +53,8 @@ function isEol(code: number): boolean {
 export class LineTextDocument implements TextDocument {
   /** The lines, built at the first edit (opening a file only indexes its line starts). */
   private lines: string[] | undefined;
-  /** Offset of each line's start: a typed array, half the memory of a number array and never scanned by the GC. */
-  private offsets: Uint32Array;
+  /** Offset of each line's start. */
+  private offsets: number[];
   private length: number;
   /** The whole text, when known (always while `lines` is undefined). */
   private joined: string | undefined;
@@ -222,13 +212,8 @@ export class LineTextDocument implements TextDocument {
   /** Recomputes line offsets (and the length) from `line` on. */
   private reindexFrom(line: number): void {
     const lines = this.lines!;
-    let offsets = this.offsets;
-    if (offsets.length !== lines.length) {
-      // Lines were added or removed: the index is made again at its new size, keeping the offsets before `line`.
-      const resized = new Uint32Array(lines.length);
-      resized.set(offsets.subarray(0, Math.min(line, lines.length)));
-      offsets = this.offsets = resized;
-    }
+    const offsets = this.offsets;
+    offsets.length = lines.length;
     let offset = line === 0 ? 0 : offsets[line - 1] + lines[line - 1].length;
     for (let index = line; index < lines.length; index++) {
       offsets[index] = offset;

@@ -17,7 +17,7 @@ function prng(seed: number): () => number {
 }
 
 const pieces = ['Action: Ping', '\n', '\r\n', '\r', '', 'x', '# c', '\n\n', '\r\r\n', ' ', 'é', '😀', 'Channel: {{a}}'];
-/** Without CR: a text of LF line ends only is indexed by its own path. */
+/** Without CR: texts of LF line ends only, as most files are. */
 const lfPieces = pieces.filter((piece) => !piece.includes('\r'));
 
 function randomText(random: () => number, count: number, from: readonly string[] = pieces): string {
