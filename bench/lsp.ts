@@ -110,6 +110,19 @@ function memoryOf(pid: number): { rssMb: number; peakMb: number } {
   return { rssMb: kb('VmRSS') / 1024, peakMb: kb('VmHWM') / 1024 };
 }
 
+/**
+ * Sets the process's peak RSS (VmHWM) back to its current RSS, so the next reading is the peak of what runs in
+ * between (Linux ≥ 4.0: `5` to /proc/PID/clear_refs). False where that is not allowed.
+ */
+function resetPeakOf(pid: number): boolean {
+  try {
+    writeFileSync(`/proc/${pid}/clear_refs`, '5');
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 function completionCount(result: CompletionList | CompletionItem[] | null): number {
   if (!result) return 0;
   return Array.isArray(result) ? result.length : result.items.length;
@@ -349,19 +362,28 @@ async function benchHugeFile(): Promise<void> {
   const lineCount = text.split('\n').length;
   console.log('');
   console.log(`huge document: ${hugeBlocks} blocks, ${lineCount} lines, ${(Buffer.byteLength(text) / 1024 / 1024).toFixed(1)} MB (vscode-jsonrpc client)`);
-  console.log('  request                                   wall        server CPU   answer            target');
+  // Each row's peak RSS is the server's high-water mark reset just before the request: which request needs the
+  // memory, not only how much the whole run needed.
+  console.log('  request                                   wall        server CPU   peak RSS   answer            target');
   const session = LspSession.start();
   // Seconds per step on a quiet machine, but a loaded one can stretch that far: wait, and print what it took.
   session.waitLimitMs = 600_000;
   try {
     await session.initialize({ asteriskVersion: '23' });
+    // The run's peak across rows (each row resets the high-water mark), with what came between them.
+    let runPeakMb = 0;
     const row = async (label: string, run: () => Promise<unknown>, describe: (answer: unknown) => string): Promise<unknown> => {
+      runPeakMb = Math.max(runPeakMb, memoryOf(session.pid).peakMb);
+      const peakWasReset = resetPeakOf(session.pid);
       const cpuBefore = cpuTimeOf(session.pid);
       const started = performance.now();
       const answer = await run();
       const wall = performance.now() - started;
       const cpu = cpuTimeOf(session.pid) - cpuBefore;
-      console.log(`  ${label.padEnd(40)} ${ms(wall).padStart(11)} ${ms(cpu).padStart(12)}   ${describe(answer).padEnd(16)}  ≤ ${targets.hugeRequestMs} ms ${verdict(wall <= targets.hugeRequestMs)}`);
+      const peakMb = memoryOf(session.pid).peakMb;
+      runPeakMb = Math.max(runPeakMb, peakMb);
+      const peak = peakWasReset ? `${peakMb.toFixed(1)} MB` : '—';
+      console.log(`  ${label.padEnd(40)} ${ms(wall).padStart(11)} ${ms(cpu).padStart(12)} ${peak.padStart(10)}   ${describe(answer).padEnd(16)}  ≤ ${targets.hugeRequestMs} ms ${verdict(wall <= targets.hugeRequestMs)}`);
       return answer;
     };
     const count = (answer: unknown): string => (Array.isArray(answer) ? `${answer.length} items` : answer === null ? 'null' : 'answer');
@@ -410,8 +432,8 @@ async function benchHugeFile(): Promise<void> {
       await session.edit(uri, { start: at, end: at }, '8');
       return session.connection.sendRequest(CompletionRequest.type, { ...document, position: { line: editLine + 1, character: 0 } });
     }, (answer) => `${completionCount(answer as CompletionList)} items`);
-    const memory = memoryOf(session.pid);
-    console.log(`  server RSS peak (VmHWM)                   ${memory.peakMb.toFixed(1).padStart(9)} MB                                  ≤ ${targets.hugeRssMb} MB ${verdict(memory.peakMb <= targets.hugeRssMb)}`);
+    const peakMb = Math.max(runPeakMb, memoryOf(session.pid).peakMb);
+    console.log(`  server RSS peak (VmHWM, whole run)        ${peakMb.toFixed(1).padStart(9)} MB                                             ≤ ${targets.hugeRssMb} MB ${verdict(peakMb <= targets.hugeRssMb)}`);
     await session.close(uri);
 
     // Hostile files: a 1 MB binary file (pseudo-random bytes) and an interrupted save (a file of NULs).
