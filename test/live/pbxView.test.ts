@@ -138,7 +138,14 @@ describe('the PBX view and live completion in VS Code against a real Asterisk', 
     const menu = (await page.locator(contextMenuItem).allInnerTexts()).map((text) => text.trim()).filter(Boolean);
     assert.ok(menu.includes('Hangup') && menu.includes('Redirect') && menu.includes('Show Call (timeline)'), `row actions: ${menu.join(', ')}`);
     await page.locator(contextMenuItem, { hasText: /^Hangup$/ }).first().click();
-    await until(async () => (await channelsOf(admin, leg)).length === 0, 15_000, `${leg} to end after the Hangup from the view`);
+    try {
+      await until(async () => (await channelsOf(admin, leg)).length === 0, 15_000, `${leg} to end after the Hangup from the view`);
+    } catch (error) {
+      // Failed once in a full live run (and never alone): keep what the user would have seen.
+      await page.screenshot({ path: join(outputDir, 'live-pbx-hangup-failed.png') }).catch(() => undefined);
+      const shown = await page.locator(`${selectors.dialog}, .notifications-toasts .notification-list-item-message`).allInnerTexts().catch(() => []);
+      throw new Error(`${(error as Error).message}; on screen: ${shown.join(' | ') || 'no dialog or notification'}`, { cause: error });
+    }
     await page.locator(selectors.treeRow, { hasText: leg }).first().waitFor({ state: 'detached' });
   });
 
