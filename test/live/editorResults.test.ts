@@ -17,13 +17,17 @@ function runView(actionId: string, startedAt: number): RunView {
   return { id: 'r', title: 'call', action: 'Originate', source: 'live', connection: 'live', actionId, startedAt, status: 'success', sent: [], items: [], events: [] };
 }
 
-test('a real Originate: its Newchannel from before the OriginateResponse and its DialBegin are tied to the run', async () => {
+test('a real Originate: its Newchannels, also those from before the OriginateResponse, and its DialBegin are tied to the run', async () => {
   const client = await live.connect();
   const tracker = new RunTracker();
   let seq = 0;
+  /** The call's Newchannel events as they arrived: seq → channel. */
+  const newChannels = new Map<number, string>();
   const subscription = client.onEvent((message) => {
     const headers = message.headers();
     const event: StreamEvent = { seq: ++seq, time: Date.now(), name: message.get('Event') ?? '', headers };
+    const channel = message.get('Channel') ?? '';
+    if (event.name === 'Newchannel' && channel.startsWith('Local/100@test-')) newChannels.set(event.seq, channel);
     tracker.onEvent(event);
   });
   try {
@@ -34,10 +38,18 @@ test('a real Originate: its Newchannel from before the OriginateResponse and its
     tracker.track(runView(result.actionId, startedAt), 30_000);
     await hangup;
     await new Promise((resolve) => setTimeout(resolve, 300));
-    const names = (tracker.get(result.actionId)?.events ?? []).map((event) => event.name);
-    const response = names.indexOf('OriginateResponse');
-    assert.ok(response > 0, `events before the OriginateResponse: ${names.join(' ')}`);
-    assert.ok(names.slice(0, response).includes('Newchannel'), `Newchannel tied retroactively: ${names.join(' ')}`);
+    const tied = tracker.get(result.actionId)?.events ?? [];
+    const names = tied.map((event) => event.name);
+    const responseSeq = tied.find((event) => event.name === 'OriginateResponse')?.seq;
+    assert.ok(responseSeq !== undefined, `OriginateResponse tied: ${names.join(' ')}`);
+    // Newchannel reaches AMI through Asterisk's stasis bus, OriginateResponse straight from the originate thread:
+    // usually the channels come first (tied after the fact, once the response names them), on a busy machine
+    // sometimes after (tied as they come). Either way each of the call's channels belongs to the run.
+    assert.ok(newChannels.size >= 2, `the call's two Local channels: ${[...newChannels.values()].join(', ')}`);
+    for (const [eventSeq, channel] of newChannels) {
+      const when = eventSeq < responseSeq ? 'before' : 'after';
+      assert.ok(tied.some((event) => event.seq === eventSeq), `Newchannel ${channel} (${when} the OriginateResponse) tied: ${names.join(' ')}`);
+    }
     // DialBegin comes from the dialplan's own thread: before or just after the OriginateResponse, as the threads run.
     assert.ok(names.includes('DialBegin'), `DialBegin tied: ${names.join(' ')}`);
     assert.ok(names.includes('Hangup'));
