@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { AmiDecoder } from '../../core/src/wire/decoder';
 import type { AmiMessage } from '../../core/src/wire/types';
 import { LiveState } from '../../core/src/live/liveState';
-import { buildPbxTree, rowActionBlock, type PbxRow } from '../../client/src/live/pbxTree';
+import { buildPbxTree, reconcileRows, rowActionBlock, type PbxRow } from '../../client/src/live/pbxTree';
 import { parseScript } from '../../core/src/script/parser';
 
 function events(text: string): AmiMessage[] {
@@ -104,4 +104,37 @@ test('the refresh traffic is a total until a minute has passed, then a rate per 
   assert.match(early.description!, /^24\.0 KB from AMI · 2\.0 KB to the language server \(since .+ ago\)$/);
   const later = find(buildPbxTree(pbx(), undefined, { now: 120_000, stats }), 'counter:traffic')!;
   assert.equal(later.description, '12.0 KB/min from AMI · 1.0 KB/min to the language server');
+});
+
+const allRows = (rows: PbxRow[]): PbxRow[] => rows.flatMap((row) => [row, ...allRows(row.children ?? [])]);
+
+test('a tick redraws only rows without children whose age moved, and keeps every row object', () => {
+  const state = pbx();
+  const shown = buildPbxTree(state, undefined, { now: 20_000 });
+  const before = new Map(allRows(shown).map((row) => [row.id, row]));
+  const redraw = reconcileRows(shown, buildPbxTree(state, undefined, { now: 21_000 }))!;
+  // A redrawn parent would drop its children's handles, and a menu chosen on one of them would reach no row.
+  assert.deepEqual(redraw.filter((row) => row.children?.length).map((row) => row.id), []);
+  assert.deepEqual(redraw.map((row) => row.id).sort(), ['caller:testq:PJSIP/bob-00000002', 'channel:Local/500@test-00000001;1', 'channel:Local/500@test-00000001;2', 'channel:PJSIP/bob-00000002', 'parked:PJSIP/carol-3']);
+  for (const row of allRows(shown)) assert.equal(before.get(row.id), row, `${row.id} kept its object`);
+  assert.match(before.get('channel:PJSIP/bob-00000002')!.description!, /^Ring · 00:1\d$/, 'the kept object shows the new age');
+  assert.match(before.get('call:1.1')!.description!, /^2 channels · since \d\d:\d\d:\d\d$/, 'a call row shows when it started, which does not tick');
+  assert.deepEqual(reconcileRows(shown, buildPbxTree(state, undefined, { now: 21_000 })), [], 'nothing changed, nothing redrawn');
+});
+
+test('a call that comes or goes redraws its parent only; a new top level redraws everything', () => {
+  const state = pbx();
+  const shown = buildPbxTree(state, undefined, { now: 20_000 });
+  const queue = find(shown, 'queue:testq')!;
+  for (const event of events(`Event: Newchannel
+Channel: PJSIP/dave-00000004
+ChannelStateDesc: Ring
+Uniqueid: 4.1
+Linkedid: 4.1`)) state.applyEvent(event);
+  const redraw = reconcileRows(shown, buildPbxTree(state, undefined, { now: 20_000 }))!;
+  assert.deepEqual(redraw.map((row) => row.id), ['group:channels', 'counter:channels', 'counter:events']);
+  assert.deepEqual(shown[0].children!.map((row) => row.id), ['call:1.1', 'call:2.1', 'call:4.1']);
+  assert.equal(shown[0].description, '4');
+  assert.equal(find(shown, 'queue:testq'), queue, 'rows elsewhere keep their objects');
+  assert.equal(reconcileRows(shown, []), undefined, 'disconnected: the view is redrawn whole');
 });

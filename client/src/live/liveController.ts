@@ -14,7 +14,7 @@ import type { PanelHost } from '../panel/panelHost';
 import type { RunFeatures } from '../run/index';
 import { LiveValuesNotification } from '../../../protocol/src/lspExtensions';
 import type { LanguageClient } from 'vscode-languageclient/node';
-import { buildPbxTree, rowActionBlock, type PbxRow, type RowActionId } from './pbxTree';
+import { buildPbxTree, reconcileRows, rowActionBlock, type PbxRow, type RowActionId } from './pbxTree';
 
 /** Command ids of the view (also in package.json). */
 export const PbxCommands = {
@@ -47,15 +47,20 @@ export function rowActionUri(id: RowActionId, block: string): vscode.Uri {
 }
 
 class PbxTreeProvider implements vscode.TreeDataProvider<PbxRow> {
-  private readonly changed = new vscode.EventEmitter<PbxRow | undefined>();
+  private readonly changed = new vscode.EventEmitter<PbxRow[] | undefined>();
   readonly onDidChangeTreeData = this.changed.event;
   rows: PbxRow[] = [];
 
   constructor(private readonly build: () => PbxRow[]) {}
 
+  /** Rebuilds the rows and redraws only those that changed, so an open row menu keeps its row (reconcileRows). */
   refresh(): void {
-    this.rows = this.build();
-    this.changed.fire(undefined);
+    const next = this.build();
+    const redraw = reconcileRows(this.rows, next);
+    if (redraw === undefined) {
+      this.rows = next;
+      this.changed.fire(undefined);
+    } else if (redraw.length) this.changed.fire(redraw);
   }
 
   getTreeItem(row: PbxRow): vscode.TreeItem {
@@ -197,7 +202,9 @@ export class LiveController implements vscode.Disposable {
   /** A row action: insert the block (default) or run it after Run Block's confirmations. */
   async rowAction(id: RowActionId, row: PbxRow | undefined, mode?: RowActionMode): Promise<RunOutcome | 'inserted' | 'shown' | undefined> {
     if (!row?.target) {
-      void vscode.window.showInformationMessage('Use this command from a row of the AMI PBX view.');
+      // The commands are only in the view's row menus, so a missing row means VS Code could not resolve it: the
+      // row's call came or went (its parent was redrawn) while the menu was open.
+      void vscode.window.showInformationMessage('The AMI PBX view changed while its menu was open, so VS Code did not say which row the action was for. Choose it again from the row.');
       return undefined;
     }
     if (!row.actions.includes(id)) {

@@ -78,7 +78,9 @@ export function buildPbxTree(state: LiveState, allowed: ReadonlySet<string> | un
   const callRows: PbxRow[] = calls.slice(0, MAX_ROWS_PER_GROUP).map((call) => ({
     id: `call:${call.linkedid}`,
     label: `Call ${call.linkedid}`,
-    description: `${call.channels.length} channel${call.channels.length === 1 ? '' : 's'} · ${formatAge(now - call.channels[0].since)}`,
+    // A start time, not an age: a call row has children, and redrawing a parent makes VS Code forget its children
+    // until it asks for them again, so a ticking age here would keep the channels' menus racing the redraw.
+    description: `${call.channels.length} channel${call.channels.length === 1 ? '' : 's'} · since ${clockTime(call.channels[0].since)}`,
     icon: 'call-incoming',
     actions: offer('showCall'),
     target: { linkedid: call.linkedid },
@@ -169,6 +171,45 @@ export function buildPbxTree(state: LiveState, allowed: ReadonlySet<string> | un
     group('parked', 'Parked calls', 'debug-pause', parkedRows, state.parked.size),
     { ...group('counters', counters.connection ? `Counters (${counters.connection})` : 'Counters', 'pulse', counterRows, 0), description: undefined },
   ];
+}
+
+/**
+ * Brings the rows on screen up to date with freshly built ones, in place, and returns the rows VS Code must redraw
+ * (undefined: the top level changed, redraw everything). A row whose id stays under the same parent keeps its
+ * object, because a context-menu action reaches the extension as a handle that VS Code resolves to that object; a
+ * redraw of the whole tree (or of a parent) drops those handles until VS Code has asked for the children again, and
+ * an action chosen in that moment would arrive without its row. So only rows whose own text changed are redrawn,
+ * and a parent only when its children came, went or moved.
+ */
+export function reconcileRows(shown: PbxRow[], next: PbxRow[]): PbxRow[] | undefined {
+  if (!sameIds(shown, next)) return undefined;
+  const redraw: PbxRow[] = [];
+  shown.forEach((row, index) => reconcileRow(row, next[index], redraw));
+  return redraw;
+}
+
+function reconcileRow(row: PbxRow, next: PbxRow, redraw: PbxRow[]): void {
+  const textChanged = row.label !== next.label || row.description !== next.description || row.tooltip !== next.tooltip
+    || row.icon !== next.icon || row.actions.join(' ') !== next.actions.join(' ');
+  Object.assign(row, { label: next.label, description: next.description, tooltip: next.tooltip, icon: next.icon, actions: next.actions, target: next.target });
+  if (!sameIds(row.children ?? [], next.children ?? [])) {
+    // VS Code asks for the children again when it redraws a parent.
+    row.children = next.children;
+    redraw.push(row);
+    return;
+  }
+  if (textChanged) redraw.push(row);
+  row.children?.forEach((child, index) => reconcileRow(child, next.children![index], redraw));
+}
+
+function sameIds(a: readonly PbxRow[], b: readonly PbxRow[]): boolean {
+  return a.length === b.length && a.every((row, index) => row.id === b[index].id);
+}
+
+/** The local wall-clock time of a moment, `HH:MM:SS`. */
+function clockTime(ms: number): string {
+  const at = new Date(ms);
+  return [at.getHours(), at.getMinutes(), at.getSeconds()].map((n) => String(n).padStart(2, '0')).join(':');
 }
 
 function moreRow(what: string, count: number): PbxRow {
