@@ -202,9 +202,9 @@ export class LiveController implements vscode.Disposable {
   /** A row action: insert the block (default) or run it after Run Block's confirmations. */
   async rowAction(id: RowActionId, row: PbxRow | undefined, mode?: RowActionMode): Promise<RunOutcome | 'inserted' | 'shown' | undefined> {
     if (!row?.target) {
-      // The commands are only in the view's row menus, so a missing row means VS Code could not resolve it: the
-      // row's call came or went (its parent was redrawn) while the menu was open.
-      void vscode.window.showInformationMessage('The AMI PBX view changed while its menu was open, so VS Code did not say which row the action was for. Choose it again from the row.');
+      // The commands are only in the view's row menus (or a user's keybinding), so from a menu a missing row means
+      // VS Code could not resolve it: the row's call came or went (its parent was redrawn) while the menu was open.
+      void vscode.window.showInformationMessage('No row of the AMI: PBX view reached this action. Choose it from a row\'s menu in the view; if you just did, the view was redrawing its calls at that moment: choose it again.');
       return undefined;
     }
     if (!row.actions.includes(id)) {
