@@ -4,6 +4,7 @@
  * millisecond, so the server's time is the one worth showing. Pure.
  */
 import type { StreamEvent } from '../../protocol/src/webviewMessages';
+import { clockTime } from '../../core/src/timeline/clock';
 
 export interface EventTime {
   /** Milliseconds since the epoch (for sorting and spans). */
@@ -15,11 +16,6 @@ export interface EventTime {
 
 const TIMESTAMP = /^\s*(\d{1,12})(?:\.(\d{1,9}))?\s*$/;
 
-function clock(date: Date): string {
-  const pad = (n: number): string => String(n).padStart(2, '0');
-  return `${pad(date.getHours())}:${pad(date.getMinutes())}:${pad(date.getSeconds())}`;
-}
-
 /** The event's time: its Timestamp header when it parses, else its receive time. */
 export function eventTime(event: Pick<StreamEvent, 'time' | 'headers'>): EventTime {
   const raw = event.headers.find(([name]) => name.toLowerCase() === 'timestamp')?.[1];
@@ -28,10 +24,9 @@ export function eventTime(event: Pick<StreamEvent, 'time' | 'headers'>): EventTi
     const seconds = Number(match[1]);
     const fraction = (match[2] ?? '').padEnd(6, '0').slice(0, 6);
     const ms = seconds * 1000 + Number(fraction) / 1000;
-    return { ms, text: `${clock(new Date(seconds * 1000))}.${fraction}`, source: 'server' };
+    return { ms, text: `${clockTime(seconds * 1000)}.${fraction}`, source: 'server' };
   }
-  const date = new Date(event.time);
-  return { ms: event.time, text: `${clock(date)}.${String(date.getMilliseconds()).padStart(3, '0')}`, source: 'received' };
+  return { ms: event.time, text: clockTime(event.time, true), source: 'received' };
 }
 
 /** Tooltip of a time: which clock it is. */

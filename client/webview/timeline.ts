@@ -4,7 +4,7 @@
  * wheel or the buttons, click a mark for its event's headers, export the picture (SVG, PNG drawn on a canvas)
  * and the call's events as text.
  */
-import { CallIndex, callAsText, type TimelineCall, type TimelineInputEvent } from '../../core/src/timeline';
+import { CallIndex, callAsText, clockTime, type TimelineCall, type TimelineInputEvent } from '../../core/src/timeline';
 import { layoutCall, fitScale, LABEL_WIDTH, RIGHT_PAD, MARK_COLORS, MARK_KIND_NAMES, type Prim, type Scene, type SceneTheme } from './timelineScene';
 
 const SVG_NS = 'http://www.w3.org/2000/svg';
@@ -59,12 +59,6 @@ function htmlButton(text: string, id: string, onClick: () => void, title?: strin
   if (title) node.title = title;
   node.addEventListener('click', onClick);
   return node;
-}
-
-function clock(ms: number): string {
-  const date = new Date(ms);
-  const pad = (n: number, width = 2): string => String(n).padStart(width, '0');
-  return `${pad(date.getHours())}:${pad(date.getMinutes())}:${pad(date.getSeconds())}.${pad(date.getMilliseconds(), 3)}`;
 }
 
 /** A file name made of safe characters from a Linkedid. */
@@ -364,7 +358,7 @@ export class TimelineView {
     const first = call.channels[0];
     const causes = [...new Set(call.channels.filter((c) => c.hangup).map((c) => `${c.hangup!.code} ${c.hangup!.text}`))];
     const texts = [
-      clock(call.start),
+      clockTime(call.start, true),
       first ? first.name : call.linkedid,
       `${call.channels.length} ch · ${((call.end - call.start) / 1000).toFixed(1)} s · ${ended ? `ended${causes.length ? ` (${causes.join(', ')})` : ''}` : 'live'}`,
     ];
@@ -522,7 +516,7 @@ export class TimelineView {
     table.append(body);
     const text = event.headers.map(([n, v]) => `${n}: ${v}`).join('\n') + '\n';
     this.detail.replaceChildren(
-      html('h4', undefined, `${name} · #${event.seq} · ${clock(event.time)}`),
+      html('h4', undefined, `${name} · #${event.seq} · ${clockTime(event.time, true)}`),
       htmlButton('Copy event', 'timeline-copy-event', () => this.host.copy(text)),
       table,
     );

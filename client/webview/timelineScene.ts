@@ -3,7 +3,7 @@
  * (the panel, "Export SVG") and on a canvas ("Export PNG", which the webview's CSP would not allow through an
  * <img> of a blob). Pure (no DOM): tested in node.
  */
-import { CallIndex, type MarkKind, type TimelineCall, type TimelineChannel } from '../../core/src/timeline';
+import { CallIndex, clockTime, type MarkKind, type TimelineCall, type TimelineChannel } from '../../core/src/timeline';
 
 export interface SceneTheme {
   background: string;
@@ -118,12 +118,6 @@ export function formatOffset(ms: number): string {
   return `+${Math.round(ms * 1000) / 1000} ms`;
 }
 
-function clock(ms: number): string {
-  const date = new Date(ms);
-  const pad = (n: number, width = 2): string => String(n).padStart(width, '0');
-  return `${pad(date.getHours())}:${pad(date.getMinutes())}:${pad(date.getSeconds())}.${pad(date.getMilliseconds(), 3)}`;
-}
-
 function truncate(text: string, max: number): string {
   return text.length <= max ? text : `${text.slice(0, max - 1)}…`;
 }
@@ -176,7 +170,7 @@ export function layoutCall(index: CallIndex, call: TimelineCall, scale: number, 
 
   // Axis: ticks relative to the call start, the wall-clock start on the left.
   const step = tickStep(scale);
-  prims.push({ kind: 'text', x: 8, y: 18, text: `call ${call.linkedid} · start ${clock(start)}`, fill: theme.foreground, size: 11, bold: true, cls: 'tl-axis-title' });
+  prims.push({ kind: 'text', x: 8, y: 18, text: `call ${call.linkedid} · start ${clockTime(start, true)}`, fill: theme.foreground, size: 11, bold: true, cls: 'tl-axis-title' });
   for (let t = 0; x(start + t) <= width - 20; t += step) {
     const tx = x(start + t);
     prims.push({ kind: 'line', x1: tx, y1: AXIS_HEIGHT - 6, x2: tx, y2: height, stroke: theme.grid, width: 1, cls: 'tl-tick' });
@@ -278,7 +272,7 @@ export function layoutCall(index: CallIndex, call: TimelineCall, scale: number, 
       if (drawX !== trueX) prims.push({ kind: 'line', x1: trueX, y1: yc + 7, x2: drawX, y2: yc + 7, stroke: theme.grid, width: 1, cls: 'tl-cluster' });
       const color = MARK_COLORS[mark.kind];
       const data = { seq: String(mark.seq), kind: mark.kind, uniqueid: lane.uniqueid };
-      const title = `${mark.event}: ${mark.label}\n${formatOffset(mark.time - start)} (${clock(mark.time)}) · #${mark.seq}`;
+      const title = `${mark.event}: ${mark.label}\n${formatOffset(mark.time - start)} (${clockTime(mark.time, true)}) · #${mark.seq}`;
       const base = { cls: `tl-mark mark-${mark.kind}`, data, title, fill: color, stroke: theme.background };
       if (mark.kind === 'hangup') prims.push({ ...base, kind: 'rect', x: drawX - 5, y: yc - 5, w: 10, h: 10 });
       else if (mark.kind === 'dial-begin' || mark.kind === 'dial-end') {

@@ -4,6 +4,7 @@
  * row actions the connected user may run, and the `.ami` block each action inserts or runs.
  */
 import { formatAge } from '../../../core/src/live/types';
+import { clockTime } from '../../../core/src/timeline/clock';
 import { callerIdText, memberStatusText, type LiveChannel, type LiveState } from '../../../core/src/live/liveState';
 import type { LiveSyncStats } from '../../../core/src/live/liveSync';
 
@@ -204,12 +205,6 @@ function reconcileRow(row: PbxRow, next: PbxRow, redraw: PbxRow[]): void {
 
 function sameIds(a: readonly PbxRow[], b: readonly PbxRow[]): boolean {
   return a.length === b.length && a.every((row, index) => row.id === b[index].id);
-}
-
-/** The local wall-clock time of a moment, `HH:MM:SS`. */
-function clockTime(ms: number): string {
-  const at = new Date(ms);
-  return [at.getHours(), at.getMinutes(), at.getSeconds()].map((n) => String(n).padStart(2, '0')).join(':');
 }
 
 function moreRow(what: string, count: number): PbxRow {

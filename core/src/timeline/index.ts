@@ -13,5 +13,6 @@ export type {
   TimelineMark,
   TimelineStats,
 } from './callIndex';
+export { clockTime } from './clock';
 export { allHangupCauses, hangupCause, hangupCauseText } from './hangupCauses';
 export type { HangupCauseInfo } from './hangupCauses';
