@@ -7,6 +7,19 @@
  */
 import { lowerCaseName } from '../catalogue/queries';
 import { ownCopy } from '../text/detach';
+import {
+  LINE_BLANK,
+  LINE_COMMENT,
+  LINE_DIRECTIVE,
+  LINE_EXPECT,
+  LINE_FILE_VARIABLE,
+  LINE_HEADER,
+  LINE_SEPARATOR,
+  scanLine,
+  scanned,
+  skipSpaces,
+  trimEnd,
+} from './lineScan';
 import type {
   Block,
   BlockLine,
@@ -31,24 +44,10 @@ type Classified =
 
 const BLANK: Classified = { kind: 'blank' };
 
-const CODE_TAB = 9;
-const CODE_SPACE = 32;
-const CODE_HASH = 35;
-const CODE_SEMICOLON = 59;
-const CODE_AT = 64;
 const BOM = 0xfeff;
 
-const FILE_VARIABLE = /^@([A-Za-z_][\w.-]*)\s*=(.*)$/;
-/** `@expect` and what must follow it, from where the line's text starts (sticky; a line break is \s). */
-const EXPECT_START = /@expect(?=\s|$)/iy;
-const EXPECT_LENGTH = '@expect'.length;
-const DIRECTIVE = /^[#;]\s*@([\w-]+)(.*)$/;
 /** A `{{` later on the same line (sticky, from where a value starts). */
 const BRACES_IN_LINE = /[^\r\n]*?\{\{/y;
-/** What a directive starts with, from where the line's text starts (sticky): plain comments skip DIRECTIVE. */
-const DIRECTIVE_START = /[#;][^\S\r\n]*@[\w-]/y;
-/** A header's name, optional `(suffix)` and colon, from where the line's text starts (sticky). */
-const HEADER_NAME = /[A-Za-z0-9_-]+(?:\([^()\r\n]*\))?:/y;
 
 /** A fresh single-line range (callers may keep or change it). */
 function range(line: number, start: number, end: number): Range {
@@ -191,24 +190,6 @@ for (const [node, kind] of [
 /** `variables` of the many lines without a reference. */
 const NO_VARIABLES: readonly VariableRef[] = Object.freeze([]);
 
-function isSpace(code: number): boolean {
-  return code === CODE_SPACE || code === CODE_TAB;
-}
-
-/** First index >= `from` that is not a space or tab. */
-function skipSpaces(text: string, from: number, limit: number): number {
-  let index = from;
-  while (index < limit && isSpace(text.charCodeAt(index))) index++;
-  return index;
-}
-
-/** Index after the last non-space character before `to`. */
-function trimEnd(text: string, from: number, to: number): number {
-  let index = to;
-  while (index > from && isSpace(text.charCodeAt(index - 1))) index--;
-  return index;
-}
-
 /** `text.indexOf(pair, from)` limited to `[from, to)`, for a two-character `pair`; -1 when absent. */
 function indexOfPair(text: string, first: number, second: number, from: number, to: number): number {
   for (let index = from; index + 1 < to; index++) {
@@ -283,29 +264,6 @@ function internedName(text: string, start: number, end: number): string {
   return name;
 }
 
-/**
- * Tries to read `Name: value` (name chars, optional `(suffix)`, then the colon right away).
- * Returns undefined when the line is not a header.
- */
-function parseHeader(text: string, line: number, base: number, start: number, end: number): HeaderLine | undefined {
-  // Matched natively: the name, an optional `(suffix)` and the colon never cross a line break, so the match
-  // stays inside the line without being bounded by `end`.
-  HEADER_NAME.lastIndex = start;
-  if (!HEADER_NAME.test(text)) return undefined;
-  const nameEnd = HEADER_NAME.lastIndex - 1;
-  const valueStart = skipSpaces(text, nameEnd + 1, end);
-  const valueEnd = Math.max(valueStart, trimEnd(text, valueStart, end));
-  return new HeaderNode(
-    line,
-    internedName(text, start, nameEnd),
-    text.slice(valueStart, valueEnd),
-    start - base,
-    valueStart - base,
-    end - base,
-    variablesIn(text, line, valueStart, valueEnd, base),
-  );
-}
-
 /** findVariables, with the shared empty array when there is none. */
 function variablesIn(text: string, line: number, from: number, to: number, base: number): readonly VariableRef[] {
   // Most values have no `{{`: no list for those.
@@ -318,76 +276,45 @@ function variablesIn(text: string, line: number, from: number, to: number, base:
   return refs.length === 0 ? NO_VARIABLES : refs;
 }
 
-/** Strips the comment marker run (`#`, `##`, `;`...) and surrounding spaces. */
-function commentText(text: string, start: number, end: number): string {
-  const marker = text.charCodeAt(start);
-  let index = start;
-  while (index < end && text.charCodeAt(index) === marker) index++;
-  return text.slice(skipSpaces(text, index, end), end);
-}
-
 // Where the last classified line's text starts and ends (characters, spaces trimmed): read by the run
 // builder for block ranges, so no node has to be asked for its range (a megamorphic getter call) per block.
 let classifiedStart = 0;
 let classifiedEnd = 0;
 
 /**
- * Classifies the line `text[base, lineEnd)` on its own (block membership is decided by the caller).
- * Works on offsets into the whole text so that no per-line string is allocated.
+ * Classifies the line `text[base, lineEnd)` on its own (block membership is decided by the caller), as a node:
+ * the kind and offsets are {@link scanLine}'s.
  */
 function classify(line: number, text: string, base: number, lineEnd: number): Classified {
-  let start = base === 0 && text.charCodeAt(0) === BOM ? 1 : base;
-  while (start < lineEnd && isSpace(text.charCodeAt(start))) start++;
-  const end = trimEnd(text, start, lineEnd);
-  if (start >= end) return BLANK;
+  const kind = scanLine(text, base, lineEnd);
+  if (kind === LINE_BLANK) return BLANK;
+  const { start, end, a, b, c } = scanned;
   classifiedStart = start - base;
   classifiedEnd = end - base;
-  const first = text.charCodeAt(start);
-
-  if (first === CODE_HASH || first === CODE_SEMICOLON) {
-    if (first === CODE_HASH && text.startsWith('###', start)) {
-      return { kind: 'separator', node: { title: commentText(text, start, end), range: range(line, start - base, end - base) } };
-    }
-    DIRECTIVE_START.lastIndex = start;
-    const body = DIRECTIVE_START.test(text) ? text.slice(start, end) : undefined;
-    const directive = body === undefined ? null : DIRECTIVE.exec(body);
-    if (body !== undefined && directive) {
-      const nameStart = start + body.indexOf('@') + 1;
-      const nameEnd = nameStart + directive[1].length;
-      const valueStart = skipSpaces(text, nameEnd, end);
-      // valueRange runs from valueStart to end (valueStart <= end: skipSpaces stops at end).
-      return new DirectiveNode(line, directive[1], text.slice(valueStart, end), start - base, nameStart - base, valueStart - base, end - base);
-    }
-    return new CommentNode(line, commentText(text, start, end), start - base, end - base);
-  }
-
-  if (first === CODE_AT) {
-    EXPECT_START.lastIndex = start;
-    if (EXPECT_START.test(text)) {
-      const textStart = skipSpaces(text, start + EXPECT_LENGTH, end);
-      return new ExpectNode(line, text.slice(textStart, end), start - base, textStart - base, end - base, variablesIn(text, line, textStart, end, base));
-    }
-    const body = text.slice(start, end);
-    const variable = FILE_VARIABLE.exec(body);
-    if (variable) {
-      const nameStart = start + 1;
-      const nameEnd = nameStart + variable[1].length;
-      const equals = text.indexOf('=', nameEnd);
-      const valueStart = skipSpaces(text, equals + 1, end);
+  switch (kind) {
+    case LINE_HEADER:
+      return new HeaderNode(line, internedName(text, start, a), text.slice(b, c), start - base, b - base, end - base, variablesIn(text, line, b, c, base));
+    case LINE_COMMENT:
+      return new CommentNode(line, text.slice(a, end), start - base, end - base);
+    case LINE_DIRECTIVE:
+      return new DirectiveNode(line, text.slice(a, b), text.slice(c, end), start - base, a - base, c - base, end - base);
+    case LINE_EXPECT:
+      return new ExpectNode(line, text.slice(a, end), start - base, a - base, end - base, variablesIn(text, line, a, end, base));
+    case LINE_SEPARATOR:
+      return { kind: 'separator', node: { title: text.slice(a, end), range: range(line, start - base, end - base) } };
+    case LINE_FILE_VARIABLE: {
       const node: FileVariable = {
-        name: variable[1],
-        value: text.slice(valueStart, end),
+        name: text.slice(a, b),
+        value: text.slice(c, end),
         range: range(line, start - base, end - base),
-        nameRange: range(line, nameStart - base, nameEnd - base),
-        valueRange: range(line, valueStart - base, Math.max(valueStart, end) - base),
+        nameRange: range(line, a - base, b - base),
+        valueRange: range(line, c - base, Math.max(c, end) - base),
       };
-      return { kind: 'fileVariable', node, text: body, line, start: start - base, end: end - base };
+      return { kind: 'fileVariable', node, text: text.slice(start, end), line, start: start - base, end: end - base };
     }
+    default:
+      return new InvalidNode(line, text.slice(start, end), start - base, end - base);
   }
-
-  const header = parseHeader(text, line, base, start, end);
-  if (header) return header;
-  return new InvalidNode(line, text.slice(start, end), start - base, end - base);
 }
 
 /**
@@ -996,8 +923,7 @@ export function parseBlockAt(text: string, line: number, lineOffset?: number, fi
  * tabs only, after a BOM on the document's first line) or a `###` separator.
  */
 export function isRunBreak(text: string, isFirstLine: boolean): boolean {
-  let start = isFirstLine && text.charCodeAt(0) === BOM ? 1 : 0;
-  while (start < text.length && isSpace(text.charCodeAt(start))) start++;
+  const start = skipSpaces(text, isFirstLine && text.charCodeAt(0) === BOM ? 1 : 0, text.length);
   return start >= trimEnd(text, start, text.length) || text.startsWith('###', start);
 }
 
