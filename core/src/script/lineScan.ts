@@ -1,10 +1,10 @@
 /**
  * What one line of an `.ami` script is, decided from offsets into the whole text with no string or node made:
- * the one place the line rules live. The parser's node builder (parser.ts, classify) and the whole-file parse's
- * line records both read their kinds and offsets from here, so the two can never disagree.
+ * the one place the line rules live. The parser's node builder (parser.ts, classify) reads the kind and offsets
+ * from here; a caller that needs only a line's kind and parts can read them without a node being built.
  */
 
-/** Line kinds; the block line kinds (1–5) are also the codes of a block's kinds string key (parser.ts). */
+/** Line kinds (1–5 are the kinds of a block's lines). */
 export const LINE_BLANK = 0;
 export const LINE_HEADER = 1;
 export const LINE_COMMENT = 2;
@@ -30,7 +30,8 @@ const CODE_SPACE = 32;
 const CODE_HASH = 35;
 const CODE_SEMICOLON = 59;
 const CODE_AT = 64;
-const BOM = 0xfeff;
+/** U+FEFF, skipped at the very start of the text. */
+export const BOM = 0xfeff;
 
 const FILE_VARIABLE = /^@([A-Za-z_][\w.-]*)\s*=(.*)$/;
 /** `@expect` and what must follow it, from where the line's text starts (sticky; a line break is \s). */

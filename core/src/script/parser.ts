@@ -8,6 +8,7 @@
 import { lowerCaseName } from '../catalogue/queries';
 import { ownCopy } from '../text/detach';
 import {
+  BOM,
   LINE_BLANK,
   LINE_COMMENT,
   LINE_DIRECTIVE,
@@ -43,8 +44,6 @@ type Classified =
   | { kind: 'fileVariable'; node: FileVariable; text: string; line: number; start: number; end: number };
 
 const BLANK: Classified = { kind: 'blank' };
-
-const BOM = 0xfeff;
 
 /** A `{{` later on the same line (sticky, from where a value starts). */
 const BRACES_IN_LINE = /[^\r\n]*?\{\{/y;
