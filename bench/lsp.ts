@@ -27,7 +27,7 @@ import {
 } from 'vscode-languageserver-protocol/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { getLanguageService } from '../core/src/language/languageService';
-import { LspSession, serverPath } from '../test/lsp/lspHarness';
+import { LspSession, serverNodeFlags, serverPath } from '../test/lsp/lspHarness';
 
 const blockCount = Number(process.env.AMI_BENCH_BLOCKS ?? 10_000);
 const samples = Number(process.env.AMI_BENCH_SAMPLES ?? 300);
@@ -306,6 +306,7 @@ async function benchNeovim(text: string, editLine: number): Promise<void> {
         AMI_NVIM_EDIT_LINE: String(editLine),
         AMI_NVIM_ACTION_LINE: String(editLine - 3),
         AMI_NVIM_NODE: process.execPath,
+        AMI_NVIM_NODE_OPTIONS: serverNodeFlags().join(' '),
         AMI_NVIM_SERVER: serverPath,
         AMI_NVIM_ROOT: directory,
         AMI_NVIM_FILE: file,

@@ -25,9 +25,14 @@ end
 local ok, failure = pcall(function()
   local diagnostics_at = nil
   local diagnostics_count = nil
+  -- node, its options (space-separated, as editors are told to start the server), the server.
+  local cmd = { env.AMI_NVIM_NODE }
+  for option in string.gmatch(env.AMI_NVIM_NODE_OPTIONS or '', '%S+') do table.insert(cmd, option) end
+  table.insert(cmd, env.AMI_NVIM_SERVER)
+  table.insert(cmd, '--stdio')
   local client_id = vim.lsp.start_client({
     name = 'ami',
-    cmd = { env.AMI_NVIM_NODE, env.AMI_NVIM_SERVER, '--stdio' },
+    cmd = cmd,
     root_dir = env.AMI_NVIM_ROOT,
     settings = { ami = { asteriskVersion = '23' } },
     flags = { debounce_text_changes = 0 },

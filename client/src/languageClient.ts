@@ -4,6 +4,7 @@
  */
 import * as vscode from 'vscode';
 import { LanguageClient, TransportKind, type LanguageClientOptions, type ServerOptions } from 'vscode-languageclient/node';
+import { serverNodeOptions } from '../../protocol/src/serverLaunch';
 
 /** Client id: also the prefix of the `ami.trace.server` setting that the client reads by itself. */
 export const languageClientId = 'ami';
@@ -12,8 +13,8 @@ export const languageClientId = 'ami';
 export function createLanguageClient(context: vscode.ExtensionContext): LanguageClient {
   const module = context.asAbsolutePath('dist/server.js');
   const serverOptions: ServerOptions = {
-    run: { module, transport: TransportKind.ipc },
-    debug: { module, transport: TransportKind.ipc, options: { execArgv: ['--nolazy', '--inspect=6019'] } },
+    run: { module, transport: TransportKind.ipc, options: { execArgv: serverNodeOptions(process.versions) } },
+    debug: { module, transport: TransportKind.ipc, options: { execArgv: [...serverNodeOptions(process.versions), '--nolazy', '--inspect=6019'] } },
   };
   const outputChannel = vscode.window.createOutputChannel('AMI Language Server', { log: true });
   context.subscriptions.push(outputChannel);

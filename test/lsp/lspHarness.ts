@@ -5,6 +5,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
+import { SERVER_NODE_OPTIONS } from '../../protocol/src/serverLaunch';
 import {
   ConfigurationRequest,
   DidChangeConfigurationNotification,
@@ -30,6 +31,15 @@ import {
   type PublishDiagnosticsParams,
   type Range,
 } from 'vscode-languageserver-protocol/node';
+
+/**
+ * The Node options the server is started with: those editors use (protocol/src/serverLaunch.ts), or
+ * AMI_LSP_NODE_FLAGS instead, to compare runtime settings in the bench (an empty value starts plain `node`).
+ */
+export function serverNodeFlags(): string[] {
+  const setting = process.env.AMI_LSP_NODE_FLAGS;
+  return setting === undefined ? [...SERVER_NODE_OPTIONS] : setting.split(' ').filter((flag) => flag.length > 0);
+}
 
 /** The bundled server; AMI_LSP_SERVER points elsewhere (e.g. a server built from a branch) for the bench. */
 export const serverPath = process.env.AMI_LSP_SERVER ?? join(__dirname, '..', '..', 'dist', 'server.js');
@@ -118,9 +128,7 @@ export class LspSession {
   /** Spawns the server over stdio; call initialize() next. */
   static start(extraArgs: string[] = []): LspSession {
     if (!existsSync(serverPath)) throw new Error(`${serverPath} is missing: run "npm run build" first`);
-    // AMI_LSP_NODE_FLAGS: node/V8 flags for the server process, to compare runtime settings in the bench.
-    const nodeFlags = (process.env.AMI_LSP_NODE_FLAGS ?? '').split(' ').filter((flag) => flag.length > 0);
-    const child = spawn(process.execPath, [...nodeFlags, serverPath, '--stdio', ...extraArgs], { stdio: ['pipe', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [...serverNodeFlags(), serverPath, '--stdio', ...extraArgs], { stdio: ['pipe', 'pipe', 'pipe'] });
     return new LspSession(child);
   }
 
