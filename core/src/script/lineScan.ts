@@ -74,8 +74,7 @@ function commentTextStart(text: string, start: number, end: number): number {
  * offsets left in {@link scanned}. A BOM at the text's very start is skipped.
  */
 export function scanLine(text: string, base: number, lineEnd: number): number {
-  let start = base === 0 && text.charCodeAt(0) === BOM ? 1 : base;
-  while (start < lineEnd && isSpace(text.charCodeAt(start))) start++;
+  const start = skipSpaces(text, base === 0 && text.charCodeAt(0) === BOM ? 1 : base, lineEnd);
   const end = trimEnd(text, start, lineEnd);
   if (start >= end) return LINE_BLANK;
   const found = scanned;
