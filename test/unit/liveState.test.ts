@@ -4,9 +4,10 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { AmiDecoder } from '../../core/src/wire/decoder';
 import type { AmiMessage } from '../../core/src/wire/types';
-import { LiveState } from '../../core/src/live/liveState';
+import { LiveState, memberStatusText } from '../../core/src/live/liveState';
 import { LiveIndex } from '../../core/src/live/liveIndex';
-import { matchesPattern } from '../../core/src/language/live';
+import { liveHeaderKind, matchesPattern } from '../../core/src/language/live';
+import { getCatalogue } from '../../core/src/catalogue/index';
 
 const CAPTURES = join(__dirname, '..', 'fixtures', 'ami-captures');
 
@@ -241,4 +242,11 @@ test('dialplan patterns match like Asterisk', () => {
   assert.ok(matchesPattern('_[1-5]!', '3'));
   assert.ok(matchesPattern('600', '600'));
   assert.ok(!matchesPattern('600', '6000'));
+});
+
+test("a device state or header named like an object's built-in property is text, not Object's", () => {
+  assert.equal(memberStatusText({ status: 'constructor', paused: false, inCall: false }), 'state constructor');
+  assert.equal(memberStatusText({ status: '1', paused: true, inCall: false }), 'not in use, paused');
+  assert.equal(liveHeaderKind(getCatalogue(), 'Hangup', 'constructor'), undefined);
+  assert.equal(liveHeaderKind(getCatalogue(), 'Hangup', 'Channel')?.kind, 'channel');
 });

@@ -14,6 +14,13 @@ test('every action docs/security.md lists is dangerous whatever its headers, cas
   assert.equal(Object.keys(DANGEROUS_ACTIONS).length, listed.length);
 });
 
+test("an action named like an object's built-in property is judged, not a crash", () => {
+  for (const action of ['constructor', 'toString', '__proto__', 'hasOwnProperty', 'valueOf']) {
+    assert.deepEqual(assessDanger(action, [['Variable', 'SHELL(id)']]), { dangerous: false }, action);
+    assert.deepEqual(assessDanger(action, [{ name: 'Variable', value: 'x' }]), { dangerous: false }, action);
+  }
+});
+
 test('harmless actions are not dangerous', () => {
   for (const action of ['Ping', 'CoreStatus', 'Hangup', 'QueueStatus', 'DBGet', 'DBPut', 'Originate', 'Getvar', 'Setvar', 'Status', '']) {
     assert.deepEqual(assessDanger(action, []), { dangerous: false }, action);

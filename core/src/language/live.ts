@@ -51,7 +51,9 @@ const CHANNEL_PREFIX_ACTIONS = /^(confbridgekick|confbridgemute|confbridgeunmute
 /** The live kind a header of an action takes, when the catalogue documents that header for the action. */
 export function liveHeaderKind(catalogue: Catalogue, actionName: string | undefined, headerName: string): LiveHeaderKind | undefined {
   if (!actionName) return undefined;
-  const rule = RULES[headerName.toLowerCase()];
+  const ruleName = headerName.toLowerCase();
+  // Own keys only: a header named `Constructor:` must not find Object's.
+  const rule = Object.hasOwn(RULES, ruleName) ? RULES[ruleName] : undefined;
   if (!rule) return undefined;
   const action = catalogue.action(actionName);
   const lowerAction = actionName.toLowerCase();

@@ -157,7 +157,8 @@ const DEVICE_STATES: Record<string, string> = {
 
 /** A queue member's device state as words. */
 export function memberStatusText(member: Pick<LiveQueueMember, 'status' | 'paused' | 'inCall'>): string {
-  const parts = [DEVICE_STATES[member.status] ?? `state ${member.status}`];
+  // Own keys only: the status comes from the server, and `constructor` must not find Object's.
+  const parts = [Object.hasOwn(DEVICE_STATES, member.status) ? DEVICE_STATES[member.status] : `state ${member.status}`];
   if (member.paused) parts.push('paused');
   if (member.inCall && member.status !== '2') parts.push('in call');
   return parts.join(', ');

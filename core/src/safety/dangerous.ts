@@ -52,12 +52,15 @@ const QUEUE_AGI_ARGUMENT = 5;
  */
 export const DANGEROUS_FUNCTION_PATTERN = /\b(SHELL|EVAL(?:_EXTEN)?|CURL(?:OPT)?|FILE(?:_COUNT_LINE|_FORMAT)?|DB(?:_DELETE|_KEYS|_EXISTS|_KEYCOUNT)?|ODBC\w*|REALTIME\w*)\s*\(/i;
 
-/** Actions whose variable-name headers are evaluated as dialplan functions. */
-const VARIABLE_ACTIONS: Readonly<Record<string, readonly string[]>> = {
-  getvar: ['variable'],
-  setvar: ['variable', 'value'],
-  status: ['variables'],
-};
+/**
+ * Actions whose variable-name headers are evaluated as dialplan functions. A Map: any name is looked up, and a
+ * plain object would find `constructor` and the like on its prototype.
+ */
+const VARIABLE_ACTIONS: ReadonlyMap<string, readonly string[]> = new Map([
+  ['getvar', ['variable']],
+  ['setvar', ['variable', 'value']],
+  ['status', ['variables']],
+]);
 
 export interface DangerAssessment {
   dangerous: boolean;
@@ -126,7 +129,7 @@ export function assessDanger(action: string, headers: DangerHeaders): DangerAsse
     return NOT_DANGEROUS;
   }
 
-  const variableHeaders = VARIABLE_ACTIONS[name];
+  const variableHeaders = VARIABLE_ACTIONS.get(name);
   if (variableHeaders) {
     for (let header = 0; header < variableHeaders.length; header++) {
       const values = headerValues(headers, variableHeaders[header]);
