@@ -9,16 +9,14 @@ import { getCatalogue, type ActionDoc, type Catalogue, type ParamDoc } from '../
 import { closedEnum, findParam, lowerCaseName, resolveBranch, UNIVERSAL_HEADERS, valueAccepted } from '../catalogue/queries';
 import { KNOWN_RESPONSE_STATUSES, parseExpectation } from '../expect/parse';
 import { assessDanger } from '../safety/dangerous';
-import { ScriptParser } from '../script/parser';
+import { ScriptParser, type LineRecords } from '../script/parser';
 import type { Block, ExpectLine, HeaderLine, Script, VariableRef } from '../script/types';
 import { listText, nearestNames, utf8Length } from './textUtil';
 import { DiagnosticCode, type DiagnosticCodeValue, type FixData } from './diagnosticCodes';
 import type { LanguageSettings } from './types';
+import { BLOCK_NAME, builtinProblem, CONNECTION_ACTIONS, FREE_FORM_ACTIONS, isUnsafeValue, MAX_HEADERS, MAX_LINE_BYTES, profileValue as profileValueOf } from './checkRules';
+import { QuickChecker, type QuickCheckContext, type QuickVerdict } from './quickCheck';
 
-/** Asterisk's manager input buffer holds 1024 bytes including CR LF (main/manager.c `inbuf[1025]`). */
-export const MAX_LINE_BYTES = 1022;
-/** Asterisk keeps at most this many headers per message (AST_MAX_MANHEADERS). */
-export const MAX_HEADERS = 128;
 /** Control-character findings reported per document before a summary (a binary file must not flood the list). */
 const MAX_CONTROL_CHARACTER_REPORTS = 100;
 /** Diagnostics listed per document; one more says how many were left out (editors slow down on huge lists). */
@@ -26,19 +24,24 @@ export const MAX_DIAGNOSTICS = 1000;
 /** Characters looked at to tell a binary file from text. */
 const BINARY_SAMPLE_LENGTH = 8192;
 
-/** Actions that take any header. */
-const FREE_FORM_ACTIONS = new Set(['userevent']);
-/** Actions the connection performs itself. */
-const CONNECTION_ACTIONS = new Set(['login', 'challenge', 'logoff']);
-const BUILTINS: Readonly<Record<string, 'none' | 'required'>> = { $uuid: 'none', $timestamp: 'none', $env: 'required', $prompt: 'required' };
-const BLOCK_NAME = /^[A-Za-z_][\w-]*$/;
 /** KNOWN_RESPONSE_STATUSES, lower-cased. */
 const KNOWN_RESPONSE_STATUS_NAMES: ReadonlySet<string> = new Set(KNOWN_RESPONSE_STATUSES.map((status) => status.toLowerCase()));
 
+/** A finding on an `@expect` line (see Checker.expectationIssue). */
+interface ExpectationIssue {
+  /** The finding's part of the text after `@expect`, or -1 (both) for the whole line. */
+  start: number;
+  end: number;
+  severity: DiagnosticSeverity;
+  code: DiagnosticCodeValue;
+  message: string;
+  data?: FixData;
+}
+
 /** Collects diagnostics for one document. */
-class Checker {
+class Checker implements QuickCheckContext {
   readonly diagnostics: Diagnostic[] = [];
-  private readonly branch: string;
+  readonly branch: string;
   private readonly fileVariables = new Set<string>();
   /** Block name → index of the first block with that name. */
   private readonly namedBlocks = new Map<string, number>();
@@ -69,7 +72,7 @@ class Checker {
   constructor(
     private readonly document: TextDocument,
     private readonly script: Script,
-    private readonly settings: LanguageSettings,
+    readonly settings: LanguageSettings,
     private readonly catalogue: Catalogue,
     /** Parses the rest of the text, when `script` is still being parsed (see {@link diagnosticsJob}). */
     private completeScript?: () => void,
@@ -206,7 +209,52 @@ class Checker {
     return listed;
   }
 
+  /**
+   * Quick verdicts (quickCheck.ts) by block index, until the block's turn (undefined: the full check). An array
+   * written in block order: a Map set and emptied as the check catches up with the parse reallocates its table.
+   */
+  private readonly verdicts: (QuickVerdict | undefined)[] = [];
+  private readonly quick = new QuickChecker(this);
+
+  /** Runs the quick check on `block` as it is parsed (its lines are `records` of `text`); see quickCheck.ts. */
+  quickCheck(block: Block, records: Readonly<LineRecords>, text: string): void {
+    this.verdicts[block.index] = this.quick.verdict(block, records, text);
+  }
+
+  /**
+   * Settles what a quick verdict left to the blocks before `block`: true when the block is clean (its name is then
+   * recorded), false when the full check must look at it.
+   */
+  private settle(block: Block, verdict: QuickVerdict): boolean {
+    const variables = verdict.variables;
+    if (variables !== undefined) {
+      for (let index = 0; index < variables.length; index++) if (!this.resolvedBefore(block, variables[index])) return false;
+    }
+    const name = verdict.name;
+    if (name !== undefined) {
+      if (this.namedBlocks.has(name)) return false;
+      this.namedBlocks.set(name, block.index);
+    }
+    return true;
+  }
+
+  /** checkVariable finds nothing for `{{name}}` in `block` without parsing further (see QuickChecker.variableLeft). */
+  private resolvedBefore(block: Block, name: string): boolean {
+    if (this.fileVariables.has(name)) return true;
+    // A profile value left to settle is unsafe: reported unless a file variable has the name.
+    if (profileValueOf(this.settings, name) !== undefined) return false;
+    const dot = name.indexOf('.');
+    if (dot === -1) return false;
+    const named = this.namedBlocks.get(name.slice(0, dot));
+    return named !== undefined && named < block.index;
+  }
+
   private checkBlock(block: Block): void {
+    const verdict = this.verdicts[block.index];
+    if (verdict !== undefined) {
+      this.verdicts[block.index] = undefined;
+      if (this.settle(block, verdict)) return;
+    }
     this.checkNames(block);
     this.checkStructure(block);
     // Indexed loops on this path: a cold for-of allocates an iterator result per item, and a file's first check
@@ -241,7 +289,7 @@ class Checker {
   }
 
   /** `catalogue.action(name)`, remembered per name (each block asks twice, and files repeat their actions). */
-  private actionDoc(name: string): ActionDoc | undefined {
+  actionDoc(name: string): ActionDoc | undefined {
     if (this.actionDocs.has(name)) return this.actionDocs.get(name);
     const doc = this.catalogue.action(name);
     this.actionDocs.set(name, doc);
@@ -586,21 +634,14 @@ class Checker {
       return;
     }
     if (name.startsWith('$')) {
-      const [builtin, ...rest] = name.split(/\s+/);
-      const argument = BUILTINS[builtin.toLowerCase()];
-      if (!argument) {
-        this.add(ref.nameRange, DiagnosticSeverity.Error, DiagnosticCode.unknownBuiltin, `Unknown built-in "${builtin}": use {{$uuid}}, {{$timestamp}}, {{$env NAME}} or {{$prompt Label}}.`);
-      } else if (argument === 'required' && rest.length === 0) {
-        this.add(ref.nameRange, DiagnosticSeverity.Error, DiagnosticCode.unknownBuiltin, `${builtin} needs an argument: write {{${builtin} ${builtin === '$env' ? 'NAME' : 'Label'}}}.`);
-      } else if (argument === 'none' && rest.length > 0) {
-        this.add(ref.nameRange, DiagnosticSeverity.Error, DiagnosticCode.unknownBuiltin, `${builtin} takes no argument: write {{${builtin}}}.`);
-      }
+      const problem = builtinProblem(name);
+      if (problem !== undefined) this.add(ref.nameRange, DiagnosticSeverity.Error, DiagnosticCode.unknownBuiltin, problem);
       return;
     }
     if (this.fileVariables.has(name)) return;
     const profile = this.settings.profileVariables;
-    const profileValue = profile && Object.prototype.hasOwnProperty.call(profile, name) ? profile[name] : undefined;
-    const unsafeProfileValue = profileValue !== undefined && /[\r\n\0]/.test(profileValue);
+    const profileValue = profileValueOf(this.settings, name);
+    const unsafeProfileValue = profileValue !== undefined && isUnsafeValue(profileValue);
     const dot = name.indexOf('.');
     const blockName = dot === -1 ? name : name.slice(0, dot);
     const named = this.namedBlocks.get(blockName);
@@ -641,48 +682,60 @@ class Checker {
 
   /** `@expect` lines, through the shared expectation parser (core/src/expect/parse.ts) the runners use. */
   private checkExpectation(expectation: ExpectLine): void {
-    let parsed = this.parsedExpectations.get(expectation.text);
+    const issue = this.expectationIssue(expectation.text);
+    if (!issue) return;
+    this.add(issue.start === -1 ? expectation.range : expectationPart(expectation, issue.start, issue.end), issue.severity, issue.code, issue.message, issue.data);
+  }
+
+  /**
+   * What is wrong with the `@expect` text `text`, or undefined; `start`/`end` are its part in the text (-1 for the
+   * whole line).
+   */
+  expectationIssue(text: string): ExpectationIssue | undefined {
+    let parsed = this.parsedExpectations.get(text);
     if (!parsed) {
-      parsed = parseExpectation(expectation.text);
-      this.parsedExpectations.set(expectation.text, parsed);
+      parsed = parseExpectation(text);
+      this.parsedExpectations.set(text, parsed);
     }
     if (!parsed.ok) {
       const { start, end } = parsed.error;
       const message = parsed.error.message;
-      this.add(
-        end > start ? expectationPart(expectation, start, end) : expectation.range,
-        DiagnosticSeverity.Error,
-        DiagnosticCode.invalidExpect,
-        `Bad @expect: ${message.charAt(0).toLowerCase()}${message.slice(1)}.`.replace(/\.\.$/, '.'),
-      );
-      return;
+      return {
+        start: end > start ? start : -1,
+        end: end > start ? end : -1,
+        severity: DiagnosticSeverity.Error,
+        code: DiagnosticCode.invalidExpect,
+        message: `Bad @expect: ${message.charAt(0).toLowerCase()}${message.slice(1)}.`.replace(/\.\.$/, '.'),
+      };
     }
     const { expectation: parsedExpectation, span } = parsed;
     if (parsedExpectation.kind === 'response') {
       const status = parsedExpectation.status;
-      if (status.includes('{{') || KNOWN_RESPONSE_STATUS_NAMES.has(lowerCaseName(status))) return;
+      if (status.includes('{{') || KNOWN_RESPONSE_STATUS_NAMES.has(lowerCaseName(status))) return undefined;
       const suggestions = nearestNames(status, KNOWN_RESPONSE_STATUSES, 1);
-      this.add(
-        expectationPart(expectation, span.start, span.end),
-        DiagnosticSeverity.Warning,
-        DiagnosticCode.invalidExpect,
-        `Asterisk answers with ${listText(KNOWN_RESPONSE_STATUSES, 'or')}, not "${status}"${suggestions.length ? `: did you mean "${suggestions[0]}"?` : '.'}`,
-        suggestions.length ? { fix: 'replace', replacements: suggestions } : undefined,
-      );
-      return;
+      return {
+        start: span.start,
+        end: span.end,
+        severity: DiagnosticSeverity.Warning,
+        code: DiagnosticCode.invalidExpect,
+        message: `Asterisk answers with ${listText(KNOWN_RESPONSE_STATUSES, 'or')}, not "${status}"${suggestions.length ? `: did you mean "${suggestions[0]}"?` : '.'}`,
+        data: suggestions.length ? { fix: 'replace', replacements: suggestions } : undefined,
+      };
     }
     if (parsedExpectation.kind === 'event') {
       const eventName = parsedExpectation.event;
-      if (eventName.includes('{{') || this.catalogue.event(eventName)) return;
+      if (eventName.includes('{{') || this.catalogue.event(eventName)) return undefined;
       const suggestions = this.suggest('events', eventName, () => (this.eventNames ??= this.catalogue.data.events.map((e) => e.name)));
-      this.add(
-        expectationPart(expectation, span.start, span.end),
-        DiagnosticSeverity.Warning,
-        DiagnosticCode.unknownEvent,
-        `Asterisk documents no event "${eventName}".${suggestions.length ? ` Did you mean ${listText(suggestions.map((s) => `"${s}"`), 'or')}?` : ' Check the spelling.'}`,
-        suggestions.length ? { fix: 'replace', replacements: suggestions } : undefined,
-      );
+      return {
+        start: span.start,
+        end: span.end,
+        severity: DiagnosticSeverity.Warning,
+        code: DiagnosticCode.unknownEvent,
+        message: `Asterisk documents no event "${eventName}".${suggestions.length ? ` Did you mean ${listText(suggestions.map((s) => `"${s}"`), 'or')}?` : ' Check the spelling.'}`,
+        data: suggestions.length ? { fix: 'replace', replacements: suggestions } : undefined,
+      };
     }
+    return undefined;
   }
 
   /**
@@ -878,9 +931,12 @@ export class CheckingParse {
   private parsed = false;
 
   constructor(document: TextDocument, settings: LanguageSettings, catalogue: Catalogue = getCatalogue()) {
-    const parser = new ScriptParser(document.getText());
+    const text = document.getText();
+    // Blocks are quick-checked from their line records as they are parsed (quickCheck.ts).
+    const parser = new ScriptParser(text, (block, records) => checker.quickCheck(block, records, text));
     this.parser = parser;
-    this.job = diagnosticsJob(document, settings, parser.script, catalogue, () => parser.step(Number.POSITIVE_INFINITY));
+    const checker = new Checker(document, parser.script, settings, catalogue, () => parser.step(Number.POSITIVE_INFINITY));
+    this.job = checker;
   }
 
   get script(): Script {

@@ -68,6 +68,12 @@ export interface DangerAssessment {
   reason?: string;
 }
 
+/** True when assessDanger's answer for `action` may depend on its headers (Originate, Getvar, Setvar, Status). */
+export function dangerReadsHeaders(action: string): boolean {
+  const name = lowerCaseName(action.trim());
+  return name === 'originate' || VARIABLE_ACTIONS.has(name);
+}
+
 /** The answer for nearly every block: one shared object, not one per call. */
 const NOT_DANGEROUS: DangerAssessment = Object.freeze({ dangerous: false });
 

@@ -15,6 +15,7 @@ import {
   LINE_EXPECT,
   LINE_FILE_VARIABLE,
   LINE_HEADER,
+  LINE_INVALID,
   LINE_SEPARATOR,
   scanLine,
   scanned,
@@ -201,40 +202,85 @@ const CODE_OPEN_BRACE = 123;
 const CODE_CLOSE_BRACE = 125;
 
 /**
- * Finds `{{name}}` references in `text[from, to)` of document line `line`. An unclosed `{{` runs to the next
- * `{{` or to `to` and is returned with `closed: false`. `base` is the offset in `text` where the line starts
+ * Walks the `{{name}}` references in `text[from, to)`: each `next()` finds one and leaves its offsets in the
+ * fields, without making an object (the quick check reads names only; findVariables builds the nodes). An
+ * unclosed `{{` runs to the next `{{` or to `to`.
+ */
+export class VariableScan {
+  /** Where the reference found by `next()` starts (its `{{`) and ends (after `}}`, or where an unclosed one stops). */
+  start = 0;
+  end = 0;
+  /** Its name, trimmed. */
+  nameStart = 0;
+  nameEnd = 0;
+  closed = false;
+  private text = '';
+  private to = 0;
+  private open = -1;
+  /** The next `}}` is searched again only once we are past it, so a line of many unclosed `{{` stays linear. */
+  private nextClose = -2;
+
+  /** Starts a walk of `text[from, to)`. */
+  reset(text: string, from: number, to: number): void {
+    this.text = text;
+    this.to = to;
+    // Every search is bounded by `to`: an unbounded indexOf would rescan the rest of the file for each line.
+    this.open = indexOfPair(text, CODE_OPEN_BRACE, CODE_OPEN_BRACE, from, to);
+    this.nextClose = -2;
+  }
+
+  /** Finds the next reference; false when there is none (the walk then lets go of the text). */
+  next(): boolean {
+    const text = this.text;
+    const to = this.to;
+    const open = this.open;
+    if (open === -1 || open >= to) {
+      this.text = '';
+      return false;
+    }
+    const nameStart = open + 2;
+    if (this.nextClose !== -1 && this.nextClose < nameStart) {
+      this.nextClose = indexOfPair(text, CODE_CLOSE_BRACE, CODE_CLOSE_BRACE, nameStart, to);
+    }
+    const close = this.nextClose;
+    const nextOpen = indexOfPair(text, CODE_OPEN_BRACE, CODE_OPEN_BRACE, nameStart, to);
+    const closed = close !== -1 && (nextOpen === -1 || close < nextOpen);
+    const innerEnd = closed ? close : nextOpen === -1 ? to : nextOpen;
+    const trimmedStart = skipSpaces(text, nameStart, innerEnd);
+    this.start = open;
+    this.end = closed ? close + 2 : innerEnd;
+    this.nameStart = trimmedStart;
+    this.nameEnd = Math.max(trimmedStart, trimEnd(text, trimmedStart, innerEnd));
+    this.closed = closed;
+    this.open = closed ? indexOfPair(text, CODE_OPEN_BRACE, CODE_OPEN_BRACE, close + 2, to) : nextOpen;
+    return true;
+  }
+}
+
+const variableScan = new VariableScan();
+
+/**
+ * Finds `{{name}}` references in `text[from, to)` of document line `line` (see {@link VariableScan}); an
+ * unclosed one is returned with `closed: false`. `base` is the offset in `text` where the line starts
  * (characters in the ranges are relative to it).
  */
 export function findVariables(text: string, line: number, from = 0, to = text.length, base = 0): VariableRef[] {
   // Made with its first reference: a list grown from empty by push reserves room for 16 more.
   let refs: VariableRef[] | undefined;
-  // Every search is bounded by `to`: an unbounded indexOf would rescan the rest of the file for each line.
-  let open = indexOfPair(text, CODE_OPEN_BRACE, CODE_OPEN_BRACE, from, to);
-  // The next `}}` is searched again only once we are past it, so a line of many unclosed `{{` stays linear.
-  let nextClose = -2;
-  while (open !== -1 && open < to) {
-    const nameStart = open + 2;
-    if (nextClose !== -1 && nextClose < nameStart) {
-      nextClose = indexOfPair(text, CODE_CLOSE_BRACE, CODE_CLOSE_BRACE, nameStart, to);
-    }
-    const close = nextClose;
-    const nextOpen = indexOfPair(text, CODE_OPEN_BRACE, CODE_OPEN_BRACE, nameStart, to);
-    const closed = close !== -1 && (nextOpen === -1 || close < nextOpen);
-    const innerEnd = closed ? close : nextOpen === -1 ? to : nextOpen;
-    const trimmedStart = skipSpaces(text, nameStart, innerEnd);
-    const trimmedEnd = Math.max(trimmedStart, trimEnd(text, trimmedStart, innerEnd));
+  const scan = variableScan;
+  scan.reset(text, from, to);
+  while (scan.next()) {
     const ref = new VariableNode(
       line,
-      text.slice(trimmedStart, trimmedEnd),
-      closed,
-      open - base,
-      trimmedStart - base,
-      trimmedEnd - base,
-      (closed ? close + 2 : innerEnd) - base,
+      text.slice(scan.nameStart, scan.nameEnd),
+      scan.closed,
+      scan.start - base,
+      scan.nameStart - base,
+      scan.nameEnd - base,
+      scan.end - base,
     );
     if (refs) refs.push(ref);
     else refs = [ref];
-    open = closed ? indexOfPair(text, CODE_OPEN_BRACE, CODE_OPEN_BRACE, close + 2, to) : nextOpen;
   }
   return refs ?? [];
 }
@@ -249,10 +295,12 @@ const MAX_KNOWN_NAMES = 2048;
 const MAX_INTERNED_LENGTH = 40;
 
 /** `text.slice(start, end)`, as the same string object as an earlier equal name when there was one. */
-function internedName(text: string, start: number, end: number): string {
+export function internedName(text: string, start: number, end: number): string {
   const length = end - start;
-  if (length > MAX_INTERNED_LENGTH) return text.slice(start, end);
-  const key = (length * 65536 + text.charCodeAt(start)) * 65536 + text.charCodeAt(end - 1);
+  if (length > MAX_INTERNED_LENGTH || length <= 0) return text.slice(start, end);
+  // A small integer (under 2^30): a larger number would be a new heap object per call in unoptimised code. Names
+  // that share it (12 bits of each character) are told apart by the startsWith below.
+  const key = (length << 24) | ((text.charCodeAt(start) & 0xfff) << 12) | (text.charCodeAt(end - 1) & 0xfff);
   const known = knownNames.get(key);
   if (known !== undefined && text.startsWith(known, start)) return known;
   // On a clash the first name keeps the slot; later ones are plain slices.
@@ -362,11 +410,6 @@ class RunBuilder {
     bounds.endLine = line;
     bounds.endCharacter = classifiedEnd;
     this.lines.push(item);
-  }
-
-  /** Where the block `finish` or `finishParts` returned lies: lines, characters, and its first line's offset. */
-  get blockBounds(): Readonly<BlockBounds> {
-    return this.bounds;
   }
 
   /** Ends the run and readies the builder for the next. `separatorAbove` is the `###` line right above the run. */
@@ -531,6 +574,144 @@ function forEachLine(
   }
 }
 
+/** Numbers kept per line in {@link LineRecords.offsets}: the line's start, then scanLine's start, end, a, b, c. */
+export const RECORD_STRIDE = 6;
+
+/**
+ * The lines of the run a whole-file parse is reading, as records (scanLine's kind and offsets, see lineScan.ts)
+ * rather than nodes: blocks are summarised from them, and a checker may read them (ScriptParser's `onBlock`)
+ * before the next run reuses them. All offsets are absolute offsets into the text.
+ */
+export class LineRecords {
+  /** Kind of each line (lineScan.ts LINE_*), from index 0 to `count`. */
+  kinds = new Uint8Array(64);
+  /** {@link RECORD_STRIDE} numbers per line. */
+  offsets = new Int32Array(64 * RECORD_STRIDE);
+  count = 0;
+  /** Document line of the first record. */
+  firstLine = 0;
+  /** True once a line other than a comment was added: from there on the run is a block. */
+  blockStarted = false;
+  /** Where the run lies (characters of its first and last line, trimmed). */
+  readonly bounds: BlockBounds = { startLine: 0, startCharacter: 0, endLine: 0, endCharacter: 0, startOffset: 0 };
+
+  /** Adds the line just scanned (its parts are in `scanned`) as kind `kind`. */
+  push(kind: number, line: number, lineOffset: number): void {
+    const at = this.count;
+    if (at === this.kinds.length) this.grow();
+    const { start, end, a, b, c } = scanned;
+    const bounds = this.bounds;
+    if (at === 0) {
+      this.firstLine = line;
+      bounds.startLine = line;
+      bounds.startCharacter = start - lineOffset;
+      bounds.startOffset = lineOffset;
+    }
+    bounds.endLine = line;
+    bounds.endCharacter = end - lineOffset;
+    this.kinds[at] = kind;
+    const offsets = this.offsets;
+    const slot = at * RECORD_STRIDE;
+    offsets[slot] = lineOffset;
+    offsets[slot + 1] = start;
+    offsets[slot + 2] = end;
+    offsets[slot + 3] = a;
+    offsets[slot + 4] = b;
+    offsets[slot + 5] = c;
+    this.count = at + 1;
+  }
+
+  clear(): void {
+    this.count = 0;
+    this.blockStarted = false;
+  }
+
+  private grow(): void {
+    const kinds = new Uint8Array(this.kinds.length * 2);
+    kinds.set(this.kinds);
+    const offsets = new Int32Array(this.offsets.length * 2);
+    offsets.set(this.offsets);
+    this.kinds = kinds;
+    this.offsets = offsets;
+  }
+}
+
+/** What a block's lazy form keeps besides its bounds. */
+interface BlockSummary {
+  kinds: string;
+  title: string;
+  name: string | undefined;
+  action: string | undefined;
+  /** Characters of the `Action:` header's range (on the line of the first header), or -1. */
+  actionStart: number;
+  actionEnd: number;
+}
+
+/** The one BlockSummary that summarise fills (copied into the block's own fields). */
+const scratchSummary: BlockSummary = { kinds: '', title: '', name: undefined, action: undefined, actionStart: -1, actionEnd: -1 };
+
+/** The summary of the block made of `records`: the same rules as blockParts, read from offsets. */
+function summarise(records: LineRecords, text: string, separatorAbove: Separator | undefined): BlockSummary {
+  const { kinds, offsets, count } = records;
+  let headerCount = 0;
+  let firstHeader = -1;
+  let title = '';
+  let titleParts: string[] | undefined;
+  let name: string | undefined;
+  for (let at = 0; at < count; at++) {
+    const slot = at * RECORD_STRIDE;
+    switch (kinds[at]) {
+      case LINE_HEADER:
+        if (headerCount++ === 0) firstHeader = at;
+        break;
+      case LINE_DIRECTIVE: {
+        const valueStart = offsets[slot + 5];
+        const end = offsets[slot + 2];
+        if (name === undefined && valueStart < end && lowerCaseName(internedName(text, offsets[slot + 3], offsets[slot + 4])) === 'name') {
+          name = text.slice(valueStart, end);
+        }
+        break;
+      }
+      case LINE_COMMENT: {
+        // The title is the comments right above the first header, empty ones left out.
+        const textStart = offsets[slot + 3];
+        const end = offsets[slot + 2];
+        if (headerCount > 0 || textStart >= end) break;
+        const comment = text.slice(textStart, end);
+        if (title === '') title = comment;
+        else (titleParts ??= [title]).push(comment);
+        break;
+      }
+      case LINE_INVALID:
+        // A line that is not a header breaks the title run.
+        if (headerCount === 0) {
+          title = '';
+          titleParts = undefined;
+        }
+        break;
+    }
+  }
+  if (titleParts) title = titleParts.join(' ');
+  if (title === '' && separatorAbove) title = separatorAbove.title;
+  const summary = scratchSummary;
+  summary.kinds = kindsOfRecords(kinds, count);
+  summary.title = title;
+  summary.name = name;
+  summary.action = undefined;
+  summary.actionStart = summary.actionEnd = -1;
+  if (firstHeader !== -1) {
+    const slot = firstHeader * RECORD_STRIDE;
+    const start = offsets[slot + 1];
+    if (lowerCaseName(internedName(text, start, offsets[slot + 3])) === 'action') {
+      // Interned like header names: a large file names a few actions thousands of times.
+      summary.action = internedName(text, offsets[slot + 4], offsets[slot + 5]);
+      summary.actionStart = start - offsets[slot];
+      summary.actionEnd = offsets[slot + 2] - offsets[slot];
+    }
+  }
+  return summary;
+}
+
 /** The text of a whole-file parse, shared by its blocks. */
 interface ParsedText {
   readonly text: string;
@@ -582,17 +763,15 @@ class LazyBlock implements Block {
   readonly name: string | undefined;
   readonly action: string | undefined;
 
-  private constructor(index: number, parts: BlockParts, bounds: Readonly<BlockBounds>, source: ParsedText, separatorAbove: Separator | undefined) {
+  private constructor(index: number, summary: BlockSummary, bounds: Readonly<BlockBounds>, source: ParsedText, separatorAbove: Separator | undefined) {
     this.source = source;
-    this.kinds = kindsOf(parts.lines);
-    // The parse's own nodes: their characters are read without building a Range.
-    const actionHeader = parts.actionHeader as HeaderNode | undefined;
-    this.actionStart = actionHeader ? actionHeader.startCharacter : -1;
-    this.actionEnd = actionHeader ? actionHeader.endCharacter : -1;
+    this.kinds = summary.kinds;
+    this.actionStart = summary.actionStart;
+    this.actionEnd = summary.actionEnd;
     this.index = index;
-    this.title = parts.title;
-    this.name = parts.name;
-    this.action = actionHeader?.value;
+    this.title = summary.title;
+    this.name = summary.name;
+    this.action = summary.action;
     this.startOffset = bounds.startOffset;
     this.separatorAbove = separatorAbove;
     this.startLine = bounds.startLine;
@@ -601,11 +780,13 @@ class LazyBlock implements Block {
     this.endCharacter = bounds.endCharacter;
   }
 
-  /** The lazy form of the block just parsed from `source` (its parts and bounds); keeps its nodes for now. */
-  static from(index: number, parts: BlockParts, bounds: Readonly<BlockBounds>, source: ParsedText, separatorAbove: Separator | undefined): LazyBlock {
-    const lazy = new LazyBlock(index, parts, bounds, source, separatorAbove);
-    lazy.keep(parts);
-    return lazy;
+  /** The lazy form of the block whose lines are `records` (a run that is a block) in `source`; no node is made. */
+  static fromRecords(index: number, records: LineRecords, source: ParsedText, separatorAbove: Separator | undefined): LazyBlock {
+    const block = new LazyBlock(index, summarise(records, source.text, separatorAbove), records.bounds, source, separatorAbove);
+    // The scratch lives as long as the process: it must not keep slices of this text (views of the whole text).
+    scratchSummary.title = '';
+    scratchSummary.name = scratchSummary.action = undefined;
+    return block;
   }
 
   get range(): Range {
@@ -702,7 +883,10 @@ class LazyBlock implements Block {
 
 const KIND_LETTERS: Readonly<Record<BlockLine['kind'], string>> = { header: 'h', comment: 'c', directive: 'd', expect: 'e', invalid: 'i' };
 
-const KIND_CODES: Readonly<Record<BlockLine['kind'], number>> = { header: 1, comment: 2, directive: 3, expect: 4, invalid: 5 };
+/** lineScan.ts's codes of the block line kinds. */
+const KIND_CODES: Readonly<Record<BlockLine['kind'], number>> = { header: LINE_HEADER, comment: LINE_COMMENT, directive: LINE_DIRECTIVE, expect: LINE_EXPECT, invalid: LINE_INVALID };
+/** Kind letters by lineScan.ts code. */
+const LETTERS_BY_CODE: readonly string[] = ['', 'h', 'c', 'd', 'e', 'i'];
 /** Kinds strings of blocks of up to 16 lines, by their lines' kind codes (3 bits each): blocks repeat a few shapes. */
 const knownKinds = new Map<number, string>();
 const MAX_KNOWN_KINDS = 4096;
@@ -718,6 +902,20 @@ function kindsOf(lines: readonly BlockLine[]): string {
     return kinds;
   }
   return kindLetters(lines);
+}
+
+/** kindsOf for the `count` line kind codes in `codes`. */
+function kindsOfRecords(codes: Uint8Array, count: number): string {
+  let key = 0;
+  if (count <= 16) {
+    for (let index = 0; index < count; index++) key = key * 8 + codes[index];
+    const known = knownKinds.get(key);
+    if (known !== undefined) return known;
+  }
+  let kinds = '';
+  for (let index = 0; index < count; index++) kinds += LETTERS_BY_CODE[codes[index]];
+  if (count <= 16 && knownKinds.size < MAX_KNOWN_KINDS) knownKinds.set(key, kinds);
+  return kinds;
 }
 
 function kindLetters(lines: readonly BlockLine[]): string {
@@ -756,7 +954,7 @@ export function parseScript(text: string): Script {
  */
 export class ScriptParser {
   readonly script: Script = { blocks: [], fileVariables: [], separators: [], comments: [], lineCount: 0 };
-  private readonly run = new RunBuilder(this.script.fileVariables, this.script.comments);
+  private readonly records = new LineRecords();
   private inRun = false;
   private separatorAbove: Separator | undefined;
   private pendingSeparator: Separator | undefined;
@@ -766,7 +964,14 @@ export class ScriptParser {
   private done = false;
   private source: ParsedText | undefined;
 
-  constructor(private readonly text: string) {}
+  /**
+   * `onBlock` is called with each block as it is parsed, and its lines' records (valid until the call returns):
+   * a checker can read the lines there without the nodes being built.
+   */
+  constructor(
+    private readonly text: string,
+    private readonly onBlock?: (block: Block, records: Readonly<LineRecords>) => void,
+  ) {}
 
   /** Parses up to `maxLines` more lines; true when the whole text is parsed. */
   step(maxLines: number): boolean {
@@ -793,18 +998,21 @@ export class ScriptParser {
     return false;
   }
 
+  /** Records the line (no node is made for a block's lines: see LazyBlock). */
   private addLine(line: number, lineStart: number, lineEnd: number): void {
     this.script.lineCount = line + 1;
-    const item = classify(line, this.text, lineStart, lineEnd);
-    if (item.kind === 'blank') {
+    const kind = scanLine(this.text, lineStart, lineEnd);
+    if (kind === LINE_BLANK) {
       this.endRun();
       this.pendingSeparator = undefined;
       return;
     }
-    if (item.kind === 'separator') {
+    if (kind === LINE_SEPARATOR) {
       this.endRun();
-      this.script.separators.push(item.node);
-      this.pendingSeparator = item.node;
+      const { start, end, a } = scanned;
+      const separator: Separator = { title: this.text.slice(a, end), range: range(line, start - lineStart, end - lineStart) };
+      this.script.separators.push(separator);
+      this.pendingSeparator = separator;
       return;
     }
     if (!this.inRun) {
@@ -812,19 +1020,49 @@ export class ScriptParser {
       this.separatorAbove = this.pendingSeparator;
       this.pendingSeparator = undefined;
     }
-    this.run.lineOffset = lineStart;
-    this.run.add(item, line);
+    const records = this.records;
+    if (kind === LINE_FILE_VARIABLE) {
+      // Inside a block a file variable is not allowed: the line stays there so it is reported.
+      if (records.blockStarted) {
+        records.push(LINE_INVALID, line, lineStart);
+        return;
+      }
+      // Comments gathered so far sit above a file variable, so they belong to no block.
+      this.looseComments();
+      const item = classify(line, this.text, lineStart, lineEnd);
+      if (item.kind === 'fileVariable') this.script.fileVariables.push(item.node);
+      return;
+    }
+    if (kind !== LINE_COMMENT) records.blockStarted = true;
+    records.push(kind, line, lineStart);
+  }
+
+  /** The run's records (all comments) as the script's loose comments. */
+  private looseComments(): void {
+    const records = this.records;
+    for (let at = 0; at < records.count; at++) {
+      const slot = at * RECORD_STRIDE;
+      const lineOffset = records.offsets[slot];
+      const comment = classify(records.firstLine + at, this.text, lineOffset, lineEndAt(this.text, lineOffset));
+      this.script.comments.push(comment as CommentLine);
+    }
+    records.clear();
   }
 
   private endRun(): void {
     if (!this.inRun) return;
-    const parts = this.run.finishParts(this.separatorAbove);
-    if (parts) {
-      this.source ??= { text: this.text, hasCr: this.text.indexOf('\r') !== -1, kept: new Array<LazyBlock | undefined>(KEPT_CONTENTS).fill(undefined), nextKept: 0 };
-      this.script.blocks.push(LazyBlock.from(this.script.blocks.length, parts, this.run.blockBounds, this.source, this.separatorAbove));
-      releaseParts(parts);
-    }
     this.inRun = false;
+    const records = this.records;
+    if (records.count === 0) return;
+    if (!records.blockStarted) {
+      this.looseComments();
+      return;
+    }
+    this.source ??= { text: this.text, hasCr: this.text.indexOf('\r') !== -1, kept: new Array<LazyBlock | undefined>(KEPT_CONTENTS).fill(undefined), nextKept: 0 };
+    const block = LazyBlock.fromRecords(this.script.blocks.length, records, this.source, this.separatorAbove);
+    this.script.blocks.push(block);
+    this.onBlock?.(block, records);
+    records.clear();
   }
 }
 
