@@ -79,6 +79,24 @@ for (const [label, from] of [['CR LF, LF, lone CR', pieces], ['LF only', lfPiece
   });
 }
 
+test('edits with no read before or between them (the line index is built when first read)', () => {
+  const random = prng(17);
+  for (let round = 0; round < 300; round++) {
+    const initial = randomText(random, Math.floor(random() * 30));
+    let expected = TextDocument.create('file:///a.ami', 'ami', 1, initial);
+    const actual = new LineTextDocument('file:///a.ami', 'ami', 1, initial);
+    for (let edit = 1 + Math.floor(random() * 4); edit > 0; edit--) {
+      const change: TextDocumentContentChangeEvent =
+        random() < 0.2
+          ? { text: randomText(random, 5) }
+          : { range: { start: randomPosition(random, expected, false), end: randomPosition(random, expected, false) }, text: randomText(random, Math.floor(random() * 4)) };
+      expected = TextDocument.update(expected, [change], expected.version + 1);
+      actual.update([change], expected.version);
+    }
+    assertSame(actual, expected, random, `round ${round}`);
+  }
+});
+
 test('the block around a line, read line by line, is the block a parse of the whole text finds', () => {
   const texts = [
     '\uFEFF# t\nAction: Ping\n\n### Part two\n# @name b\r\nAction: Status\rChannel: x\n\n\uFEFFAction: Ping\nX: y\n  \n\t\n###\nAction: Hangup',
