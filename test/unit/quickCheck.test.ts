@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { computeDiagnostics } from '../../core/src/language/diagnostics';
 import type { LanguageSettings } from '../../core/src/language/types';
-import { actionHeaderRange, lineKinds, parseScript } from '../../core/src/script/parser';
+import { actionHeaderRange, lineKinds, parseBlockAt, parseScript } from '../../core/src/script/parser';
 
 /** Lines a block may hold: clean ones and one of each finding the checks know, with variables of every kind. */
 const HEADER_LINES = [
@@ -186,14 +186,29 @@ test('clean blocks of a large file pass the quick check; names and variables set
   assert.deepEqual(codes, ['ami-duplicate-name', 'ami-unresolved-variable']);
 });
 
+/** Blocks that exercise the title rules (empty comments, a line that is not a header, separators), and their titles. */
+const TITLE_TEXTS: readonly (readonly [string, readonly string[]])[] = [
+  ['# One\n#\n# Two\nAction: Ping', ['One Two']],
+  ['# Lost\nnot a header line\n# Kept\nAction: Ping', ['Kept']],
+  ['# Lost\nnot a header line\nAction: Ping\n# after', ['']],
+  ['### Part\nAction: Ping\n\n### Part two\n# Own title\n# @name x\nAction: Ping', ['Part', 'Own title']],
+  // A blank line between a separator and the block: the separator titles nothing.
+  ['### Part\n\n;\nAction: Ping', ['']],
+];
+
 test('a whole-file parse summarises blocks from line records as the node builder does', () => {
   const random = prng(11);
-  for (let round = 0; round < 200; round++) {
-    const text = randomScript(random);
+  for (const [text, titles] of TITLE_TEXTS) assert.deepEqual(parseScript(text).blocks.map((block) => block.title), titles, JSON.stringify(text));
+  const texts = TITLE_TEXTS.map(([text]) => text);
+  for (let round = 0; round < 200; round++) texts.push(randomScript(random));
+  for (const [round, text] of texts.entries()) {
     for (const block of parseScript(text).blocks) {
       const letters = block.lines.map((line) => ({ header: 'h', comment: 'c', directive: 'd', expect: 'e', invalid: 'i' })[line.kind]).join('');
       assert.equal(lineKinds(block), letters, `round ${round} block ${block.index}`);
       assert.deepEqual(actionHeaderRange(block), block.actionHeader?.range, `round ${round} block ${block.index}`);
+      // Title, name and action from the records, as the node builder finds them for the same block.
+      const built = parseBlockAt(text, block.range.start.line);
+      assert.deepEqual([block.title, block.name, block.action], [built?.title, built?.name, built?.action], `round ${round} block ${block.index}`);
     }
   }
 });

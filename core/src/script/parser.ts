@@ -496,6 +496,39 @@ function blockOf(index: number, blockRange: Range, parts: BlockParts): Block {
 }
 
 /** Works out the parts of the block made of `lines` (kept by the parts); they are valid until the next call. */
+/**
+ * A block's title, fed its lines before the first header in order: the comments right above the first header,
+ * empty ones left out (one rule for blockParts, from nodes, and summarise, from line records).
+ */
+class BlockTitle {
+  private title = '';
+  private parts: string[] | undefined;
+
+  /** A comment line whose text (after `#` or `;`) is `text`. */
+  comment(text: string): void {
+    if (text === '') return;
+    if (this.title === '') this.title = text;
+    else (this.parts ??= [this.title]).push(text);
+  }
+
+  /** A line that is not a header: the comments above it are not the title. */
+  restart(): void {
+    this.title = '';
+    this.parts = undefined;
+  }
+
+  /** The title (the separator's above a block without one), and a fresh start for the next block. */
+  take(separatorAbove: Separator | undefined): string {
+    let title = this.parts ? this.parts.join(' ') : this.title;
+    if (title === '' && separatorAbove) title = separatorAbove.title;
+    // Shared by every parse for the process's lifetime: it must not keep this block's strings.
+    this.restart();
+    return title;
+  }
+}
+
+const blockTitle = new BlockTitle();
+
 function blockParts(lines: BlockLine[], separatorAbove: Separator | undefined): BlockParts {
   // Counted first, then each list made at its size and only for what a block has: most blocks are headers only
   // (their header list is `lines` itself) with no directive or expectation. Lists grown by push, and their
@@ -505,8 +538,8 @@ function blockParts(lines: BlockLine[], separatorAbove: Separator | undefined): 
   let directiveCount = 0;
   let expectationCount = 0;
   let firstHeader: HeaderLine | undefined;
-  let title = '';
-  let titleParts: string[] | undefined;
+  const title = blockTitle;
+  title.restart();
   let name: string | undefined;
   for (let at = 0; at < lines.length; at++) {
     const line = lines[at];
@@ -522,28 +555,19 @@ function blockParts(lines: BlockLine[], separatorAbove: Separator | undefined): 
         expectationCount++;
         break;
       case 'comment':
-        // The title is the comments right above the first header, empty ones left out.
-        if (headerCount > 0 || line.text === '') break;
-        if (title === '') title = line.text;
-        else (titleParts ??= [title]).push(line.text);
+        if (headerCount === 0) title.comment(line.text);
         break;
       case 'invalid':
-        // A line that is not a header breaks the title run.
-        if (headerCount === 0) {
-          title = '';
-          titleParts = undefined;
-        }
+        if (headerCount === 0) title.restart();
         break;
     }
   }
-  if (titleParts) title = titleParts.join(' ');
-  if (title === '' && separatorAbove) title = separatorAbove.title;
   const parts = scratchParts;
   parts.lines = lines;
   parts.headers = headerCount === lines.length ? (lines as readonly HeaderLine[]) : linesOfKind<HeaderLine>(lines, 'header', headerCount);
   parts.directives = linesOfKind<DirectiveLine>(lines, 'directive', directiveCount);
   parts.expectations = linesOfKind<ExpectLine>(lines, 'expect', expectationCount);
-  parts.title = title;
+  parts.title = title.take(separatorAbove);
   parts.name = name;
   parts.actionHeader = firstHeader !== undefined && lowerCaseName(firstHeader.name) === 'action' ? firstHeader : undefined;
   return parts;
@@ -655,8 +679,8 @@ function summarise(records: LineRecords, text: string, separatorAbove: Separator
   const { kinds, offsets, count } = records;
   let headerCount = 0;
   let firstHeader = -1;
-  let title = '';
-  let titleParts: string[] | undefined;
+  const title = blockTitle;
+  title.restart();
   let name: string | undefined;
   for (let at = 0; at < count; at++) {
     const slot = at * RECORD_STRIDE;
@@ -673,29 +697,19 @@ function summarise(records: LineRecords, text: string, separatorAbove: Separator
         break;
       }
       case LINE_COMMENT: {
-        // The title is the comments right above the first header, empty ones left out.
         const textStart = offsets[slot + 3];
         const end = offsets[slot + 2];
-        if (headerCount > 0 || textStart >= end) break;
-        const comment = text.slice(textStart, end);
-        if (title === '') title = comment;
-        else (titleParts ??= [title]).push(comment);
+        if (headerCount === 0 && textStart < end) title.comment(text.slice(textStart, end));
         break;
       }
       case LINE_INVALID:
-        // A line that is not a header breaks the title run.
-        if (headerCount === 0) {
-          title = '';
-          titleParts = undefined;
-        }
+        if (headerCount === 0) title.restart();
         break;
     }
   }
-  if (titleParts) title = titleParts.join(' ');
-  if (title === '' && separatorAbove) title = separatorAbove.title;
   const summary = scratchSummary;
   summary.kinds = kindsOfRecords(kinds, count);
-  summary.title = title;
+  summary.title = title.take(separatorAbove);
   summary.name = name;
   summary.action = undefined;
   summary.actionStart = summary.actionEnd = -1;
