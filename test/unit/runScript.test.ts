@@ -154,3 +154,12 @@ test('continueOnFailure runs on; a block without Action and a bad @expect are er
   assert.deepEqual([report.passed, report.failed, report.errors, report.skipped], [1, 0, 2, 0]);
   assert.equal(session.sent.length, 1);
 });
+
+test('a file variable named like an object\'s built-in property (`@__proto__`, `@constructor`) is sent as written', async () => {
+  const clock = new ManualClock();
+  const session = new ScriptedSession(clock);
+  const script = parseScript('@__proto__ = proto-value\n@constructor = ctor-value\n\nAction: Ping\nActionID: {{__proto__}}-{{constructor}}\n');
+  const report = await drive(clock, runScript(script, session, { clock }));
+  assert.deepEqual(report.blocks.map((b) => b.verdict), ['passed'], JSON.stringify(report.blocks.map((b) => b.reason)));
+  assert.deepEqual(session.sent[0], [['Action', 'Ping'], ['ActionID', 'proto-value-ctor-value']]);
+});

@@ -8,7 +8,7 @@ import { getScript } from '../../../core/src/script/scriptCache';
 import type { Block, Script } from '../../../core/src/script/types';
 import { namedResultOf, type BlockRunResult } from '../../../core/src/run/runner';
 import { isReadOnlyAction } from '../../../core/src/safety/actionKinds';
-import { substituteHeaders, type NamedResult } from '../../../core/src/run/variables';
+import { fileVariableValues, substituteHeaders, type NamedResult } from '../../../core/src/run/variables';
 import { blockAsCode, CODE_TARGETS, type CodeTarget } from './codeExport';
 import type { RunHistory } from './history';
 import { runScript } from '../../../core/src/run/scriptRunner';
@@ -312,8 +312,7 @@ export class RunController implements vscode.Disposable {
       }))?.target;
     if (!chosen) return undefined;
     const script = getScript(document);
-    const fileVariables: Record<string, string> = {};
-    for (const variable of script.fileVariables) fileVariables[variable.name] = variable.value;
+    const fileVariables = fileVariableValues(script.fileVariables);
     const substituted = await substituteHeaders(
       block.headers.map((h) => [h.name, h.value] as [string, string]),
       {

@@ -9,7 +9,7 @@ import type { Disposable } from '../session/emitter';
 import type { AmiMessage } from '../wire/types';
 import { redactSecretsDeep } from '../wire/redact';
 import { runBlock, type ActionSender, type BlockRunResult } from './runner';
-import { findVariables, substituteHeaders, type NamedResult, type VariableSources } from './variables';
+import { fileVariableValues, findVariables, substituteHeaders, type NamedResult, type VariableSources } from './variables';
 import type { Block, ExpectLine, Script } from '../script/types';
 import { blockLabel } from '../script/blockLabel';
 import { Correlator } from '../expect/correlator';
@@ -188,8 +188,7 @@ export async function runScript(script: Script, session: ScriptSession, options:
   const now = (): number => clock.now();
   const chainWaitMs = options.chainWaitMs ?? 5000;
   const named = new Map<string, NamedResult>(options.named ?? []);
-  const fileVariables: Record<string, string> = {};
-  for (const variable of script.fileVariables) fileVariables[variable.name] = variable.value;
+  const fileVariables = fileVariableValues(script.fileVariables);
   const sources: VariableSources = { ...options.sources, named, fileVariables };
   const following: Correlator[] = [];
   const waker = new Waker(clock);

@@ -33,6 +33,16 @@ export interface VariableSources {
 
 export type Resolution = { ok: true; value: string } | { ok: false; error: string };
 
+/**
+ * A script's `@name = value` lines as VariableSources' `fileVariables`. Without a prototype: in a plain object,
+ * `@__proto__ = x` would set the prototype (a string is ignored) instead of defining the variable.
+ */
+export function fileVariableValues(variables: ReadonlyArray<{ readonly name: string; readonly value: string }>): Record<string, string> {
+  const values = Object.create(null) as Record<string, string>;
+  for (const variable of variables) values[variable.name] = variable.value;
+  return values;
+}
+
 /** The `{{...}}` references in a text, in order: the trimmed inner text, and whether it was closed. */
 export function findVariables(text: string): Array<{ name: string; start: number; end: number; closed: boolean }> {
   const found: Array<{ name: string; start: number; end: number; closed: boolean }> = [];
