@@ -84,7 +84,8 @@ function existsQuietly(cwd: string, file: string): boolean {
 }
 
 function parseVariables(values: readonly string[]): Record<string, string> {
-  const variables: Record<string, string> = {};
+  // Without a prototype: `--var __proto__=x` defines a variable like any other name.
+  const variables = Object.create(null) as Record<string, string>;
   for (const pair of values) {
     const equals = pair.indexOf('=');
     if (equals <= 0) throw new UsageError(`--var takes NAME=VALUE (got "${pair}")`);

@@ -4,6 +4,7 @@ import { button, el, headerTable } from './dom';
 import { eventTime, eventTimeTitle } from './eventTime';
 import { expectationsPart, listPart, type RunPartsHost } from './runParts';
 import type { PanelContext } from './state';
+import { ownValue } from '../../core/src/text/ownKeys';
 
 const MAX_RUNS = 200;
 
@@ -50,9 +51,9 @@ export class ResultsView {
     const state = context.state;
     this.partsHost = {
       fieldDoc: (eventName, field) => context.fieldDoc(eventName, field),
-      fieldOrder: (eventName) => Object.keys(context.docs[eventName.toLowerCase()] ?? {}),
+      fieldOrder: (eventName) => Object.keys(ownValue(context.docs, eventName.toLowerCase()) ?? {}),
       copy: (text) => context.post({ type: 'copy', text }),
-      rememberedColumns: (eventName) => state.listColumns?.[eventName.toLowerCase()],
+      rememberedColumns: (eventName) => ownValue(state.listColumns, eventName.toLowerCase()),
       rememberColumns: (eventName, columns) => {
         state.listColumns = { ...state.listColumns, [eventName.toLowerCase()]: [...columns] };
         context.save();

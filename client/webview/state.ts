@@ -3,6 +3,7 @@
  * getState/setState) and the event field docs the extension sends along with the data it replays.
  */
 import type { FieldDocs, FromWebview } from '../../protocol/src/webviewMessages';
+import { ownValue } from '../../core/src/text/ownKeys';
 
 interface VsCodeApi {
   postMessage(message: unknown): void;
@@ -73,6 +74,7 @@ export class PanelContext {
 
   /** The catalogue description of `field` in events named `eventName`. */
   fieldDoc(eventName: string, field: string): string | undefined {
-    return this.docs[eventName.toLowerCase()]?.[field.toLowerCase()];
+    // Names come from the server: own keys only (an event named `constructor` must not find Object's).
+    return ownValue(ownValue(this.docs, eventName.toLowerCase()), field.toLowerCase());
   }
 }

@@ -94,6 +94,11 @@ test('hover on variables: file variable value, named block result, built-in, pro
   assert.match(hoverText('Action: Ping\nActionID: {{miss|ing}}'), /not defined: add `@missing = value`/);
 });
 
+test("a variable named like an object's built-in property hovers as a variable, with text", () => {
+  assert.match(hoverText('@constructor = ctor\n\nAction: Ping\nActionID: {{constr|uctor}}'), /\*\*constructor\*\* = `ctor`/);
+  assert.match(hoverText('Action: Ping\nActionID: {{toStr|ing}}'), /not defined: add `@toString = value`/);
+});
+
 test('no hover on comments, blank lines and unknown actions', () => {
   assert.equal(hover('# Origi|nate'), null);
   assert.equal(hover('Action: Ping\n|\n'), null);

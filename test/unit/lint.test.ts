@@ -100,6 +100,7 @@ test('hints only with --hints; --var makes unknown variables errors', () => {
   try {
     const file = join(directory, 'vars.ami');
     writeFileSync(file, 'action: ping\nActionID: {{run}}-{{other}}\n');
+    writeFileSync(join(directory, 'proto.ami'), 'Action: Ping\nActionID: {{__proto__}}-{{other}}\n');
     const plain = ami('lint', file);
     assert.equal(plain.status, 0);
     assert.equal(plain.stdout.match(/warning ami-unresolved-variable/g)?.length, 2);
@@ -109,6 +110,10 @@ test('hints only with --hints; --var makes unknown variables errors', () => {
     assert.equal(withVars.status, 1);
     assert.match(withVars.stdout, /vars\.ami:2:21 error ami-unresolved-variable Unknown variable "\{\{other\}\}"/);
     assert.doesNotMatch(withVars.stdout, /\{\{run\}\}/);
+    // A name of an object's built-in property is a variable like any other.
+    const protoVar = ami('lint', '--var', '__proto__=1', '--var', 'other=2', '--var', 'run=3', file.replace('vars.ami', 'proto.ami'));
+    assert.equal(protoVar.status, 0, protoVar.stdout);
+    assert.doesNotMatch(protoVar.stdout, /ami-unresolved-variable/);
     const badVar = ami('lint', '--var', 'novalue', file);
     assert.equal(badVar.status, 2);
     assert.match(badVar.stderr, /--var takes NAME=VALUE \(got "novalue"\)/);

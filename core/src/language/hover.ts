@@ -15,6 +15,7 @@ import { existsIn, findParam, headerValueKind, resultFieldsOf, targetBranch, uni
 import { blockAround, getDefinitions, lineText } from './documents';
 import { liveHeaderKind, liveMarkdown, liveValueAt } from './live';
 import type { LanguageSettings } from './types';
+import { ownValue } from '../text/ownKeys';
 
 const headerLine = /^(\s*)([A-Za-z0-9_-]+(?:\([^)]*\))?)(\s*:\s*)(.*?)\s*$/;
 const expectEventLine = /^(\s*@expect\s+event\s*:\s*)([\w-]+)(.*)$/i;
@@ -176,7 +177,7 @@ function variableMarkdown(
   settings: LanguageSettings | undefined,
 ): string | undefined {
   if (name === '') return undefined;
-  const builtin = builtinDocs[name.split(/\s/)[0]];
+  const builtin = ownValue(builtinDocs, name.split(/\s/)[0]);
   if (builtin) return builtin;
   const definitions = getDefinitions(document);
   const dot = name.indexOf('.');

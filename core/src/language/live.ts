@@ -10,6 +10,7 @@ import type { LiveIndex } from '../live/liveIndex';
 import { formatAge, type LiveKind, type LiveValue } from '../live/types';
 import type { Block } from '../script/types';
 import { LiveDiagnosticCode } from './diagnosticCodes';
+import { ownValue } from '../text/ownKeys';
 
 export { LiveDiagnosticCode };
 
@@ -51,9 +52,7 @@ const CHANNEL_PREFIX_ACTIONS = /^(confbridgekick|confbridgemute|confbridgeunmute
 /** The live kind a header of an action takes, when the catalogue documents that header for the action. */
 export function liveHeaderKind(catalogue: Catalogue, actionName: string | undefined, headerName: string): LiveHeaderKind | undefined {
   if (!actionName) return undefined;
-  const ruleName = headerName.toLowerCase();
-  // Own keys only: a header named `Constructor:` must not find Object's.
-  const rule = Object.hasOwn(RULES, ruleName) ? RULES[ruleName] : undefined;
+  const rule = ownValue(RULES, headerName.toLowerCase());
   if (!rule) return undefined;
   const action = catalogue.action(actionName);
   const lowerAction = actionName.toLowerCase();

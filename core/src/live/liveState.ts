@@ -5,6 +5,7 @@
  */
 import type { AmiMessage } from '../wire/types';
 import { formatAge, liveKey, type LiveKind, type LiveValue, type LiveValueKey, type LiveValuesDelta } from './types';
+import { ownValue } from '../text/ownKeys';
 
 /** Upper bounds of the model (a PBX bigger than this is shown in part, with the rest counted). */
 export interface LiveCaps {
@@ -157,8 +158,7 @@ const DEVICE_STATES: Record<string, string> = {
 
 /** A queue member's device state as words. */
 export function memberStatusText(member: Pick<LiveQueueMember, 'status' | 'paused' | 'inCall'>): string {
-  // Own keys only: the status comes from the server, and `constructor` must not find Object's.
-  const parts = [Object.hasOwn(DEVICE_STATES, member.status) ? DEVICE_STATES[member.status] : `state ${member.status}`];
+  const parts = [ownValue(DEVICE_STATES, member.status) ?? `state ${member.status}`];
   if (member.paused) parts.push('paused');
   if (member.inCall && member.status !== '2') parts.push('in call');
   return parts.join(', ');
