@@ -897,28 +897,13 @@ class LazyBlock implements Block {
 
 const KIND_LETTERS: Readonly<Record<BlockLine['kind'], string>> = { header: 'h', comment: 'c', directive: 'd', expect: 'e', invalid: 'i' };
 
-/** lineScan.ts's codes of the block line kinds. */
-const KIND_CODES: Readonly<Record<BlockLine['kind'], number>> = { header: LINE_HEADER, comment: LINE_COMMENT, directive: LINE_DIRECTIVE, expect: LINE_EXPECT, invalid: LINE_INVALID };
 /** Kind letters by lineScan.ts code. */
 const LETTERS_BY_CODE: readonly string[] = ['', 'h', 'c', 'd', 'e', 'i'];
 /** Kinds strings of blocks of up to 16 lines, by their lines' kind codes (3 bits each): blocks repeat a few shapes. */
 const knownKinds = new Map<number, string>();
 const MAX_KNOWN_KINDS = 4096;
 
-function kindsOf(lines: readonly BlockLine[]): string {
-  if (lines.length <= 16) {
-    let key = 0;
-    for (let index = 0; index < lines.length; index++) key = key * 8 + KIND_CODES[lines[index].kind];
-    const known = knownKinds.get(key);
-    if (known !== undefined) return known;
-    const kinds = kindLetters(lines);
-    if (knownKinds.size < MAX_KNOWN_KINDS) knownKinds.set(key, kinds);
-    return kinds;
-  }
-  return kindLetters(lines);
-}
-
-/** kindsOf for the `count` line kind codes in `codes`. */
+/** The kinds string (see {@link lineKinds}) of the `count` line kind codes in `codes`, shared by shape. */
 function kindsOfRecords(codes: Uint8Array, count: number): string {
   let key = 0;
   if (count <= 16) {
@@ -944,7 +929,8 @@ function kindLetters(lines: readonly BlockLine[]): string {
  * `block.range.start.line + i`. Needs no line nodes for a block of a whole-file parse.
  */
 export function lineKinds(block: Block): string {
-  return block instanceof LazyBlock ? block.lineKinds : kindsOf(block.lines);
+  // Only a whole-file parse's blocks share their strings: another block is one block (parseBlockAt).
+  return block instanceof LazyBlock ? block.lineKinds : kindLetters(block.lines);
 }
 
 /** `block.actionHeader?.range`, without building line nodes for a block of a whole-file parse. */
