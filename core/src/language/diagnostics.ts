@@ -914,8 +914,8 @@ export function computeDiagnostics(document: TextDocument, settings: LanguageSet
 }
 
 /**
- * Lines parsed before the blocks they hold are checked: few enough that the blocks' line nodes are still kept
- * (parser.ts keeps the latest 256 blocks' nodes), so checking does not build them again.
+ * Lines parsed before the blocks they hold are checked: a block's quick verdict (quickCheck.ts) waits at most this
+ * long, and a block the full check reads is still among the latest blocks whose text V8 has just touched.
  */
 const PARSE_RUN_LINES = 512;
 /** Blocks checked per step once the parse is complete. */
@@ -973,7 +973,7 @@ export interface DiagnosticsJob {
 
 /**
  * A {@link DiagnosticsJob} over the `script` of `document`. With `completeScript`, the script may still be being
- * parsed: `step` checks the blocks parsed so far (while their line nodes are fresh, see parser.ts), call
+ * parsed: `step` checks the blocks parsed so far, call
  * `parsed()` once the parse is done; a check that needs a later part of the file calls `completeScript` to parse
  * the rest first. The result is the same as checking the complete script.
  */
