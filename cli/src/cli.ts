@@ -10,6 +10,7 @@ import { tailCommand } from './tail';
 import { captureCommand } from './capture';
 import { replayCommand } from './replay';
 import { guardProcessOutput } from './output';
+import { ownValue } from '../../core/src/text/ownKeys';
 
 /** A subcommand of `ami`. */
 export interface CliCommand {
@@ -64,7 +65,7 @@ export async function main(argv: string[]): Promise<number> {
     process.stdout.write(`${version}\n`);
     return 0;
   }
-  const command = Object.prototype.hasOwnProperty.call(COMMANDS, name) ? COMMANDS[name] : undefined;
+  const command = ownValue(COMMANDS, name);
   if (!command) {
     process.stderr.write(`ami: unknown command "${name}"; the commands are ${Object.keys(COMMANDS).join(', ')} (ami --help)\n`);
     return EXIT_USAGE;

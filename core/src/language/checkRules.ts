@@ -2,6 +2,7 @@
  * Rules the full check (diagnostics.ts) and the quick check of clean blocks (quickCheck.ts) both apply: kept here
  * once, so a block the quick check passes is one the full check would pass.
  */
+import { ownValue } from '../text/ownKeys';
 import type { LanguageSettings } from './types';
 
 /** Asterisk's manager input buffer holds 1024 bytes including CR LF (main/manager.c `inbuf[1025]`). */
@@ -30,8 +31,7 @@ export function builtinProblem(name: string): string | undefined {
 
 /** The connection profile's value for the variable `name`, if it has one. */
 export function profileValue(settings: LanguageSettings, name: string): string | undefined {
-  const profile = settings.profileVariables;
-  return profile && Object.prototype.hasOwnProperty.call(profile, name) ? profile[name] : undefined;
+  return ownValue(settings.profileVariables, name);
 }
 
 /** True when a substituted value would inject extra headers (a line break or NUL). */

@@ -3,6 +3,7 @@
  * environment, the prompt, the clock and the UUID source are passed in, so the CLI and tests reuse it as is.
  * Sources, most specific first: named block results, file variables, profile variables, built-ins.
  */
+import { ownValue } from '../text/ownKeys';
 
 /** Results a `# @name` block exposes to later blocks. */
 export interface NamedResult {
@@ -70,7 +71,8 @@ function lookupHeader(headers: ReadonlyArray<readonly [string, string]> | undefi
 
 function lookupRecord(record: Readonly<Record<string, string>> | undefined, name: string): string | undefined {
   if (!record) return undefined;
-  if (Object.prototype.hasOwnProperty.call(record, name)) return record[name];
+  const exact = ownValue(record, name);
+  if (exact !== undefined) return exact;
   const lower = name.toLowerCase();
   for (const key of Object.keys(record)) if (key.toLowerCase() === lower) return record[key];
   return undefined;
