@@ -1009,10 +1009,12 @@ export class ScriptParser {
     }
     if (kind === LINE_SEPARATOR) {
       this.endRun();
-      const { start, end, a } = scanned;
-      const separator: Separator = { title: this.text.slice(a, end), range: range(line, start - lineStart, end - lineStart) };
-      this.script.separators.push(separator);
-      this.pendingSeparator = separator;
+      // Rare lines: their node is made as parseBlockAt makes it.
+      const item = classify(line, this.text, lineStart, lineEnd);
+      if (item.kind === 'separator') {
+        this.script.separators.push(item.node);
+        this.pendingSeparator = item.node;
+      }
       return;
     }
     if (!this.inRun) {
