@@ -90,6 +90,14 @@ export async function typeLines(page: Page, lines: readonly string[]): Promise<v
 }
 
 /**
+ * Waits until the Problems view lists no finding with `code`. Typed text is checked as it is typed (150 ms after a
+ * pause), so a finding of a half-typed line can be listed for a moment: a screenshot must show the final text's.
+ */
+export async function waitUntilNoProblem(page: Page, code: string): Promise<void> {
+  await page.locator(selectors.problemsRow, { hasText: code }).first().waitFor({ state: 'detached', timeout: 20_000 });
+}
+
+/**
  * Presses Control+Space until the suggest widget lists `label`. The language server may still be starting in a
  * fresh workbench: ask again, as a user would (4 tries of 5 s).
  */

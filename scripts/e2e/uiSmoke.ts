@@ -13,6 +13,7 @@ import {
   typeLines,
   waitForSuggestion,
   waitForWorkbench,
+  waitUntilNoProblem,
 } from './uiFlows';
 import { simulatorUser, type Simulator } from './simulator';
 import { contributesCommand, groupUserSettings } from './suites';
@@ -70,6 +71,8 @@ function uiTests(simulator: Simulator | undefined): UiTest[] {
         await page.locator(selectors.squiggleError).first().waitFor({ timeout: 20_000 });
         await page.keyboard.press('Control+Shift+M');
         await page.locator(selectors.problemsRow, { hasText: /\bDBGett\b/ }).first().waitFor({ timeout: 20_000 });
+        // `Family` typed before its colon is not a header yet.
+        await waitUntilNoProblem(page, 'ami-invalid-line');
       },
     },
   ];

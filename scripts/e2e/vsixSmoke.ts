@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { groupUserSettings } from './suites';
 import { repoRoot, type E2eTools } from './tools';
-import { hoverUntilShown, openFile, selectors, startNewBlock, typeLines, waitForSuggestion, waitForWorkbench } from './uiFlows';
+import { hoverUntilShown, openFile, selectors, startNewBlock, typeLines, waitForSuggestion, waitForWorkbench, waitUntilNoProblem } from './uiFlows';
 import type { UiTestResult } from './uiSmoke';
 import { openWorkbench } from './workbench';
 
@@ -211,6 +211,8 @@ export async function runVsixSmoke(options: { tools: E2eTools; runDir: string; o
         await page!.keyboard.press('Control+Shift+M');
         const row = page!.locator(selectors.problemsRow, { hasText: /\bDBGett\b/ }).first();
         await row.waitFor({ timeout: 20_000 });
+        // `Family` typed before its colon is not a header yet.
+        await waitUntilNoProblem(page!, 'ami-invalid-line');
         const text = await row.innerText();
         if (!text.includes('ami-unknown-action')) throw new Error(`the Problems entry has no ami-unknown-action code: ${text.replace(/\s+/g, ' ')}`);
       },
