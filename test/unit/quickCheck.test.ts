@@ -3,9 +3,10 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { TextDocument } from 'vscode-languageserver-textdocument';
-import { computeDiagnostics } from '../../core/src/language/diagnostics';
+import { CheckingParse, computeDiagnostics } from '../../core/src/language/diagnostics';
 import type { LanguageSettings } from '../../core/src/language/types';
 import { actionHeaderRange, lineKinds, parseBlockAt, parseScript } from '../../core/src/script/parser';
+import { generateScript } from '../../bench/lspScript';
 
 /** Lines a block may hold: clean ones and one of each finding the checks know, with variables of every kind. */
 const HEADER_LINES = [
@@ -182,8 +183,28 @@ test('clean blocks of a large file pass the quick check; names and variables set
   blocks.push('# @name call3\nAction: Ping', 'Action: Hangup\nChannel: {{call9999.Channel}}', 'Action: Hangup\nChannel: {{late}}', '@late = 1');
   const text = blocks.join('\n\n');
   assertSameAsFullCheck(text, {}, 'large file');
-  const codes = computeDiagnostics(TextDocument.create('file:///l.ami', 'ami', 1, text)).map((d) => d.code);
-  assert.deepEqual(codes, ['ami-duplicate-name', 'ami-unresolved-variable']);
+  const checking = firstCheck(text);
+  assert.deepEqual(checking.result().map((d) => d.code), ['ami-duplicate-name', 'ami-unresolved-variable']);
+  // Only the two blocks with a finding were read by the full check.
+  assert.equal(checking.blocksCheckedInFull, 2);
+});
+
+/** A file's first check, run to the end (what the server does for a document it has not parsed yet). */
+function firstCheck(text: string, settings: LanguageSettings = { asteriskVersion: '23' }): CheckingParse {
+  const checking = new CheckingParse(TextDocument.create('file:///first.ami', 'ami', 1, text), settings);
+  while (!checking.step(Number.POSITIVE_INFINITY));
+  return checking;
+}
+
+test("bench:lsp's file: its clean blocks pass on the quick check alone, so its first diagnostics stay fast", () => {
+  // The speed target for a first check (≤ 100 ms for 10,000 blocks) holds only while clean blocks skip the full check.
+  const clean = firstCheck(generateScript(2_000, false));
+  assert.deepEqual(clean.result(), []);
+  assert.equal(clean.blocksCheckedInFull, 0);
+  const withMistakes = firstCheck(generateScript(2_000, true));
+  const wrongBlocks = 2_000 / 16;
+  assert.equal(withMistakes.result().length, wrongBlocks);
+  assert.equal(withMistakes.blocksCheckedInFull, wrongBlocks);
 });
 
 /** Blocks that exercise the title rules (empty comments, a line that is not a header, separators), and their titles. */
