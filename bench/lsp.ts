@@ -279,7 +279,8 @@ async function benchNeovim(text: string, editLine: number): Promise<void> {
     const hover = summarise(result.hover_ms);
     console.log(`through Neovim's client (${nvimVersion}, headless; its Lua JSON-RPC framing and incremental sync), ${nvimSamples} samples`);
     console.log(`  server start (client started → initialized)   ${ms(result.initialize_ms).padStart(10)}`);
-    console.log(`  first diagnostics, 1 block in 16 wrong (${String(result.first_diagnostics_count).padStart(4)} found)  ${ms(result.first_diagnostics_ms).padStart(10)}   ≤ ${targets.firstDiagnosticsMs} ms   ${verdict(result.first_diagnostics_ms <= targets.firstDiagnosticsMs)}`);
+    console.log(`  first diagnostics, 1 block in 16 wrong (${String(result.first_diagnostics_count).padStart(4)} found)  ${ms(result.first_diagnostics_ms).padStart(10)}${result.first_diagnostics_server_cpu_ms === undefined ? '' : ` (server CPU ${ms(result.first_diagnostics_server_cpu_ms)})`}   ≤ ${targets.firstDiagnosticsMs} ms   ${verdict(result.first_diagnostics_ms <= targets.firstDiagnosticsMs)}`);
+    if (result.open_prep_ms !== undefined) console.log(`    of which Neovim making didOpen's JSON (buffer text, encode; timed after)  ${ms(result.open_prep_ms)}`);
     console.log(`  header completion after an edit (${result.header_items} items)  p50 ${ms(header.p50)} p95 ${ms(header.p95)}   p95 ≤ ${targets.completionP95Ms} ms   ${verdict(header.p95 <= targets.completionP95Ms)}`);
     console.log(`  action completion after an edit (${result.action_items} items) p50 ${ms(action.p50)} p95 ${ms(action.p95)}   p95 ≤ ${targets.completionP95Ms} ms   ${verdict(action.p95 <= targets.completionP95Ms)}`);
     console.log(`  hover after an edit                           p50 ${ms(hover.p50)} p95 ${ms(hover.p95)}   p95 ≤ ${targets.hoverP95Ms} ms   ${verdict(hover.p95 <= targets.hoverP95Ms)}`);
@@ -294,6 +295,10 @@ interface NeovimResult {
   initialize_ms: number;
   first_diagnostics_ms: number;
   first_diagnostics_count: number;
+  /** The server's CPU time from attaching the buffer to the first diagnostics (10 ms ticks). */
+  first_diagnostics_server_cpu_ms?: number;
+  /** What Neovim spends on the buffer's text and didOpen's JSON, timed once more after the run. */
+  open_prep_ms?: number;
   header_items: number;
   action_items: number;
   header_completion_ms: number[];

@@ -14,6 +14,18 @@ local function now_ms()
   return uv.hrtime() / 1e6
 end
 
+--- CPU time (user + system) process `pid` has used so far, in ms (10 ms ticks), or nil where /proc cannot tell.
+local function cpu_ms_of(pid)
+  if not pid then return nil end
+  local file = io.open('/proc/' .. pid .. '/stat')
+  if not file then return nil end
+  local stat = file:read('*a')
+  file:close()
+  local fields = {}
+  for field in stat:match('%) (.*)'):gmatch('%S+') do table.insert(fields, field) end
+  return (tonumber(fields[12]) + tonumber(fields[13])) * 10
+end
+
 local function finish(err)
   if err then result.error = err end
   local file = io.open(out_path, 'w')
@@ -55,11 +67,20 @@ local ok, failure = pcall(function()
   vim.cmd('edit ' .. vim.fn.fnameescape(env.AMI_NVIM_FILE))
   local buffer = vim.api.nvim_get_current_buf()
   vim.bo[buffer].filetype = 'ami'
+  local pid = client.rpc and client.rpc.pid
+  local cpu_before = cpu_ms_of(pid)
   local opened = now_ms()
   vim.lsp.buf_attach_client(buffer, client_id)
   if not vim.wait(60000, function() return diagnostics_at ~= nil end, 1) then error('no diagnostics within 60 s') end
   result.first_diagnostics_ms = diagnostics_at - opened
   result.first_diagnostics_count = diagnostics_count
+  local cpu_after = cpu_ms_of(pid)
+  if cpu_before and cpu_after then result.first_diagnostics_server_cpu_ms = cpu_after - cpu_before end
+  -- For attribution: what the client itself does before the first byte, i.e. the buffer's text and its JSON.
+  local prep_started = now_ms()
+  local text = table.concat(vim.api.nvim_buf_get_lines(buffer, 0, -1, true), '\n') .. '\n'
+  vim.json.encode({ jsonrpc = '2.0', method = 'textDocument/didOpen', params = { textDocument = { uri = vim.uri_from_bufnr(buffer), languageId = 'ami', version = 0, text = text } } })
+  result.open_prep_ms = now_ms() - prep_started
 
   local function request(method, params)
     local done = false
@@ -94,7 +115,6 @@ local ok, failure = pcall(function()
   result.header_completion_ms = header_times
   result.action_completion_ms = action_times
   result.hover_ms = hover_times
-  local pid = client.rpc and client.rpc.pid
   if pid then
     local status = io.open('/proc/' .. pid .. '/status')
     if status then
