@@ -178,6 +178,9 @@ function rulesOf(doc: ActionDoc, branch: string): ActionRules {
   return rules;
 }
 
+/** Distinct actions whose rules one check remembers. */
+const MAX_REMEMBERED_ACTIONS = 1_024;
+
 export class QuickChecker {
   private readonly pairs: HeaderPair[] = [];
   private readonly headers: HeaderPair[] = [];
@@ -301,8 +304,21 @@ export class QuickChecker {
     return name;
   }
 
+  /** rulesFor's answers by action as written: a file repeats its few actions, block after block. */
+  private readonly rulesByAction = new Map<string, ActionRules | null>();
+
   /** The rules of `action` when checkAction finds nothing in the action itself, else null. */
   private rulesFor(action: string): ActionRules | null {
+    let rules = this.rulesByAction.get(action);
+    if (rules === undefined) {
+      rules = this.findRules(action);
+      // Bounded: a file of made-up actions must not grow it without end.
+      if (this.rulesByAction.size < MAX_REMEMBERED_ACTIONS) this.rulesByAction.set(action, rules);
+    }
+    return rules;
+  }
+
+  private findRules(action: string): ActionRules | null {
     const { branch, settings } = this.context;
     const doc = this.context.actionDoc(action);
     if (!doc || doc.name !== action) return null;
