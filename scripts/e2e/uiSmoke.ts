@@ -114,6 +114,9 @@ function uiTests(simulator: Simulator | undefined): UiTest[] {
         await shot('dangerous-dialog.png');
         await dialog.locator('.dialog-buttons .monaco-button', { hasText: 'Cancel' }).click();
         await dialog.waitFor({ state: 'hidden' });
+        // The card shown while the dialog asks stays pending until the answer has reached the extension host and
+        // its update the panel: a loaded machine takes a while.
+        await panelFrame(page).locator('details.run.status-pending', { hasText: 'Which Asterisk is this?' }).waitFor({ state: 'detached', timeout: 20_000 });
         // The panel may note the cancelled run, but only as not sent (no ActionID went out).
         for (const card of await commandCards.all()) {
           const text = await card.innerText();
