@@ -1,5 +1,5 @@
 /** The Results tab: one card per block run (sent, response, list items as a sortable table, tied events). */
-import { displayStatus, headersAsText, type RunView } from '../../protocol/src/webviewMessages';
+import { displayStatus, headersAsText, sentHeading, type RunView } from '../../protocol/src/webviewMessages';
 import { button, el, headerTable } from './dom';
 import { eventTime, eventTimeTitle } from './eventTime';
 import { expectationsPart, listPart, type RunPartsHost } from './runParts';
@@ -123,7 +123,7 @@ export class ResultsView {
       showCall.className = 'show-call';
       card.append(showCall);
     }
-    card.append(section('Sent', headerTable(run.sent)));
+    card.append(section(sentHeading(run), headerTable(run.sent)));
     if (run.response) card.append(section('Response', headerTable(run.response)));
     const list = listPart(run, this.partsHost);
     if (list) card.append(list);

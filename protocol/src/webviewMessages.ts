@@ -86,6 +86,14 @@ export function displayStatus(run: Pick<RunView, 'status' | 'expectations'>): Ru
   return run.status;
 }
 
+/**
+ * The heading over a run's headers. A pending run may still be waiting for its confirmation or for a variable, and a
+ * refused one never went out: only the others were surely sent.
+ */
+export function sentHeading(run: Pick<RunView, 'status'>): string {
+  return run.status === 'pending' ? 'Request' : run.status === 'refused' ? 'Not sent' : 'Sent';
+}
+
 export type ConnectionStateName = 'disconnected' | 'connecting' | 'connected' | 'retrying' | 'failed' | 'offline';
 
 export interface ConnectionView {

@@ -70,3 +70,10 @@ test('a result as text: status with expectations, sent, response, list, completi
   assert.match(text, /# received 2026-12-06T06:00:02\.000Z\nEvent: Hangup/);
   assert.equal(resultDocumentName({ title: 'Call 200 / test', action: 'Originate', startedAt: Date.UTC(2026, 11, 6, 6, 0, 0) }), 'Call 200 _ test 2026-12-06T06-00-00-000.txt');
 });
+
+test('a result as text heads its headers by what became of them: not sent, or a request still pending', () => {
+  const declined = runAsDocument(run('d', { status: 'refused', actionId: '', response: undefined, error: 'cancelled: not confirmed' }));
+  assert.match(declined, /## Not sent\nAction: Originate\n/);
+  assert.doesNotMatch(declined, /## Sent/);
+  assert.match(runAsDocument(run('p', { status: 'pending', response: undefined })), /## Request\nAction: Originate\n/);
+});

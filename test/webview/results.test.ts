@@ -106,6 +106,24 @@ describe('result cards in Chromium', { skip: skipReason }, () => {
     assert.match(await card.locator('.badge').innerText(), /success/i);
   });
 
+  test('a card heads its headers by what became of them: pending is a request, a declined one was not sent', async () => {
+    const command = (status: string, extra: Record<string, unknown> = {}): Record<string, unknown> => ({
+      id: 'run-cmd', title: 'Which Asterisk is this?', action: 'Command', source: 'command.ami:5', connection: 'lab', actionId: '',
+      startedAt: 1_763_900_003_000, status, sent: [['Action', 'Command'], ['Command', 'core show version']], items: [], events: [], ...extra,
+    });
+    const card = panel.page.locator('[data-run-id="run-cmd"]');
+    const headings = async (): Promise<string[]> => card.locator('.section h4').allInnerTexts();
+    await panel.send({ type: 'run', run: command('pending') });
+    await card.waitFor();
+    assert.deepEqual(await headings(), ['Request']);
+    await panel.send({ type: 'run', run: command('refused', { error: 'cancelled: not confirmed' }) });
+    await card.locator('.badge', { hasText: /refused/i }).waitFor();
+    assert.deepEqual(await headings(), ['Not sent']);
+    await panel.send({ type: 'run', run: command('success', { actionId: 'ami-10', response: [['Response', 'Success'], ['ActionID', 'ami-10']] }) });
+    await card.locator('.badge', { hasText: /success/i }).waitFor();
+    assert.deepEqual(await headings(), ['Sent', 'Response']);
+  });
+
   test('QueueStatus: one table per event kind, the completion event and a ListItems check', async () => {
     await panel.send({ type: 'run', run: queueStatus() });
     const card = panel.page.locator('[data-run-id="run-qs"]');

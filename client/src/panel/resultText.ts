@@ -2,7 +2,7 @@
  * A run as a plain-text document ("Open as text"): everything the card shows, in AMI's own `Name: value` form, so
  * it can be searched, diffed and saved. Pure; redaction already happened when the run was recorded.
  */
-import { displayStatus, type HeaderPair, type RunView, type StreamEvent } from '../../../protocol/src/webviewMessages';
+import { displayStatus, sentHeading, type HeaderPair, type RunView, type StreamEvent } from '../../../protocol/src/webviewMessages';
 
 function block(headers: readonly HeaderPair[]): string {
   return headers.map(([name, value]) => `${name}: ${value}`).join('\n') + '\n';
@@ -32,7 +32,7 @@ export function runAsDocument(run: RunView): string {
     for (const expectation of run.expectations) out.push(`${{ pass: '✓', fail: '✗', pending: '…' }[expectation.status]} @expect ${expectation.source} — ${expectation.detail}`);
     out.push('');
   }
-  out.push('## Sent', block(run.sent));
+  out.push(`## ${sentHeading(run)}`, block(run.sent));
   if (run.response) out.push('## Response', block(run.response));
   if (run.items.length > 0) {
     out.push(`## List (${run.items.length} item${run.items.length === 1 ? '' : 's'})`);
