@@ -19,4 +19,13 @@ const connection = createConnection(ProposedFeatures.all);
 process.on('uncaughtException', (error) => connection.console.error(`Uncaught: ${error.stack ?? error.message}`));
 process.on('unhandledRejection', (reason) => connection.console.error(`Unhandled rejection: ${String(reason)}`));
 
+// Over Node IPC (VS Code's transport) the channel is the only input, and once the editor's side closes it nothing
+// more can arrive. vscode-languageserver ends the process when stdin ends, but over IPC it only polls whether the
+// editor's process still exists (every 3 s): a client that closed the channel and lives on would keep us forever.
+let shutdownReceived = false;
+connection.onShutdown(() => {
+  shutdownReceived = true;
+});
+if (process.argv.includes('--node-ipc')) process.once('disconnect', () => process.exit(shutdownReceived ? 0 : 1));
+
 startLanguageServer(connection, getLanguageService(), { version });

@@ -2,7 +2,7 @@
  * Drives the real language server (`node dist/server.js --stdio`) as an editor would: a child process spoken to
  * with vscode-languageserver-protocol's client side. Used by test/lsp/*.test.ts and bench/lsp.ts.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import { fork, spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { SERVER_NODE_OPTIONS } from '../../protocol/src/serverLaunch';
@@ -13,6 +13,8 @@ import {
   DidCloseTextDocumentNotification,
   DidOpenTextDocumentNotification,
   ExitNotification,
+  IPCMessageReader,
+  IPCMessageWriter,
   InitializeRequest,
   InitializedNotification,
   LogMessageNotification,
@@ -96,10 +98,16 @@ export class LspSession {
   private exited: Promise<number | null>;
   stderr = '';
 
-  private constructor(readonly child: ChildProcess) {
+  private constructor(
+    readonly child: ChildProcess,
+    transport: 'stdio' | 'ipc',
+  ) {
     this.exited = new Promise((resolve) => child.once('exit', (code) => resolve(code)));
     child.stderr!.setEncoding('utf8').on('data', (chunk: string) => (this.stderr += chunk));
-    this.connection = createProtocolConnection(new StreamMessageReader(child.stdout!), new StreamMessageWriter(child.stdin!));
+    this.connection =
+      transport === 'ipc'
+        ? createProtocolConnection(new IPCMessageReader(child), new IPCMessageWriter(child))
+        : createProtocolConnection(new StreamMessageReader(child.stdout!), new StreamMessageWriter(child.stdin!));
     this.connection.onRequest(ConfigurationRequest.type, (params) =>
       params.items.map((item) => (item.section === 'ami' || item.section === undefined ? this.settings : null)),
     );
@@ -129,7 +137,14 @@ export class LspSession {
   static start(extraArgs: string[] = []): LspSession {
     if (!existsSync(serverPath)) throw new Error(`${serverPath} is missing: run "npm run build" first`);
     const child = spawn(process.execPath, [...serverNodeFlags(), serverPath, '--stdio', ...extraArgs], { stdio: ['pipe', 'pipe', 'pipe'] });
-    return new LspSession(child);
+    return new LspSession(child, 'stdio');
+  }
+
+  /** Forks the server with Node's IPC channel (`--node-ipc`), the transport VS Code's client uses; then initialize(). */
+  static startIpc(): LspSession {
+    if (!existsSync(serverPath)) throw new Error(`${serverPath} is missing: run "npm run build" first`);
+    const child = fork(serverPath, ['--node-ipc'], { execArgv: serverNodeFlags(), stdio: ['pipe', 'pipe', 'pipe', 'ipc'] });
+    return new LspSession(child, 'ipc');
   }
 
   get pid(): number {

@@ -295,6 +295,35 @@ describe('language server over stdio', () => {
   });
 });
 
+describe('language server over Node IPC (the transport VS Code uses)', () => {
+  it('checks, completes and shuts down cleanly', async () => {
+    const session = LspSession.startIpc();
+    try {
+      await session.initialize({ asteriskVersion: '23' });
+      const diagnostics = session.diagnostics(uri('ipc'));
+      await session.open(uri('ipc'), 'Action: Originat\nChannel: Local/100@test\n');
+      assert.deepEqual(codesOf((await diagnostics).diagnostics), ['ami-unknown-action']);
+      const completion = await session.connection.sendRequest(CompletionRequest.type, { textDocument: { uri: uri('ipc') }, position: { line: 0, character: 16 } });
+      assert.ok(items(completion).some((item) => item.label === 'Originate'));
+      assert.equal(await session.shutdown(), 0);
+    } finally {
+      session.dispose();
+    }
+  });
+
+  // Without its own handling the server would wait forever: the editor's process is still there.
+  it('exits when the editor goes away without shutdown (the IPC channel closes)', { timeout: 20_000 }, async () => {
+    const session = LspSession.startIpc();
+    try {
+      await session.initialize();
+      session.child.disconnect();
+      assert.equal(await session.exit, 1);
+    } finally {
+      session.dispose();
+    }
+  });
+});
+
 describe('language server process lifetime', () => {
   it('exits when the editor goes away without shutdown (stdin closes)', async () => {
     const session = LspSession.start();
