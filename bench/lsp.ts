@@ -2,8 +2,9 @@
 // Prints time to first diagnostics, completion and hover latency while typing, diagnostics after an edit, and
 // the server's memory, next to the targets; a first check through Node IPC, the transport VS Code uses; the same
 // through a second client (Neovim's own LSP client and JSON-RPC framing, when `nvim` is installed); every request
-// on a 20 MB file (130,000 blocks) and what a binary file gives. Wall-clock times come with the server's CPU time (from /proc), which a loaded machine disturbs
-// less. For attribution it also times the same core calls in this process.
+// on a 20 MB file (130,000 blocks) and what a binary file gives. Wall-clock times come with the server's CPU time
+// (from /proc), which a loaded machine disturbs less. For attribution it also times the same core calls in this
+// process.
 // A benchmark, not a test: it prints and never fails on a missed target.
 // AMI_BENCH_NVIM=0 skips Neovim, AMI_BENCH_HUGE=0 the 20 MB file.
 import { spawnSync } from 'node:child_process';
