@@ -1,6 +1,7 @@
 /**
- * Drives the real language server (`node dist/server.js --stdio`) as an editor would: a child process spoken to
- * with vscode-languageserver-protocol's client side. Used by test/lsp/*.test.ts and bench/lsp.ts.
+ * Drives the real language server (`node dist/server.js --stdio`, or `--node-ipc` as VS Code starts it) as an editor
+ * would: a child process spoken to with vscode-languageserver-protocol's client side. Used by test/lsp/*.test.ts and
+ * bench/lsp.ts.
  */
 import { fork, spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
@@ -143,7 +144,8 @@ export class LspSession {
   /** Forks the server with Node's IPC channel (`--node-ipc`), the transport VS Code's client uses; then initialize(). */
   static startIpc(): LspSession {
     if (!existsSync(serverPath)) throw new Error(`${serverPath} is missing: run "npm run build" first`);
-    const child = fork(serverPath, ['--node-ipc'], { execArgv: serverNodeFlags(), stdio: ['pipe', 'pipe', 'pipe', 'ipc'] });
+    // stdout is not read over IPC: ignored, so nothing the server prints there can fill a pipe and stall it.
+    const child = fork(serverPath, ['--node-ipc'], { execArgv: serverNodeFlags(), stdio: ['ignore', 'ignore', 'pipe', 'ipc'] });
     return new LspSession(child, 'ipc');
   }
 
