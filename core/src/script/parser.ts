@@ -495,7 +495,6 @@ function blockOf(index: number, blockRange: Range, parts: BlockParts): Block {
   return block;
 }
 
-/** Works out the parts of the block made of `lines` (kept by the parts); they are valid until the next call. */
 /**
  * A block's title, fed its lines before the first header in order: the comments right above the first header,
  * empty ones left out (one rule for blockParts, from nodes, and summarise, from line records).
@@ -529,6 +528,7 @@ class BlockTitle {
 
 const blockTitle = new BlockTitle();
 
+/** Works out the parts of the block made of `lines` (kept by the parts); they are valid until the next call. */
 function blockParts(lines: BlockLine[], separatorAbove: Separator | undefined): BlockParts {
   // Counted first, then each list made at its size and only for what a block has: most blocks are headers only
   // (their header list is `lines` itself) with no directive or expectation. Lists grown by push, and their
