@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { DANGEROUS_ACTIONS, DANGEROUS_ORIGINATE_APPLICATIONS, assessDanger } from '../../core/src/safety/dangerous';
+import { DANGEROUS_ACTIONS, DANGEROUS_ORIGINATE_APPLICATIONS, assessDanger, dangerReadsHeaders } from '../../core/src/safety/dangerous';
+import { getCatalogue } from '../../core/src/catalogue/index';
 
 test('every action docs/security.md lists is dangerous whatever its headers, case-insensitively', () => {
   const listed = ['Command', 'UpdateConfig', 'CreateConfig', 'GetConfig', 'GetConfigJSON', 'ListCategories', 'ModuleLoad', 'ModuleUnload', 'Reload', 'Restart', 'Shutdown', 'DBDelTree'];
@@ -75,4 +76,25 @@ test('Getvar, Setvar and Status whose variable evaluates SHELL/EVAL are dangerou
   assert.equal(assessDanger('Originate', [['Application', 'Playback'], ['Data', 'ok'], ['Data', 'SHELL(id)']]).dangerous, true);
   assert.equal(assessDanger('Originate', [['Application', 'Playback'], ['Application', 'System']]).dangerous, true);
   assert.match(assessDanger('Getvar', [['Variable', 'SHELL(x)']]).reason ?? '', /^Getvar evaluates SHELL\(\)/);
+});
+
+test('dangerReadsHeaders names every action whose danger depends on its headers (the quick check skips the others)', () => {
+  // Every documented header of the action, and the ones the rules read, with values the rules call dangerous.
+  const hostile = (params: readonly string[]): Array<[string, string]> => [
+    ...['Application', 'Data', 'Variable', 'Value', 'Variables', ...params].map((name): [string, string] => [name, 'SHELL(id)']),
+    ['Application', 'System'],
+  ];
+  const readers: string[] = [];
+  for (const action of getCatalogue().data.actions) {
+    const headers = hostile(action.params.map((param) => param.name));
+    const withHeaders = assessDanger(action.name, headers).dangerous;
+    if (dangerReadsHeaders(action.name)) {
+      readers.push(action.name);
+      // The probe is strong enough to tell: these headers make each such action dangerous.
+      assert.equal(withHeaders, true, action.name);
+    } else {
+      assert.equal(withHeaders, assessDanger(action.name, []).dangerous, `${action.name}: its danger depends on its headers`);
+    }
+  }
+  assert.deepEqual(readers.sort(), ['Getvar', 'Originate', 'Setvar', 'Status']);
 });
